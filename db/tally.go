@@ -1,0 +1,104 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"jindu/metrics"
+)
+
+// StreetTallies returns the stored counts of every street and year:
+// street ID → year → tally.
+func (db *DB) StreetTallies(ctx context.Context) (map[int64]map[int]metrics.Tally, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT street_id, year, tally FROM street_tallies`)
+	if err != nil {
+		return nil, fmt.Errorf("street tallies: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]map[int]metrics.Tally{}
+	for rows.Next() {
+		var id int64
+		var year int
+		var raw []byte
+		if err := rows.Scan(&id, &year, &raw); err != nil {
+			return nil, fmt.Errorf("street tallies: %w", err)
+		}
+		var t metrics.Tally
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return nil, fmt.Errorf("street tallies: street %d year %d: %w", id, year, err)
+		}
+		if out[id] == nil {
+			out[id] = map[int]metrics.Tally{}
+		}
+		out[id][year] = t
+	}
+	return out, rows.Err()
+}
+
+type streetYear struct {
+	street int64
+	year   int
+}
+
+// refreshTallies recounts the given street-years from statuses inside tx.
+func refreshTallies(ctx context.Context, tx *sql.Tx, keys map[streetYear]struct{}) error {
+	sel, err := tx.PrepareContext(ctx, `SELECT u.level, `+statusColumns+`
+		FROM units u JOIN statuses s ON s.unit_id = u.id
+		WHERE u.street_id = ? AND s.year = ?`)
+	if err != nil {
+		return fmt.Errorf("refresh tallies: %w", err)
+	}
+	defer sel.Close()
+	put, err := tx.PrepareContext(ctx, `INSERT INTO street_tallies (street_id, year, tally) VALUES (?, ?, ?)
+		ON CONFLICT (street_id, year) DO UPDATE SET tally = excluded.tally`)
+	if err != nil {
+		return fmt.Errorf("refresh tallies: %w", err)
+	}
+	defer put.Close()
+	del, err := tx.PrepareContext(ctx, `DELETE FROM street_tallies WHERE street_id = ? AND year = ?`)
+	if err != nil {
+		return fmt.Errorf("refresh tallies: %w", err)
+	}
+	defer del.Close()
+	for k := range keys {
+		t, err := tallyOf(ctx, sel, k)
+		if err != nil {
+			return err
+		}
+		if t.Units() == 0 {
+			// A derived cache row, not a record: a rollback can empty a street-year.
+			if _, err := del.ExecContext(ctx, k.street, k.year); err != nil {
+				return fmt.Errorf("refresh tallies: %w", err)
+			}
+			continue
+		}
+		raw, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("refresh tallies: %w", err)
+		}
+		if _, err := put.ExecContext(ctx, k.street, k.year, raw); err != nil {
+			return fmt.Errorf("refresh tallies: %w", err)
+		}
+	}
+	return nil
+}
+
+func tallyOf(ctx context.Context, sel *sql.Stmt, k streetYear) (metrics.Tally, error) {
+	rows, err := sel.QueryContext(ctx, k.street, k.year)
+	if err != nil {
+		return metrics.Tally{}, fmt.Errorf("refresh tallies: %w", err)
+	}
+	defer rows.Close()
+	var t metrics.Tally
+	for rows.Next() {
+		var level metrics.Level
+		s, err := scanStatus(rows, &level)
+		if err != nil {
+			return metrics.Tally{}, fmt.Errorf("refresh tallies: %w", err)
+		}
+		t.Add(level, s)
+	}
+	return t, rows.Err()
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jindu/db"
+	"jindu/metrics"
+)
+
+// metricRow is one row of /api/metrics (the contract other tools rely on).
+type metricRow struct {
+	Indicator   string   `json:"indicator"`
+	Year        int      `json:"year"`
+	Street      string   `json:"street"`
+	Numerator   int      `json:"numerator"`
+	Denominator int      `json:"denominator"`
+	Percent     *float64 `json:"percent"`
+	Target      *int     `json:"target"`
+	Met         *bool    `json:"met"`
+	Needed      *int     `json:"needed"`
+}
+
+type metricsResponse struct {
+	Program     string      `json:"program"`
+	DataVersion string      `json:"data_version"`
+	Rows        []metricRow `json:"rows"`
+}
+
+// apiQuery reads ?year= and ?street= and computes the rows. It writes the
+// 400/404 itself and returns ok false then.
+func (s *Server) apiQuery(w http.ResponseWriter, r *http.Request, fail func(int, string)) (*figures, []metrics.Result, bool) {
+	year, _, err := yearParam(r)
+	if err != nil {
+		fail(http.StatusBadRequest, "malformed year: want a number from 2000 to 2100 / 年份格式不正确")
+		return nil, nil, false
+	}
+	f, err := s.figures(r.Context())
+	if err != nil {
+		s.Logger.Error("api metrics", "err", err)
+		fail(http.StatusInternalServerError, "internal error / 服务器内部错误")
+		return nil, nil, false
+	}
+	var street db.Unit
+	if name := r.URL.Query().Get("street"); name != "" {
+		u, ok := f.street(name)
+		if !ok {
+			fail(http.StatusNotFound, "unknown street / 没有这个街道")
+			return nil, nil, false
+		}
+		street = u
+	}
+	return f, f.results(s.Program, street, year), true
+}
+
+func (s *Server) apiMetrics(w http.ResponseWriter, r *http.Request) {
+	f, rs, ok := s.apiQuery(w, r, func(code int, msg string) { s.jsonError(w, code, msg) })
+	if !ok {
+		return
+	}
+	resp := metricsResponse{Program: s.Program.Name, DataVersion: f.version, Rows: make([]metricRow, 0, len(rs))}
+	for _, x := range rs {
+		resp.Rows = append(resp.Rows, metricRow{x.Indicator, x.Year, x.Street, x.Numerator, x.Denominator, x.Percent, x.Target, x.Met, x.Needed})
+	}
+	w.Header().Set("ETag", `"`+f.version+`"`)
+	s.jsonResponse(w, http.StatusOK, resp)
+}
+
+func (s *Server) apiMetricsCSV(w http.ResponseWriter, r *http.Request) {
+	_, rs, ok := s.apiQuery(w, r, func(code int, msg string) { http.Error(w, msg, code) })
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", contentDisposition("attachment", "jindu-metrics.csv"))
+	w.Write([]byte("\uFEFF")) // so Excel reads UTF-8
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write([]string{"indicator", "year", "street", "numerator", "denominator", "percent", "target", "met", "needed"})
+	for _, x := range rs {
+		cw.Write([]string{x.Indicator, strconv.Itoa(x.Year), safeCell(x.Street), strconv.Itoa(x.Numerator),
+			strconv.Itoa(x.Denominator), fmtFloat(x.Percent), fmtInt(x.Target), fmtBool(x.Met), fmtInt(x.Needed)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil && !errors.Is(err, http.ErrHandlerTimeout) {
+		s.Logger.Warn("api metrics csv", "err", err)
+	}
+}
+
+// safeCell neutralises a cell a spreadsheet would read as a formula.
+func safeCell(v string) string {
+	if v != "" && strings.ContainsAny(v[:1], "=+-@\t\r") {
+		return "'" + v
+	}
+	return v
+}
+
+func fmtFloat(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64)
+}
+
+func fmtInt(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(*v)
+}
+
+func fmtBool(v *bool) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatBool(*v)
+}

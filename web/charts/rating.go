@@ -1,0 +1,75 @@
+package charts
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// RatingPoint is one year of a rating indicator.
+type RatingPoint struct {
+	Year    int
+	Label   string   // x-axis label, e.g. "2023年"
+	Percent *float64 // nil: no data
+	Target  *int     // nil: no milestone that year
+	Met     *bool
+}
+
+// RatingLabels are the localised words a rating chart shows.
+type RatingLabels struct {
+	Title, Met, Unmet, Baseline, Milestone, MetMark, UnmetMark string
+}
+
+// Rating draws a rating indicator per year: bars of the percent, split into
+// "met", "not met" and "no milestone" series (different colour, hatch
+// pattern and label text), and the milestones as a stepped line.
+func Rating(points []RatingPoint, l RatingLabels) Options {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOptions(l.Title),
+		charts.WithYAxisOpts(opts.YAxis{Min: 0, Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%"}}),
+		charts.WithGridOpts(opts.Grid{Left: "48", Right: "16", Top: "44", Bottom: "56"}),
+	)...)
+	xs := make([]string, len(points))
+	met := make([]opts.BarData, len(points))
+	unmet := make([]opts.BarData, len(points))
+	base := make([]opts.BarData, len(points))
+	goal := make([]opts.LineData, len(points))
+	for i, p := range points {
+		xs[i] = p.Label
+		met[i], unmet[i], base[i] = opts.BarData{Value: "-"}, opts.BarData{Value: "-"}, opts.BarData{Value: "-"}
+		goal[i] = opts.LineData{Value: "-"}
+		if p.Target != nil {
+			goal[i] = opts.LineData{Value: *p.Target}
+		}
+		if p.Percent == nil {
+			continue
+		}
+		v := strconv.FormatFloat(*p.Percent, 'f', 1, 64)
+		d := opts.BarData{Value: *p.Percent, Label: &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: v + "%"}}
+		switch {
+		case p.Met == nil:
+			base[i] = d
+		case *p.Met:
+			d.Label.Formatter = fmt.Sprintf("%s%% %s", v, l.MetMark)
+			met[i] = d
+		default:
+			d.Label.Formatter = fmt.Sprintf("%s%% %s", v, l.UnmetMark)
+			unmet[i] = d
+		}
+	}
+	bar.SetXAxis(xs).
+		AddSeries(l.Met, met, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMet}), charts.WithBarChartOpts(opts.BarChart{Stack: "v", BarCategoryGap: "40%"})).
+		AddSeries(l.Unmet, unmet, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorUnmet}), charts.WithBarChartOpts(opts.BarChart{Stack: "v", BarCategoryGap: "40%"})).
+		AddSeries(l.Baseline, base, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorBaseline}), charts.WithBarChartOpts(opts.BarChart{Stack: "v", BarCategoryGap: "40%"}))
+	line := charts.NewLine()
+	line.SetXAxis(xs).AddSeries(l.Milestone, goal,
+		charts.WithLineChartOpts(opts.LineChart{Step: "middle", Symbol: "rect", SymbolSize: 8, ConnectNulls: opts.Bool(false)}),
+		charts.WithLineStyleOpts(opts.LineStyle{Color: ColorMilestone, Width: 2, Type: "dashed"}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMilestone}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}%", Color: ColorMilestone}),
+	)
+	bar.Overlap(line)
+	return finish(bar)
+}

@@ -1,0 +1,83 @@
+// Package components holds Jindu's templ components. They receive view
+// models (plain, already-localised values), never database rows.
+package components
+
+import "jindu/web/i18n"
+
+// Page is what the layout needs around every page.
+type Page struct {
+	Lang        i18n.Lang
+	Title       string
+	Demo        bool     // show the demo-data banner
+	CSS, JS     []string // content-hashed asset URLs, in load order
+	LangURL     string   // this page in the other language
+	Path        string   // the current path, for marking the nav item
+	DataAsOf    string   // footer line: data as of …, version …
+	ProgramName string
+}
+
+// YearLink is one entry of the year selector.
+type YearLink struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+// Card is one headline indicator.
+type Card struct {
+	Label   string
+	Percent string // "23.1%" or "—"
+	Counts  string // "3/13"
+	Target  string // "目标 20%" or "无数值目标"
+	Status  string // localised met / not met / no data
+	Class   string // met, unmet, none
+	Needed  string // "还需 3 个街道", empty when none
+	Unknown string // "2 个未填报", empty when none
+}
+
+// Chart is one chart with its accessible summary and its data table.
+type Chart struct {
+	ID      string // unique, no hyphens
+	Title   string
+	Summary string // one sentence, for aria-label and figcaption
+	Options any    // go-echarts options, emitted with templ.JSONScript
+	Table   Table
+}
+
+// Table is a plain table of the numbers a chart shows.
+type Table struct {
+	Caption string
+	Head    []string
+	Rows    [][]Cell
+}
+
+// Cell is a table cell; Num right-aligns it.
+type Cell struct {
+	Text string
+	Num  bool
+}
+
+// Progress is one completion indicator as a progress bar.
+type Progress struct {
+	Label   string
+	Value   float64 // 0–100
+	Percent string
+	Counts  string
+	Target  string
+	Status  string
+	Class   string
+	Needed  string
+	Note    string
+}
+
+// Dashboard is the overview page.
+type Dashboard struct {
+	Page
+	Heading  string
+	Years    []YearLink
+	Cards    []Card
+	Charts   []Chart
+	Progress []Progress
+	Empty    bool // no data at all
+	CSVURL   string
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"jindu/db"
+	"jindu/metrics"
+	"jindu/web/charts"
+	"jindu/web/components"
+	"jindu/web/i18n"
+)
+
+// showDashboard renders the overview for the selected year (default: the
+// latest year with data).
+func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
+	l := lang(w, r)
+	year, asked, err := yearParam(r)
+	if err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+		return
+	}
+	f, err := s.figures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !asked {
+		year = f.latest
+	}
+	d := components.Dashboard{Page: s.page(r.Context(), r, l, l.T("nav.dashboard"))}
+	d.Heading = l.Pick(s.Program.Name, s.Program.NameEn)
+	if len(f.years) == 0 {
+		d.Empty = true
+		s.html(w, r, http.StatusOK, components.DashboardPage(d))
+		return
+	}
+	if !slices.Contains(f.years, year) {
+		s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", year), fmt.Sprintf("No data for %d", year)))
+		return
+	}
+	d.Heading = l.F("headline", year)
+	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
+	for _, y := range f.years {
+		q := url.Values{"year": {strconv.Itoa(y)}}
+		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.Program), URL: "/?" + q.Encode(), Current: y == year})
+	}
+	results := f.results(s.Program, db.Unit{}, year)
+	for _, res := range results {
+		ind, _ := s.Program.Indicator(res.Indicator)
+		d.Cards = append(d.Cards, card(l, ind, res))
+		if ind.Kind == metrics.KindCompletion {
+			d.Progress = append(d.Progress, progress(l, ind, res))
+		}
+	}
+	all := f.results(s.Program, db.Unit{}, 0)
+	for i, ind := range s.Program.Indicators {
+		if ind.Kind == metrics.KindRating {
+			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
+		}
+	}
+	s.html(w, r, http.StatusOK, components.DashboardPage(d))
+}
+
+func yearLabel(l i18n.Lang, y int, p metrics.Program) string {
+	label := l.F("year.fmt", y)
+	if y == p.BaselineYear {
+		label += " (" + l.T("baseline") + ")"
+	}
+	return label
+}
+
+func label(l i18n.Lang, ind metrics.Indicator) string { return l.Pick(ind.Label, ind.LabelEn) }
+
+func pct(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
+}
+
+// verdict returns the localised status and its CSS class.
+func verdict(l i18n.Lang, res metrics.Result) (string, string) {
+	switch {
+	case res.Percent == nil:
+		return l.T("nodata"), "none"
+	case res.Met == nil:
+		return l.T("notarget"), "none"
+	case *res.Met:
+		return l.T("met"), "met"
+	default:
+		return l.T("unmet"), "unmet"
+	}
+}
+
+func targetText(l i18n.Lang, res metrics.Result) string {
+	if res.Target == nil {
+		return l.T("notarget")
+	}
+	return l.F("target.fmt", *res.Target)
+}
+
+func neededText(l i18n.Lang, ind metrics.Indicator, res metrics.Result) string {
+	if res.Needed == nil || *res.Needed == 0 {
+		return ""
+	}
+	if l == i18n.En {
+		return l.F("needed.fmt", *res.Needed, "")
+	}
+	return l.F("needed.fmt", *res.Needed, ind.Unit)
+}
+
+func unknownText(l i18n.Lang, res metrics.Result) string {
+	if res.Unknown == 0 {
+		return ""
+	}
+	return l.F("unknown.fmt", res.Unknown)
+}
+
+func card(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components.Card {
+	status, class := verdict(l, res)
+	return components.Card{
+		Label:   label(l, ind),
+		Percent: pct(res.Percent),
+		Counts:  fmt.Sprintf("%d/%d", res.Numerator, res.Denominator),
+		Target:  targetText(l, res),
+		Status:  status,
+		Class:   class,
+		Needed:  neededText(l, ind, res),
+		Unknown: unknownText(l, res),
+	}
+}
+
+func progress(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components.Progress {
+	c := card(l, ind, res)
+	p := components.Progress{Label: c.Label, Percent: c.Percent, Counts: c.Counts, Target: c.Target, Status: c.Status,
+		Class: c.Class, Needed: c.Needed}
+	if res.Percent != nil {
+		p.Value = *res.Percent
+	}
+	if res.Target == nil {
+		p.Note = l.T("general.note")
+	}
+	return p
+}
+
+// ratingChart builds one rating indicator's chart over the years with data
+// and the program's milestone years, with its table and summary.
+func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year int) components.Chart {
+	byYear := map[int]metrics.Result{}
+	for _, r := range all {
+		if r.Indicator == ind.Key {
+			byYear[r.Year] = r
+		}
+	}
+	years := slices.Clone(dataYears)
+	for _, y := range s.Program.Years {
+		if !slices.Contains(years, y) {
+			years = append(years, y)
+		}
+	}
+	slices.Sort(years)
+	title := label(l, ind)
+	c := components.Chart{ID: "chart" + strconv.Itoa(i), Title: title}
+	c.Table = components.Table{Caption: l.F("table.caption", title),
+		Head: []string{l.T("year"), l.T("counts"), l.T("percent"), l.T("target"), l.T("status")}}
+	var points []charts.RatingPoint
+	for _, y := range years {
+		res, ok := byYear[y]
+		if !ok {
+			res = metrics.Result{Indicator: ind.Key, Year: y}
+			if t, has := ind.Target(y); has {
+				res.Target = &t
+			}
+		}
+		points = append(points, charts.RatingPoint{Year: y, Label: l.F("year.fmt", y), Percent: res.Percent, Target: res.Target, Met: res.Met})
+		status, _ := verdict(l, res)
+		counts := "—"
+		if ok {
+			counts = fmt.Sprintf("%d/%d", res.Numerator, res.Denominator)
+		}
+		target := "—"
+		if res.Target != nil {
+			target = strconv.Itoa(*res.Target) + "%"
+		}
+		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: l.F("year.fmt", y)}, {Text: counts, Num: true},
+			{Text: pct(res.Percent), Num: true}, {Text: target, Num: true}, {Text: status}})
+	}
+	c.Options = charts.Rating(points, charts.RatingLabels{
+		Title: title, Met: l.T("met"), Unmet: l.T("unmet"), Baseline: l.Pick("无节点目标", "no milestone"),
+		Milestone: l.T("milestone"), MetMark: "✓", UnmetMark: "✗",
+	})
+	cur := byYear[year]
+	status, _ := verdict(l, cur)
+	summary := fmt.Sprintf("%s %s, %s, %s", l.F("year.fmt", year), pct(cur.Percent), targetText(l, cur), status)
+	if n := neededText(l, ind, cur); n != "" {
+		summary += ", " + n
+	}
+	c.Summary = l.F("chart.summary.fmt", title, summary)
+	if l == i18n.Zh {
+		c.Summary = title + "：" + l.F("year.fmt", year) + pct(cur.Percent) + "，" + targetText(l, cur) + "，" + status
+		if n := neededText(l, ind, cur); n != "" {
+			c.Summary += "，" + n
+		}
+		c.Summary += "。"
+	}
+	return c
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"jindu/db"
+	"jindu/metrics"
+)
+
+// figures is a read-only snapshot of the counts for one data version:
+// every street's tallies and their district sums. Pages compute from it
+// instead of scanning units.
+type figures struct {
+	info     db.Info
+	version  string
+	streets  []db.Unit
+	byStreet map[int64]map[int]metrics.Tally
+	district map[int]metrics.Tally
+	years    []int // years with data, ascending
+	latest   int   // latest year with data, 0 if none
+}
+
+// figureCache keeps the snapshot of the current data version.
+type figureCache struct {
+	mu  sync.Mutex
+	cur *figures
+}
+
+// figures returns the snapshot for the current data version, loading it
+// when the version has changed.
+func (s *Server) figures(ctx context.Context) (*figures, error) {
+	info, err := s.DB.Info(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if c := s.cache.cur; c != nil && c.info.DataSeq == info.DataSeq && c.info.Demo == info.Demo {
+		return c, nil
+	}
+	streets, err := s.DB.Streets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by, err := s.DB.StreetTallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &figures{info: info, version: s.dataVersion(info), streets: streets, byStreet: by, district: map[int]metrics.Tally{}}
+	for _, years := range by {
+		for y, t := range years {
+			d := f.district[y]
+			d.Merge(t)
+			f.district[y] = d
+		}
+	}
+	for y, t := range f.district {
+		if t.Units() > 0 {
+			f.years = append(f.years, y)
+		}
+	}
+	slices.Sort(f.years)
+	if len(f.years) > 0 {
+		f.latest = f.years[len(f.years)-1]
+	}
+	s.cache.cur = f
+	return f, nil
+}
+
+// street finds a street by name in the snapshot.
+func (f *figures) street(name string) (db.Unit, bool) {
+	for _, u := range f.streets {
+		if u.Name == name {
+			return u, true
+		}
+	}
+	return db.Unit{}, false
+}
+
+// results computes the program's indicators for the district (street "")
+// or one street, restricted to one year when year is not 0.
+func (f *figures) results(p metrics.Program, street db.Unit, year int) []metrics.Result {
+	tallies := f.district
+	if street.ID != 0 {
+		tallies = f.byStreet[street.ID]
+	}
+	if year != 0 {
+		t, ok := tallies[year]
+		tallies = map[int]metrics.Tally{}
+		if ok {
+			tallies[year] = t
+		}
+	}
+	return metrics.Compute(p, street.Name, tallies)
+}

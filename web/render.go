@@ -1,0 +1,124 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"jindu/db"
+	"jindu/web/components"
+	"jindu/web/i18n"
+)
+
+// html renders a component into a buffer first, so a rendering error still
+// gets a clean 500 instead of half a page.
+func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.Logger.Error("render", "path", r.URL.Path, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// jsonResponse writes v as JSON.
+func (s *Server) jsonResponse(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.Logger.Error("json", "err", err)
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// jsonError writes {"error": message}.
+func (s *Server) jsonError(w http.ResponseWriter, status int, message string) {
+	s.jsonResponse(w, status, map[string]string{"error": message})
+}
+
+// lang picks the request's language and remembers an explicit ?lang=.
+func lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
+	l, explicit := i18n.FromRequest(r)
+	if explicit {
+		http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
+	return l
+}
+
+// page fills the layout's view model for a request.
+func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title string) components.Page {
+	q := r.URL.Query()
+	q.Set("lang", string(l.Other()))
+	p := components.Page{
+		Lang:        l,
+		Title:       title,
+		CSS:         []string{s.Assets.URL(AssetCSS)},
+		JS:          []string{s.Assets.URL(AssetECharts), s.Assets.URL(AssetCharts)},
+		LangURL:     r.URL.Path + "?" + q.Encode(),
+		Path:        r.URL.Path,
+		ProgramName: l.Pick(s.Program.Name, s.Program.NameEn),
+	}
+	if info, err := s.DB.Info(ctx); err == nil {
+		p.Demo = info.Demo
+		asOf := l.T("data.none")
+		if !info.LastBatch.IsZero() {
+			asOf = info.LastBatch.Local().Format("2006-01-02 15:04")
+		}
+		p.DataAsOf = l.F("data.asof", asOf, s.dataVersion(info))
+	}
+	return p
+}
+
+// dataVersion changes whenever units, statuses or the program change.
+func (s *Server) dataVersion(info db.Info) string {
+	return strconv.FormatInt(info.DataSeq, 10) + "-" + s.Program.Fingerprint()
+}
+
+// fail answers an unexpected error with a logged 500 page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.Logger.Error("handler", "path", r.URL.Path, "err", err)
+	l, _ := i18n.FromRequest(r)
+	s.errorPage(w, r, http.StatusInternalServerError, l.T("error.internal"))
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, message string) {
+	l, _ := i18n.FromRequest(r)
+	p := s.page(r.Context(), r, l, http.StatusText(status))
+	p.JS = nil
+	s.html(w, r, status, components.ErrorPage(p, message))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	l, _ := i18n.FromRequest(r)
+	s.errorPage(w, r, http.StatusNotFound, l.T("error.notfound"))
+}
+
+var errBadYear = errors.New("malformed year")
+
+// yearParam reads ?year=; ok is false when absent.
+func yearParam(r *http.Request) (year int, ok bool, err error) {
+	v := r.URL.Query().Get("year")
+	if v == "" {
+		return 0, false, nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 2000 || y > 2100 {
+		return 0, false, errBadYear
+	}
+	return y, true, nil
+}

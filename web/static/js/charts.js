@@ -1,0 +1,44 @@
+// Draws every chart on the page. Options arrive as JSON data blocks
+// (<script type="application/json">, written by templ.JSONScript), never as
+// inline script, so the page runs under a strict Content-Security-Policy.
+(function () {
+  "use strict";
+  var drawn = [];
+  function draw() {
+    var els = document.querySelectorAll("[data-chart]");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (el.getAttribute("data-drawn") === "1") continue;
+      var src = document.getElementById(el.getAttribute("data-chart"));
+      if (!src || !window.echarts) continue;
+      var options = JSON.parse(src.textContent);
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(options);
+      var link = el.getAttribute("data-link");
+      if (link) {
+        chart.on("click", function (params) {
+          if (params && params.name) {
+            window.location.href = this.link + encodeURIComponent(params.name) + this.query;
+          }
+        }.bind({ link: link, query: el.getAttribute("data-link-query") || "" }));
+      }
+      el.setAttribute("data-drawn", "1");
+      drawn.push(chart);
+    }
+  }
+  var pending;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      for (var i = 0; i < drawn.length; i++) drawn[i].resize();
+    }, 100);
+  });
+  window.addEventListener("beforeprint", function () {
+    for (var i = 0; i < drawn.length; i++) drawn[i].resize();
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
