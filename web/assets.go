@@ -28,6 +28,7 @@ const (
 	AssetECharts = "vendor/echarts.min.js"
 	AssetCharts  = "js/charts.js"
 	AssetCSS     = "css/app.css"
+	AssetIcon    = "img/favicon.svg"
 )
 
 // asset is one static file with its content-hashed URL.
@@ -75,7 +76,7 @@ func LoadAssets() (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
 	}
-	for _, req := range []string{AssetECharts, AssetCharts, AssetCSS} {
+	for _, req := range []string{AssetECharts, AssetCharts, AssetCSS, AssetIcon} {
 		if a.byName[req] == nil {
 			return nil, fmt.Errorf("load assets: %s is missing from the binary; build with `make build` (it runs npm ci in web/)", req)
 		}

@@ -7,11 +7,13 @@ import (
 	"time"
 )
 
-// contentSecurityPolicy allows only Jindu's own files. No inline script:
+// contentSecurityPolicy allows only Jindu's own files and no inline script:
 // chart options travel as JSON data blocks, run by the static charts.js.
-// style-src needs 'unsafe-inline' for style attributes only: ECharts' SVG
-// renderer and its tooltip write inline styles on the elements they create;
-// no <style> block or stylesheet from elsewhere is allowed.
+// The one loosening is style-src-attr 'unsafe-inline': ECharts builds its
+// tooltip as markup with style attributes (innerHTML), which CSP would block
+// otherwise (the browser test proves both directions). It allows style
+// attributes only — not <style> elements, not stylesheets from elsewhere —
+// and style attributes cannot run script.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"

@@ -68,6 +68,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		Lang:        l,
 		Title:       title,
 		CSS:         []string{s.Assets.URL(AssetCSS)},
+		Icon:        s.Assets.URL(AssetIcon),
 		JS:          []string{s.Assets.URL(AssetECharts), s.Assets.URL(AssetCharts)},
 		LangURL:     r.URL.Path + "?" + q.Encode(),
 		Path:        r.URL.Path,

@@ -47,6 +47,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/metrics.csv", s.apiMetricsCSV)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", s.Assets)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
 	return s.recoverPanics(s.logRequests(securityHeaders(s.notFoundPage(mux))))
 }
 
@@ -69,3 +70,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // Shutdown hook for callers that need to flip readiness before draining.
 func (s *Server) Shutdown(context.Context) { s.ready.Store(false) }
+
+// favicon answers browsers that ask for /favicon.ico without reading the
+// page's icon link.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, s.Assets.URL(AssetIcon), http.StatusMovedPermanently)
+}

@@ -10,9 +10,10 @@ type Page struct {
 	Title       string
 	Demo        bool     // show the demo-data banner
 	CSS, JS     []string // content-hashed asset URLs, in load order
-	LangURL     string   // this page in the other language
-	Path        string   // the current path, for marking the nav item
-	DataAsOf    string   // footer line: data as of …, version …
+	Icon        string
+	LangURL     string // this page in the other language
+	Path        string // the current path, for marking the nav item
+	DataAsOf    string // footer line: data as of …, version …
 	ProgramName string
 }
 

@@ -1,0 +1,216 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"jindu/db"
+	"jindu/demo"
+	"jindu/metrics"
+)
+
+// browser is a headless Debian Chromium tab that records what a page does:
+// console errors, script dialogs, CSP violations and every request.
+type browser struct {
+	ctx context.Context
+
+	mu       sync.Mutex
+	errors   []string
+	dialogs  []string
+	requests []string
+}
+
+// chromiumPath finds Debian's chromium. Without it the browser tests skip
+// on a developer machine and fail in CI (CI installs it).
+func chromiumPath(t testing.TB) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed; .ci/run installs it (apt-get install chromium)")
+	}
+	t.Skip("chromium not installed: apt-get install chromium fonts-noto-cjk")
+	return ""
+}
+
+func newBrowser(t testing.TB) *browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	b := &browser{ctx: ctx}
+
+	err := chromedp.Listen(ctx, func(ev any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			b.requests = append(b.requests, ev.Request.URL)
+		case *page.EventJavascriptDialogOpening:
+			b.dialogs = append(b.dialogs, ev.Message)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				b.mu.Lock()
+				b.errors = append(b.errors, m.String())
+				b.mu.Unlock()
+			}
+		}
+	}()
+	go func() {
+		for range chromedp.Events(ctx, page.JavascriptDialogOpening) {
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	// Record CSP violations from inside the page; scripts added through the
+	// protocol are not subject to the page's CSP.
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__csp = []; document.addEventListener("securitypolicyviolation",
+				function (e) { window.__csp.push(e.violatedDirective + " " + e.blockedURI); });`,
+		})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// open navigates and waits until every chart on the page has drawn its SVG.
+func (b *browser) open(t testing.TB, u string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
+		t.Fatalf("navigate %s: %v", u, err)
+	}
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`(function () {
+		var els = document.querySelectorAll("[data-chart]");
+		for (var i = 0; i < els.length; i++) {
+			if (!els[i].querySelector("svg")) return false;
+		}
+		return document.readyState === "complete";
+	})()`, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("charts of %s did not draw: %v", u, err)
+	}
+}
+
+// check asserts the page raised no error, dialog or CSP violation and made
+// no request to another host.
+func (b *browser) check(t testing.TB, base string) {
+	t.Helper()
+	csp, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // let the last console events arrive
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.errors {
+		t.Errorf("console error: %s", e)
+	}
+	for _, d := range b.dialogs {
+		t.Errorf("script dialog opened: %q", d)
+	}
+	for _, v := range csp {
+		t.Errorf("CSP violation: %s", v)
+	}
+	host := mustHost(t, base)
+	for _, r := range b.requests {
+		if strings.HasPrefix(r, "data:") {
+			continue
+		}
+		if mustHost(t, r) != host {
+			t.Errorf("request to another host: %s", r)
+		}
+	}
+}
+
+func mustHost(t testing.TB, s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+func loadDemo(t testing.TB, ts *testServer, extra ...metrics.Record) {
+	t.Helper()
+	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindDemo, Actor: "demo"}, func(put func(metrics.Record) error) error {
+		if err := demo.Generate(demo.District, 2021, demo.Years, put); err != nil {
+			return err
+		}
+		for _, r := range extra {
+			if err := put(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrowserDashboardDrawsCharts(t *testing.T) {
+	b := newBrowser(t)
+	ts := newTestServer(t)
+	evil := `</script><script>alert(1)</script><img src=x onerror=alert(2)>`
+	loadDemo(t, ts, metrics.Record{Year: 2024, Unit: metrics.UnitRef{Street: evil}, Status: metrics.Status{FiveGood: metrics.Bool(true)}},
+		metrics.Record{Year: 2024, Unit: metrics.UnitRef{Street: "http://evil.example/x.png"}, Status: metrics.Status{FiveGood: metrics.Bool(false)}})
+
+	for _, path := range []string{"/", "/?year=2022&lang=en"} {
+		b.open(t, ts.URL+path)
+		n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-chart] svg").length`))
+		if err != nil || n != 3 {
+			t.Errorf("%s: %d charts drew SVG (err %v), want 3", path, n, err)
+		}
+		banner, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!document.querySelector('[data-testid="demo-banner"]')`))
+		if err != nil || !banner {
+			t.Errorf("%s: no demo banner", path)
+		}
+	}
+	// The tooltip, whose markup ECharts writes with inline styles, shows
+	// under the CSP (style-src-attr is what lets it).
+	tip, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(function () {
+		var el = document.querySelector("[data-chart]");
+		echarts.getInstanceByDom(el).dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 3});
+		var divs = el.querySelectorAll("div");
+		return divs.length ? divs[divs.length - 1].parentNode.textContent : "";
+	})()`))
+	if err != nil || !strings.Contains(tip, "Milestone") {
+		t.Errorf("tooltip did not show: %q %v", tip, err)
+	}
+	b.check(t, ts.URL)
+}
