@@ -4,7 +4,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ECHARTS := web/static/vendor/echarts.min.js
 
-.PHONY: build run test assets generate check-generated bench clean
+.PHONY: build run test assets generate check-generated screenshot clean
 
 ## build: fetch what the build needs and write bin/jindu
 build: assets
@@ -37,6 +37,10 @@ generate:
 check-generated:
 	$(GO) tool templ generate
 	@git diff --exit-code -- '*_templ.go' || { echo "*_templ.go files are stale: run make generate and commit"; exit 1; }
+
+## screenshot: rewrite docs/dashboard.png from the real page (needs chromium)
+screenshot: assets
+	JINDU_SCREENSHOT=$(CURDIR)/docs/dashboard.png $(GO) test ./web -run TestScreenshot -count=1
 
 clean:
 	rm -rf bin $(ECHARTS)

@@ -88,7 +88,7 @@ func verdict(l i18n.Lang, res metrics.Result) (string, string) {
 	case res.Percent == nil:
 		return l.T("nodata"), "none"
 	case res.Met == nil:
-		return l.T("notarget"), "none"
+		return "", "none" // the target line already says there is none
 	case *res.Met:
 		return l.T("met"), "met"
 	default:
@@ -108,7 +108,7 @@ func neededText(l i18n.Lang, ind metrics.Indicator, res metrics.Result) string {
 		return ""
 	}
 	if l == i18n.En {
-		return l.F("needed.fmt", *res.Needed, "")
+		return l.F("needed.fmt", *res.Needed) // English needs no measure word
 	}
 	return l.F("needed.fmt", *res.Needed, ind.Unit)
 }

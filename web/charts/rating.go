@@ -68,7 +68,6 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 		charts.WithLineChartOpts(opts.LineChart{Step: "middle", Symbol: "rect", SymbolSize: 8, ConnectNulls: opts.Bool(false)}),
 		charts.WithLineStyleOpts(opts.LineStyle{Color: ColorMilestone, Width: 2, Type: "dashed"}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMilestone}),
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}%", Color: ColorMilestone}),
 	)
 	bar.Overlap(line)
 	return finish(bar)
