@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"jindu/auth"
 	"jindu/db"
 	"jindu/demo"
 	"jindu/metrics"
@@ -211,6 +212,42 @@ func TestBrowserDashboardDrawsCharts(t *testing.T) {
 	})()`))
 	if err != nil || !strings.Contains(tip, "Milestone") {
 		t.Errorf("tooltip did not show: %q %v", tip, err)
+	}
+	b.check(t, ts.URL)
+}
+
+func TestBrowserLoginLogout(t *testing.T) {
+	b := newBrowser(t)
+	ts, _ := privateServer(t, auth.User{Name: "viewer1", Role: auth.Viewer})
+	evil := `</script><script>alert(1)</script><img src=x onerror=alert(2)>`
+	ts.apply(t, db.KindImport, []metrics.Record{{Year: 2023, Unit: metrics.UnitRef{Street: evil}, Status: metrics.Status{FiveGood: metrics.Bool(true)}}})
+
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/?lang=zh"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "viewer1"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
+		chromedp.Submit(chromedp.CSS(`form[action="/login"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="user"]`)),
+	); err != nil {
+		t.Fatalf("log in through the form: %v", err)
+	}
+	b.open(t, ts.URL+"/")
+	who, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="user"]').textContent`))
+	if err != nil || !strings.Contains(who, "viewer1") {
+		t.Errorf("logged-in user shown as %q (%v)", who, err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)),
+	); err != nil {
+		t.Fatalf("log out: %v", err)
+	}
+	// After logout the dashboard sends the browser back to the login page.
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`))); err != nil {
+		t.Errorf("dashboard after logout: %v", err)
 	}
 	b.check(t, ts.URL)
 }

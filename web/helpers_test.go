@@ -20,10 +20,13 @@ import (
 // testServer is a real Jindu server on a real SQLite file.
 type testServer struct {
 	*httptest.Server
-	DB *db.DB
+	DB  *db.DB
+	Web *web.Server
 }
 
-func newTestServer(t testing.TB) *testServer {
+// newTestServer starts a server with --public behaviour (anyone reads),
+// so page tests need no login; opts adjust it (auth tests turn Public off).
+func newTestServer(t testing.TB, opts ...func(*web.Server)) *testServer {
 	t.Helper()
 	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "jindu.db"))
 	if err != nil {
@@ -34,10 +37,14 @@ func newTestServer(t testing.TB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Auth.Public = true
+	for _, o := range opts {
+		o(s)
+	}
 	s.SetReady(true)
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { ts.Close(); d.Close() })
-	return &testServer{Server: ts, DB: d}
+	return &testServer{Server: ts, DB: d, Web: s}
 }
 
 // apply stores records as one batch.

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/a-h/templ"
 
+	"jindu/auth"
 	"jindu/db"
 	"jindu/web/components"
 	"jindu/web/i18n"
@@ -73,6 +75,11 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		LangURL:     r.URL.Path + "?" + q.Encode(),
 		Path:        r.URL.Path,
 		ProgramName: l.Pick(s.Program.Name, s.Program.NameEn),
+		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode(),
+	}
+	if u, ok := currentUser(r); ok {
+		p.User, p.RoleLabel = u.Name, l.T("role."+string(u.Role))
+		p.CanUpload, p.CanAdmin = u.Role.CanUpload(), u.Role == auth.Admin
 	}
 	if info, err := s.DB.Info(ctx); err == nil {
 		p.Demo = info.Demo

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"sync/atomic"
+	"time"
 
+	"jindu/auth"
 	"jindu/db"
 	"jindu/metrics"
 )
@@ -19,6 +21,12 @@ type Server struct {
 	Program metrics.Program
 	Logger  *slog.Logger
 	Assets  *Assets
+	// Auth sets sessions and anonymous reading; New gives the defaults.
+	Auth AuthConfig
+	// Now is the clock for sessions and the audit log (tests set it).
+	Now func() time.Time
+
+	throttle *auth.Throttle
 
 	ready atomic.Bool
 	cache figureCache
@@ -33,7 +41,9 @@ func New(d *db.DB, p metrics.Program, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Server{DB: d, Program: p, Logger: logger, Assets: a}, nil
+	s := &Server{DB: d, Program: p, Logger: logger, Assets: a, Auth: DefaultAuthConfig()}
+	s.throttle = auth.NewThrottle(s.now)
+	return s, nil
 }
 
 // SetReady marks the server ready (or not) for /healthz.
@@ -42,13 +52,13 @@ func (s *Server) SetReady(v bool) { s.ready.Store(v) }
 // Handler returns every route, with the middleware applied visibly at the end.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.showDashboard)
-	mux.HandleFunc("GET /api/metrics", s.apiMetrics)
-	mux.HandleFunc("GET /api/metrics.csv", s.apiMetricsCSV)
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /static/", s.Assets)
-	mux.HandleFunc("GET /favicon.ico", s.favicon)
-	return s.recoverPanics(s.logRequests(securityHeaders(s.notFoundPage(mux))))
+	for _, rt := range s.routes() {
+		mux.Handle(rt.Pattern, s.guard(rt.Access, rt.handler))
+	}
+	// Cross-origin protection rejects state-changing requests (POST …)
+	// that a browser marks as coming from another site.
+	cop := http.NewCrossOriginProtection()
+	return s.recoverPanics(s.logRequests(securityHeaders(cop.Handler(s.authenticate(s.notFoundPage(mux))))))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

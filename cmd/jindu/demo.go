@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"strings"
 
+	"jindu/auth"
 	"jindu/db"
 	"jindu/demo"
 	"jindu/metrics"
@@ -36,5 +39,39 @@ func seedDemo(ctx context.Context, d *db.DB, logger *slog.Logger) error {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	logger.Info("demo data loaded", "records", b.Rows, "units", b.NewUnits)
+	return nil
+}
+
+// seedDemoAccounts creates the demo accounts admin, clerk (for the first
+// street) and viewer with random passwords, printed once, when the
+// database has no account yet.
+func seedDemoAccounts(ctx context.Context, d *db.DB, stdout io.Writer) error {
+	if n, err := d.CountUsers(ctx); err != nil || n > 0 {
+		return err
+	}
+	streets, err := d.Streets(ctx)
+	if err != nil {
+		return err
+	}
+	var first []string
+	if len(streets) > 0 {
+		first = []string{streets[0].Name}
+	}
+	fmt.Fprintln(stdout, "Demo accounts (passwords are shown only this once):")
+	for _, u := range []auth.User{{Name: "admin", Role: auth.Admin}, {Name: "clerk", Role: auth.Clerk, Streets: first}, {Name: "viewer", Role: auth.Viewer}} {
+		pw := auth.RandomPassword()
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
+			return err
+		}
+		if _, err := d.AddUser(ctx, u, hash); err != nil {
+			return err
+		}
+		scope := ""
+		if len(u.Streets) > 0 {
+			scope = "（" + strings.Join(u.Streets, "、") + "）"
+		}
+		fmt.Fprintf(stdout, "  %-7s %-16s %s%s\n", u.Name, pw, u.Role.Label(), scope)
+	}
 	return nil
 }

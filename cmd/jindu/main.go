@@ -27,6 +27,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server (默认命令)", runServe},
+		{"user", "manage accounts: add, passwd, list, disable, enable", runUser},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -20,7 +20,8 @@ import (
 // serveConfig is what `jindu serve` is told.
 type serveConfig struct {
 	addr, dbPath, program string
-	demo                  bool
+	demo, public, secure  bool
+	idle, maxAge          time.Duration
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -29,7 +30,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&c.addr, "addr", envOr("JINDU_ADDR", "127.0.0.1:8080"), "listen address (env JINDU_ADDR)")
 	fs.StringVar(&c.dbPath, "db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file, created if missing (env JINDU_DB)")
 	fs.StringVar(&c.program, "program", "", "program JSON file replacing the built-in 2022–2024 plan")
-	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with the built-in demo district")
+	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with the built-in demo district and demo accounts (implies --public)")
+	fs.BoolVar(&c.public, "public", false, "let anyone read dashboards, reports and /api/metrics without logging in")
+	fs.BoolVar(&c.secure, "secure-cookies", false, "mark the session cookie Secure (__Host-) when TLS ends at a proxy in front")
+	fs.DurationVar(&c.idle, "session-idle", 30*time.Minute, "end a session after this long without a request")
+	fs.DurationVar(&c.maxAge, "session-max", 8*time.Hour, "end a session this long after login")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -50,13 +55,22 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	defer d.Close()
 	if c.demo {
+		c.public = true
 		if err := seedDemo(ctx, d, logger); err != nil {
+			return err
+		}
+		if err := seedDemoAccounts(ctx, d, stdout); err != nil {
 			return err
 		}
 	}
 	srv, err := web.New(d, program, logger)
 	if err != nil {
 		return err
+	}
+	srv.Auth = web.AuthConfig{Public: c.public, SecureCookies: c.secure, IdleTimeout: c.idle, MaxAge: c.maxAge}
+	if n, err := d.CountUsers(ctx); err == nil && n == 0 {
+		logger.Warn("no account exists yet; create the first administrator with: " +
+			"jindu user add --db " + c.dbPath + " --name admin --role admin --password-stdin")
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {

@@ -15,6 +15,11 @@ type Page struct {
 	Path        string // the current path, for marking the nav item
 	DataAsOf    string // footer line: data as of …, version …
 	ProgramName string
+	User        string // logged-in user's name, empty when anonymous
+	RoleLabel   string
+	CanUpload   bool
+	CanAdmin    bool
+	LoginURL    string // login link that returns to this page
 }
 
 // YearLink is one entry of the year selector.

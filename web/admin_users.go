@@ -1,0 +1,174 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"jindu/auth"
+	"jindu/db"
+	"jindu/web/components"
+	"jindu/web/i18n"
+)
+
+// showUsers lists accounts (admin).
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request) {
+	s.renderUsers(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string) {
+	l := lang(w, r)
+	users, err := s.DB.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	me, _ := currentUser(r)
+	v := components.Users{Page: s.page(r.Context(), r, l, l.T("users.title")), Message: msg, Error: errMsg}
+	v.JS = nil
+	for _, u := range users {
+		row := components.UserRow{Name: u.Name, Role: string(u.Role), RoleLabel: l.T("role." + string(u.Role)),
+			Streets: l.T("users.allstreets"), State: l.T("users.active"), Disabled: u.Disabled, Self: u.Name == me.Name,
+			StreetsValue: strings.Join(u.Streets, ", ")}
+		if u.Role == auth.Clerk && len(u.Streets) > 0 {
+			row.Streets = strings.Join(u.Streets, "、")
+		} else if u.Role != auth.Clerk {
+			row.Streets = "—"
+		}
+		if u.Disabled {
+			row.State = l.T("users.disabled")
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.html(w, r, status, components.UsersPage(v))
+}
+
+// parseStreets splits a comma-separated list (half- or full-width commas).
+func parseStreets(v string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ';' }) {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// adminForm parses a small admin form, answering 400 itself on failure.
+func (s *Server) adminForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form / 表单无效", http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+	if !s.adminForm(w, r) {
+		return
+	}
+	l, _ := i18n.FromRequest(r)
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	role, err := auth.ParseRole(r.PostForm.Get("role"))
+	if err != nil || name == "" || len(name) > 64 {
+		s.renderUsers(w, r, http.StatusBadRequest, "", "invalid name or role / 用户名或角色无效")
+		return
+	}
+	hash, err := auth.HashPassword(r.PostForm.Get("password"))
+	if err != nil {
+		s.renderUsers(w, r, http.StatusBadRequest, "", err.Error())
+		return
+	}
+	u := auth.User{Name: name, Role: role}
+	if role == auth.Clerk {
+		u.Streets = parseStreets(r.PostForm.Get("streets"))
+	}
+	if _, err := s.DB.AddUser(r.Context(), u, hash); err != nil {
+		if errors.Is(err, db.ErrExists) {
+			s.renderUsers(w, r, http.StatusConflict, "", l.T("users.exists"))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.auditAdmin(r, db.AuditUserAdd, name, "role="+string(role)+" streets="+strings.Join(u.Streets, ","))
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+// userChange runs one change to the account named in the path.
+func (s *Server) userChange(w http.ResponseWriter, r *http.Request, action string, selfForbidden bool,
+	change func(name string) (detail string, err error)) {
+	if !s.adminForm(w, r) {
+		return
+	}
+	l, _ := i18n.FromRequest(r)
+	name := r.PathValue("name")
+	if me, _ := currentUser(r); selfForbidden && me.Name == name {
+		s.renderUsers(w, r, http.StatusBadRequest, "", l.T("users.self"))
+		return
+	}
+	detail, err := change(name)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		s.errorPage(w, r, http.StatusNotFound, l.T("error.notfound"))
+		return
+	case errors.Is(err, auth.ErrPasswordLength):
+		s.renderUsers(w, r, http.StatusBadRequest, "", err.Error())
+		return
+	case err != nil:
+		var bad badInput
+		if errors.As(err, &bad) {
+			s.renderUsers(w, r, http.StatusBadRequest, "", err.Error())
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.auditAdmin(r, action, name, detail)
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+type badInput struct{ error }
+
+func (s *Server) setUserPassword(w http.ResponseWriter, r *http.Request) {
+	s.userChange(w, r, db.AuditUserPassword, false, func(name string) (string, error) {
+		hash, err := auth.HashPassword(r.PostForm.Get("password"))
+		if err != nil {
+			return "", err
+		}
+		return "sessions revoked", s.DB.SetPassword(r.Context(), name, hash)
+	})
+}
+
+func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) {
+	s.userChange(w, r, db.AuditUserRole, true, func(name string) (string, error) {
+		role, err := auth.ParseRole(r.PostForm.Get("role"))
+		if err != nil {
+			return "", badInput{err}
+		}
+		var streets []string
+		if role == auth.Clerk {
+			streets = parseStreets(r.PostForm.Get("streets"))
+		}
+		return "role=" + string(role) + " streets=" + strings.Join(streets, ","), s.DB.SetRole(r.Context(), name, role, streets)
+	})
+}
+
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
+	s.userChange(w, r, db.AuditUserDisable, true, func(name string) (string, error) {
+		return "sessions revoked", s.DB.SetDisabled(r.Context(), name, true)
+	})
+}
+
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) {
+	s.userChange(w, r, db.AuditUserEnable, false, func(name string) (string, error) {
+		return "", s.DB.SetDisabled(r.Context(), name, false)
+	})
+}
+
+func (s *Server) auditAdmin(r *http.Request, action, target, detail string) {
+	me, _ := currentUser(r)
+	s.audit(r, db.AuditEntry{Actor: me.Name, Action: action, Target: target, Detail: detail})
+}

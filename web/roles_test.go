@@ -1,0 +1,179 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"jindu/auth"
+	"jindu/web"
+)
+
+// matrixRow is how the role matrix calls one route. street, when set, is
+// the street whose data the request changes: a clerk of another street
+// must get 403.
+type matrixRow struct {
+	path   string
+	form   url.Values
+	street string
+	status int // when allowed, the exact status expected (0: anything not denied)
+}
+
+// roleMatrix has one row per route. A route added without a row fails
+// TestRoleMatrix, so nobody can add a route without deciding who may call it.
+var roleMatrix = map[string]matrixRow{
+	"GET /{$}":                          {path: "/"},
+	"GET /api/metrics":                  {path: "/api/metrics"},
+	"GET /api/metrics.csv":              {path: "/api/metrics.csv"},
+	"GET /healthz":                      {path: "/healthz"},
+	"GET /static/":                      {path: "/static/none"},
+	"GET /favicon.ico":                  {path: "/favicon.ico"},
+	"GET /login":                        {path: "/login"},
+	"POST /login":                       {path: "/login", form: url.Values{"username": {"nobody"}, "password": {"x"}}, status: 401},
+	"POST /logout":                      {path: "/logout", form: url.Values{}},
+	"GET /admin/users":                  {path: "/admin/users"},
+	"POST /admin/users":                 {path: "/admin/users", form: url.Values{"name": {""}}},
+	"POST /admin/users/{name}/password": {path: "/admin/users/zed/password", form: url.Values{"password": {"zed's new password"}}},
+	"POST /admin/users/{name}/role":     {path: "/admin/users/zed/role", form: url.Values{"role": {"viewer"}}},
+	"POST /admin/users/{name}/disable":  {path: "/admin/users/zed/disable", form: url.Values{}},
+	"POST /admin/users/{name}/enable":   {path: "/admin/users/zed/enable", form: url.Values{}},
+	"GET /admin/audit":                  {path: "/admin/audit"},
+	"GET /admin/audit.csv":              {path: "/admin/audit.csv"},
+}
+
+type actor struct {
+	name string // "" for anonymous
+	role auth.Role
+}
+
+func allowed(r web.Route, a actor, row matrixRow) bool {
+	switch r.Access {
+	case web.AccessPublic:
+		return true
+	case web.AccessRead:
+		return a.name != ""
+	case web.AccessUpload:
+		if !a.role.CanUpload() {
+			return false
+		}
+		return row.street == "" || a.role == auth.Admin || a.name == "clerk01"
+	case web.AccessAdmin:
+		return a.role == auth.Admin
+	}
+	return false
+}
+
+func TestRoleMatrix(t *testing.T) {
+	ts, _ := privateServer(t,
+		auth.User{Name: "viewer", Role: auth.Viewer},
+		auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}},
+		auth.User{Name: "clerk02", Role: auth.Clerk, Streets: []string{"街道02"}},
+		auth.User{Name: "admin", Role: auth.Admin},
+		auth.User{Name: "zed", Role: auth.Viewer},
+	)
+	routes := ts.Web.Routes()
+	for _, r := range routes {
+		if _, ok := roleMatrix[r.Pattern]; !ok {
+			t.Errorf("route %q has no row in the role matrix: decide who may call it", r.Pattern)
+		}
+	}
+	// Logging out ends the session: run it last.
+	slices.SortStableFunc(routes, func(a, b web.Route) int {
+		return boolInt(a.Pattern == "POST /logout") - boolInt(b.Pattern == "POST /logout")
+	})
+	actors := []actor{{"", ""}, {"viewer", auth.Viewer}, {"clerk01", auth.Clerk}, {"clerk02", auth.Clerk}, {"admin", auth.Admin}}
+	for _, a := range actors {
+		c := ts.client(t)
+		if a.name != "" {
+			if resp := ts.login(t, c, a.name, testPassword); resp.StatusCode != 303 {
+				t.Fatalf("login %s: %d", a.name, resp.StatusCode)
+			}
+		}
+		for _, r := range routes {
+			row, ok := roleMatrix[r.Pattern]
+			if !ok {
+				continue
+			}
+			method, _, _ := strings.Cut(r.Pattern, " ")
+			resp := do(t, c, method, ts.URL+row.path, row.form)
+			who := a.name
+			if who == "" {
+				who = "anonymous"
+			}
+			if row.status != 0 && allowed(r, a, row) {
+				if resp.StatusCode != row.status {
+					t.Errorf("%s as %s: status %d, want %d", r.Pattern, who, resp.StatusCode, row.status)
+				}
+				continue
+			}
+			toLogin := resp.StatusCode == 303 && strings.HasPrefix(resp.Header.Get("Location"), "/login")
+			denied := resp.StatusCode == 401 || resp.StatusCode == 403 || (toLogin && r.Pattern != "POST /logout")
+			if want := allowed(r, a, row); want == denied {
+				t.Errorf("%s as %s: status %d (%s), allowed should be %v", r.Pattern, who, resp.StatusCode, resp.Header.Get("Location"), want)
+			}
+			if denied && a.name != "" && resp.StatusCode != http.StatusForbidden {
+				t.Errorf("%s as %s: logged-in but denied must be 403, got %d", r.Pattern, who, resp.StatusCode)
+			}
+			if denied && a.name == "" && !(resp.StatusCode == 401 || toLogin) {
+				t.Errorf("%s as anonymous: want 401 or a redirect to login, got %d", r.Pattern, resp.StatusCode)
+			}
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestPublicReadsOnly: --public opens reading to anyone, never changes.
+func TestPublicReadsOnly(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.client(t)
+	for _, r := range ts.Web.Routes() {
+		row, ok := roleMatrix[r.Pattern]
+		if !ok || r.Access == web.AccessPublic || row.status != 0 {
+			continue
+		}
+		method, _, _ := strings.Cut(r.Pattern, " ")
+		resp := do(t, c, method, ts.URL+row.path, row.form)
+		denied := resp.StatusCode == 401 || resp.StatusCode == 303
+		if (r.Access == web.AccessRead) == denied {
+			t.Errorf("--public %s as anonymous: %d", r.Pattern, resp.StatusCode)
+		}
+	}
+}
+
+// TestHeadersOnEveryHTMLRoute checks the security headers on every page.
+func TestHeadersOnEveryHTMLRoute(t *testing.T) {
+	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
+	c := ts.client(t)
+	ts.login(t, c, "admin", testPassword)
+	for _, r := range ts.Web.Routes() {
+		row := roleMatrix[r.Pattern]
+		if !strings.HasPrefix(r.Pattern, "GET ") || row.path == "" {
+			continue
+		}
+		resp := do(t, c, "GET", ts.URL+row.path, nil)
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		h := resp.Header
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: CSP lacks %q", r.Pattern, want)
+			}
+		}
+		if strings.Contains(csp, "'unsafe-inline'") && !strings.Contains(csp, "style-src-attr 'unsafe-inline'") {
+			t.Errorf("%s: unsafe-inline beyond style attributes: %s", r.Pattern, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "same-origin" {
+			t.Errorf("%s: nosniff %q referrer %q", r.Pattern, h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
+		}
+	}
+}

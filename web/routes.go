@@ -1,0 +1,52 @@
+package web
+
+import "net/http"
+
+// Access says who may call a route. The server enforces it on every
+// request; the UI only hides what a role may not do.
+type Access int
+
+// Access levels, from least to most guarded.
+const (
+	// AccessPublic: anyone (login page, health check, static files).
+	AccessPublic Access = iota
+	// AccessRead: logged-in users, or anyone when the server runs --public.
+	AccessRead
+	// AccessUpload: clerks (within their streets) and administrators.
+	AccessUpload
+	// AccessAdmin: administrators only.
+	AccessAdmin
+)
+
+// Route is one registered route.
+type Route struct {
+	Pattern string // net/http pattern with method
+	Access  Access
+	handler http.HandlerFunc
+}
+
+// routes lists every route of the application in one place.
+func (s *Server) routes() []Route {
+	return []Route{
+		{"GET /{$}", AccessRead, s.showDashboard},
+		{"GET /api/metrics", AccessRead, s.apiMetrics},
+		{"GET /api/metrics.csv", AccessRead, s.apiMetricsCSV},
+		{"GET /healthz", AccessPublic, s.healthz},
+		{"GET /static/", AccessPublic, s.Assets.ServeHTTP},
+		{"GET /favicon.ico", AccessPublic, s.favicon},
+		{"GET /login", AccessPublic, s.showLogin},
+		{"POST /login", AccessPublic, s.login},
+		{"POST /logout", AccessPublic, s.logout},
+		{"GET /admin/users", AccessAdmin, s.showUsers},
+		{"POST /admin/users", AccessAdmin, s.addUser},
+		{"POST /admin/users/{name}/password", AccessAdmin, s.setUserPassword},
+		{"POST /admin/users/{name}/role", AccessAdmin, s.setUserRole},
+		{"POST /admin/users/{name}/disable", AccessAdmin, s.disableUser},
+		{"POST /admin/users/{name}/enable", AccessAdmin, s.enableUser},
+		{"GET /admin/audit", AccessAdmin, s.showAudit},
+		{"GET /admin/audit.csv", AccessAdmin, s.auditCSV},
+	}
+}
+
+// Routes lists the patterns and their access, for the role-matrix test.
+func (s *Server) Routes() []Route { return s.routes() }
