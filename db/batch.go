@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -28,6 +27,16 @@ type BatchInput struct {
 	SHA256   string
 	Raw      []byte // the uploaded file, kept so it can be downloaded again
 	Note     string
+	// DryRun runs everything, reports what would change, then rolls the
+	// transaction back: nothing is stored.
+	DryRun bool
+	// Reverts is, for a rollback, the batch it undoes.
+	Reverts int64
+	// File, if set, is called after the records are put and before the
+	// commit; it returns the file's SHA-256 and its gzip-compressed bytes,
+	// so a file streamed from disk is hashed and kept as it is read. An
+	// error aborts the batch.
+	File func() (sha256 string, gz []byte, err error)
 }
 
 // Batch is an applied change batch.
@@ -43,13 +52,32 @@ type Batch struct {
 	NewUnits  int // units created by it
 	Changed   int // unit-years whose status it changed
 	Note      string
+	Reverts   int64 // for a rollback: the batch it undoes
+	// RolledBackBy is the rollback batch that undid this one, 0 if none.
+	RolledBackBy int64
+	// Diff says what the batch changes against the data before it; it is
+	// filled by Apply (and dry runs), not by the history listing.
+	Diff *Diff
 }
 
 // Apply stores a batch in one transaction: produce is called with a put
 // function and must put every record; if produce or any put fails, nothing
 // is stored and the database is exactly as before. Units seen for the first
 // time are created. Unit-years whose status is unchanged are not rewritten.
+// With in.DryRun the same work is done and reported, then rolled back.
 func (db *DB) Apply(ctx context.Context, in BatchInput, produce func(put func(metrics.Record) error) error) (Batch, error) {
+	return db.applyTx(ctx, in, func(_ context.Context, _ *sql.Tx, w *writer) error {
+		if err := produce(w.put); err != nil {
+			return fmt.Errorf("apply batch: %w", err)
+		}
+		return nil
+	})
+}
+
+// applyTx runs one batch: it records the batch, lets work change statuses
+// through the writer, refreshes the touched tallies, bumps the data version
+// if anything changed, and commits (or rolls back a dry run).
+func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Context, *sql.Tx, *writer) error) (Batch, error) {
 	b := Batch{Kind: in.Kind, CreatedAt: db.Now().UTC().Truncate(time.Second), Actor: in.Actor, Source: in.Source,
 		FileName: in.FileName, SHA256: in.SHA256, Note: in.Note}
 	tx, err := db.write.BeginTx(ctx, nil)
@@ -57,9 +85,13 @@ func (db *DB) Apply(ctx context.Context, in BatchInput, produce func(put func(me
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
 	defer tx.Rollback()
-	err = tx.QueryRowContext(ctx, `INSERT INTO batches (kind, created_at, actor, source, file_name, sha256, raw, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		in.Kind, b.CreatedAt.Format(time.RFC3339), in.Actor, in.Source, in.FileName, in.SHA256, in.Raw, in.Note).Scan(&b.ID)
+	var reverts any
+	if in.Reverts != 0 {
+		reverts, b.Reverts = in.Reverts, in.Reverts
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO batches (kind, created_at, actor, source, file_name, sha256, raw, note, reverts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		in.Kind, b.CreatedAt.Format(time.RFC3339), in.Actor, in.Source, in.FileName, in.SHA256, in.Raw, in.Note, reverts).Scan(&b.ID)
 	if err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
@@ -68,10 +100,20 @@ func (db *DB) Apply(ctx context.Context, in BatchInput, produce func(put func(me
 		return Batch{}, err
 	}
 	defer w.close()
-	if err := produce(w.put); err != nil {
-		return Batch{}, fmt.Errorf("apply batch: %w", err)
+	if err := work(ctx, tx, w); err != nil {
+		return Batch{}, err
 	}
-	b.Rows, b.NewUnits, b.Changed = w.rows, w.newUnits, w.changed
+	b.Rows, b.NewUnits, b.Changed, b.Diff = w.rows, w.newUnits, w.changed, &w.diff
+	if in.File != nil {
+		sha, gz, err := in.File()
+		if err != nil {
+			return Batch{}, err
+		}
+		b.SHA256 = sha
+		if _, err := tx.ExecContext(ctx, `UPDATE batches SET sha256 = ?, raw = ?, raw_gzip = 1 WHERE id = ?`, sha, gz, b.ID); err != nil {
+			return Batch{}, fmt.Errorf("apply batch: %w", err)
+		}
+	}
 	if err := refreshTallies(ctx, tx, w.touched); err != nil {
 		return Batch{}, err
 	}
@@ -90,6 +132,10 @@ func (db *DB) Apply(ctx context.Context, in BatchInput, produce func(put func(me
 			return Batch{}, err
 		}
 	}
+	if in.DryRun {
+		b.ID = 0
+		return b, tx.Rollback()
+	}
 	if err := tx.Commit(); err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
@@ -101,172 +147,6 @@ func bumpDataSeq(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return fmt.Errorf("bump data version: %w", err)
 	}
-	return nil
-}
-
-// writer holds the prepared statements of one batch and the units it has
-// resolved. Streets and communities are cached; compounds, which can number
-// a million, are looked up by index.
-type writer struct {
-	ctx     context.Context
-	tx      *sql.Tx
-	batch   int64
-	cache   map[string]int64 // street or street\x00community → unit ID
-	streets map[int64]int64  // unit ID → street ID, for cached units
-	touched map[streetYear]struct{}
-
-	findUnit, addUnit, getStatus, putStatus, addChange *sql.Stmt
-
-	rows, newUnits, changed int
-}
-
-func newWriter(ctx context.Context, tx *sql.Tx, batch int64) (*writer, error) {
-	w := &writer{ctx: ctx, tx: tx, batch: batch, cache: map[string]int64{}, streets: map[int64]int64{},
-		touched: map[streetYear]struct{}{}}
-	stmts := []struct {
-		dst   **sql.Stmt
-		query string
-	}{
-		{&w.findUnit, `SELECT id, street_id FROM units WHERE level = ? AND coalesce(parent_id, 0) = ? AND name = ?`},
-		{&w.addUnit, `INSERT INTO units (level, parent_id, street_id, name, community_type, created_batch)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`},
-		{&w.getStatus, `SELECT ` + statusColumns + ` FROM statuses WHERE unit_id = ? AND year = ?`},
-		{&w.putStatus, `INSERT INTO statuses (unit_id, year, ` + statusColumns + `, batch_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (unit_id, year) DO UPDATE SET five_good = excluded.five_good, stars = excluded.stars,
-			service_center = excluded.service_center, party_branch = excluded.party_branch,
-			owners_committee = excluded.owners_committee, property_service = excluded.property_service,
-			star_flags = excluded.star_flags, batch_id = excluded.batch_id`},
-		{&w.addChange, `INSERT INTO status_changes (batch_id, unit_id, year, old, new) VALUES (?, ?, ?, ?, ?)`},
-	}
-	for _, s := range stmts {
-		st, err := tx.PrepareContext(ctx, s.query)
-		if err != nil {
-			w.close()
-			return nil, fmt.Errorf("apply batch: prepare: %w", err)
-		}
-		*s.dst = st
-	}
-	return w, nil
-}
-
-func (w *writer) close() {
-	for _, s := range []*sql.Stmt{w.findUnit, w.addUnit, w.getStatus, w.putStatus, w.addChange} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
-
-// unit resolves (creating if needed) one unit below parent.
-func (w *writer) unit(level metrics.Level, parent, street int64, name string, ct metrics.CommunityType) (id, streetID int64, err error) {
-	err = w.findUnit.QueryRowContext(w.ctx, level, parent, name).Scan(&id, &streetID)
-	if err == nil {
-		if ct != "" && level == metrics.LevelCommunity {
-			// The latest ledger's community type wins; it rarely changes.
-			if _, err := w.tx.ExecContext(w.ctx, `UPDATE units SET community_type = ? WHERE id = ? AND coalesce(community_type, '') <> ?`, ct, id, ct); err != nil {
-				return 0, 0, err
-			}
-		}
-		return id, streetID, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, err
-	}
-	var parentArg, ctArg any
-	if parent != 0 {
-		parentArg = parent
-	}
-	if ct != "" {
-		ctArg = string(ct)
-	}
-	var streetArg any = street
-	if level == metrics.LevelStreet {
-		streetArg = nil // set to its own ID below
-	}
-	if err := w.addUnit.QueryRowContext(w.ctx, level, parentArg, streetArg, name, ctArg, w.batch).Scan(&id); err != nil {
-		return 0, 0, err
-	}
-	if level == metrics.LevelStreet {
-		if _, err := w.tx.ExecContext(w.ctx, `UPDATE units SET street_id = id WHERE id = ?`, id); err != nil {
-			return 0, 0, err
-		}
-		street = id
-	}
-	w.newUnits++
-	return id, street, nil
-}
-
-func (w *writer) cached(key string, resolve func() (int64, int64, error)) (int64, int64, error) {
-	if id, ok := w.cache[key]; ok {
-		return id, w.streets[id], nil
-	}
-	id, street, err := resolve()
-	if err != nil {
-		return 0, 0, err
-	}
-	w.cache[key] = id
-	w.streets[id] = street
-	return id, street, nil
-}
-
-// put stores one record.
-func (w *writer) put(r metrics.Record) error {
-	u := r.Unit
-	if u.Street == "" {
-		return fmt.Errorf("record for %d: street name is empty", r.Year)
-	}
-	street, _, err := w.cached(u.Street, func() (int64, int64, error) {
-		return w.unit(metrics.LevelStreet, 0, 0, u.Street, "")
-	})
-	if err != nil {
-		return fmt.Errorf("street %q: %w", u.Street, err)
-	}
-	id := street
-	if u.Community != "" {
-		id, _, err = w.cached(u.Street+"\x00"+u.Community, func() (int64, int64, error) {
-			return w.unit(metrics.LevelCommunity, street, street, u.Community, u.CommunityType)
-		})
-		if err != nil {
-			return fmt.Errorf("community %q: %w", u.Community, err)
-		}
-	}
-	if u.Compound != "" {
-		if u.Community == "" {
-			return fmt.Errorf("compound %q: community name is empty", u.Compound)
-		}
-		id, _, err = w.unit(metrics.LevelCompound, id, street, u.Compound, "")
-		if err != nil {
-			return fmt.Errorf("compound %q: %w", u.Compound, err)
-		}
-	}
-	w.rows++
-	return w.setStatus(id, street, r.Year, r.Status)
-}
-
-func (w *writer) setStatus(unit, street int64, year int, s metrics.Status) error {
-	var old any
-	prev, err := scanStatus(w.getStatus.QueryRowContext(w.ctx, unit, year))
-	switch {
-	case err == nil:
-		if prev.Equal(s) {
-			return nil
-		}
-		old = encodeStatus(prev)
-	case errors.Is(err, sql.ErrNoRows):
-	default:
-		return fmt.Errorf("status: %w", err)
-	}
-	if _, err := w.putStatus.ExecContext(w.ctx, unit, year, nullBool(s.FiveGood), nullInt(s.Stars),
-		nullBool(s.ServiceCenter), nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService),
-		starFlags(s), w.batch); err != nil {
-		return fmt.Errorf("status: %w", err)
-	}
-	if _, err := w.addChange.ExecContext(w.ctx, w.batch, unit, year, old, encodeStatus(s)); err != nil {
-		return fmt.Errorf("status change: %w", err)
-	}
-	w.changed++
-	w.touched[streetYear{street, year}] = struct{}{}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package db
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"jindu/metrics"
 )
@@ -120,4 +121,14 @@ func boolOf(v sql.NullInt64) *bool {
 		return nil
 	}
 	return metrics.Bool(v.Int64 != 0)
+}
+
+// prefixed qualifies each column of a comma-separated list with a table
+// alias, e.g. prefixed("s.", statusColumns).
+func prefixed(p, columns string) string {
+	parts := strings.Split(columns, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
 }

@@ -57,3 +57,43 @@ func (db *DB) StreetByName(ctx context.Context, name string) (Unit, error) {
 	}
 	return u, nil
 }
+
+// StreetRecords returns the records of a street's units for year: the
+// street, its communities and compounds with their status that year (or
+// the latest earlier year they have one; none if never reported). It
+// feeds the pre-filled template, so a clerk only edits what changed.
+func (db *DB) StreetRecords(ctx context.Context, street Unit, year int) ([]metrics.Record, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT u.level, coalesce(c.name, ''), u.name, coalesce(u.community_type, ''),
+			coalesce(s.year, 0), `+prefixed("s.", statusColumns)+`
+		FROM units u
+		LEFT JOIN units c ON c.id = u.parent_id AND u.level = 'compound'
+		LEFT JOIN statuses s ON s.unit_id = u.id AND s.year = (
+			SELECT max(year) FROM statuses WHERE unit_id = u.id AND year <= ?)
+		WHERE u.street_id = ?
+		ORDER BY CASE u.level WHEN 'street' THEN 0 ELSE 1 END,
+			coalesce(c.name, u.name), CASE u.level WHEN 'community' THEN 0 ELSE 1 END, u.name`, year, street.ID)
+	if err != nil {
+		return nil, fmt.Errorf("street records: %w", err)
+	}
+	defer rows.Close()
+	var out []metrics.Record
+	for rows.Next() {
+		var level metrics.Level
+		var community, name string
+		var ct metrics.CommunityType
+		var y int
+		s, err := scanStatus(rows, &level, &community, &name, &ct, &y)
+		if err != nil {
+			return nil, fmt.Errorf("street records: %w", err)
+		}
+		r := metrics.Record{Year: year, Unit: metrics.UnitRef{Street: street.Name}, Status: s}
+		switch level {
+		case metrics.LevelCommunity:
+			r.Unit.Community, r.Unit.CommunityType = name, ct
+		case metrics.LevelCompound:
+			r.Unit.Community, r.Unit.Compound = community, name
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

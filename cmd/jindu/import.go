@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"jindu/db"
+	"jindu/ingest"
+)
+
+// exitError carries a process exit code with its message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+func (e *exitError) ExitCode() int { return e.code }
+
+// runImport imports ledger files from the shell, with the same rules and
+// reports as the upload page. Every file is checked before any is applied,
+// so an error in one leaves the database unchanged; each valid file then
+// becomes its own batch.
+func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("import", stderr)
+	dbPath := fs.String("db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file (env JINDU_DB)")
+	dry := fs.Bool("dry-run", false, "check the files and report what would change; store nothing")
+	as := fs.String("as", "", "record the batches as this account (a clerk's streets then apply)")
+	maxRows := fs.Int("max-rows", ingest.DefaultMaxRows, "refuse files with more data rows")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "usage: jindu import --db PATH [--dry-run] [--as USER] FILE...")
+		return errUsage
+	}
+	d, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	actor := cliActor()
+	opts := ingest.Options{MaxRows: *maxRows}
+	if *as != "" {
+		u, _, err := d.UserByName(ctx, *as)
+		if err != nil {
+			return fmt.Errorf("--as %s: %w", *as, err)
+		}
+		if u.Disabled || !u.Role.CanUpload() {
+			return fmt.Errorf("--as %s: the account is disabled or may not upload (role %s)", *as, u.Role)
+		}
+		actor, opts.StreetAllowed = u.Name, u.MayChangeStreet
+	}
+	// Check every file first (dry run), then apply them one by one.
+	bad := 0
+	for _, f := range files {
+		res, err := importOne(ctx, d, f, actor, opts, true, stderr)
+		if errors.Is(err, ingest.ErrInvalid) || errors.Is(err, ingest.ErrUnsupportedFormat) {
+			for _, p := range res.Report.Errors {
+				fmt.Fprintln(stderr, p.String())
+			}
+			bad++
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, p := range res.Report.Warnings {
+			fmt.Fprintln(stderr, "warning: "+p.String())
+		}
+		if *dry {
+			report(stdout, f, res, true)
+		}
+	}
+	if bad > 0 {
+		return &exitError{1, fmt.Sprintf("%d of %d files have errors; nothing was imported / 有 %d 个文件有错误，未导入任何数据", bad, len(files), bad)}
+	}
+	if *dry {
+		return nil
+	}
+	for _, f := range files {
+		res, err := importOne(ctx, d, f, actor, opts, false, stderr)
+		if err != nil {
+			return err
+		}
+		report(stdout, f, res, false)
+		if res.Batch.ID != 0 {
+			b := res.Batch
+			d.Audit(ctx, db.AuditEntry{Actor: actor, Action: db.AuditUpload, Target: fmt.Sprintf("batch %d", b.ID),
+				Detail: fmt.Sprintf("cli file=%s sha256=%s rows=%d new_units=%d changed=%d", b.FileName, b.SHA256, b.Rows, b.NewUnits, b.Changed)})
+		}
+	}
+	return nil
+}
+
+func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Options, dry bool, stderr io.Writer) (ingest.ImportResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return ingest.ImportResult{}, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if st, err := f.Stat(); err == nil && isTerminal(stderr) {
+		label := "检查"
+		if !dry {
+			label = "导入"
+		}
+		p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + filepath.Base(path)}
+		defer p.done()
+		r = p
+	}
+	return ingest.Import(ctx, d, ingest.ImportInput{Name: filepath.Base(path), Kind: db.KindImport, Actor: actor,
+		Source: "cli", DryRun: dry, Options: opts}, r)
+}
+
+func report(w io.Writer, path string, res ingest.ImportResult, dry bool) {
+	name := filepath.Base(path)
+	switch {
+	case res.DuplicateOf != nil:
+		fmt.Fprintf(w, "%s: identical to batch %d, still in effect; nothing to do\n", name, res.DuplicateOf.ID)
+	case dry:
+		fmt.Fprintf(w, "%s: valid, %d rows; would change %d unit-years and create %d units\n", name, res.Report.Rows, res.Batch.Changed, res.Batch.NewUnits)
+	default:
+		fmt.Fprintf(w, "%s: applied as batch %d: %d rows, %d unit-years changed, %d new units\n", name, res.Batch.ID, res.Batch.Rows, res.Batch.Changed, res.Batch.NewUnits)
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress draws a progress bar on a terminal as a file is read.
+type progress struct {
+	r           io.Reader
+	w           io.Writer
+	label       string
+	total, read int64
+	last        time.Time
+}
+
+func (p *progress) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	if time.Since(p.last) > 200*time.Millisecond {
+		p.last = time.Now()
+		p.draw()
+	}
+	return n, err
+}
+
+func (p *progress) draw() {
+	pct := 100.0
+	if p.total > 0 {
+		pct = float64(p.read) * 100 / float64(p.total)
+	}
+	const width = 30
+	fill := int(pct / 100 * width)
+	bar := make([]byte, width)
+	for i := range bar {
+		bar[i] = '-'
+		if i < fill {
+			bar[i] = '#'
+		}
+	}
+	fmt.Fprintf(p.w, "\r%s [%s] %5.1f%%", p.label, bar, pct)
+}
+
+func (p *progress) done() {
+	p.read = p.total
+	p.draw()
+	fmt.Fprintln(p.w)
+}

@@ -1,0 +1,96 @@
+package db
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+const batchColumns = `b.id, b.kind, b.created_at, b.actor, b.source, b.file_name, b.sha256, b.rows, b.new_units,
+	b.changed, b.note, coalesce(b.reverts, 0), coalesce((SELECT r.id FROM batches r WHERE r.reverts = b.id), 0)`
+
+func scanBatch(r rowScanner) (Batch, error) {
+	var b Batch
+	var at string
+	err := r.Scan(&b.ID, &b.Kind, &at, &b.Actor, &b.Source, &b.FileName, &b.SHA256, &b.Rows, &b.NewUnits,
+		&b.Changed, &b.Note, &b.Reverts, &b.RolledBackBy)
+	if err != nil {
+		return Batch{}, err
+	}
+	b.CreatedAt, _ = time.Parse(time.RFC3339, at)
+	return b, nil
+}
+
+// Batches lists batches, newest first (limit 0: all).
+func (db *DB) Batches(ctx context.Context, limit int) ([]Batch, error) {
+	q := `SELECT ` + batchColumns + ` FROM batches b ORDER BY b.id DESC`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	rows, err := db.read.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("batches: %w", err)
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		b, err := scanBatch(rows)
+		if err != nil {
+			return nil, fmt.Errorf("batches: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BatchByID finds one batch.
+func (db *DB) BatchByID(ctx context.Context, id int64) (Batch, error) {
+	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM batches b WHERE b.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Batch{}, fmt.Errorf("batch %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Batch{}, fmt.Errorf("batch %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// BatchFile returns the file a batch was applied from, byte-identical to
+// what was uploaded.
+func (db *DB) BatchFile(ctx context.Context, id int64) (name string, raw []byte, err error) {
+	var gz bool
+	err = db.read.QueryRowContext(ctx, `SELECT file_name, raw, raw_gzip FROM batches WHERE id = ? AND raw IS NOT NULL`, id).Scan(&name, &raw, &gz)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, fmt.Errorf("batch %d file: %w", id, ErrNotFound)
+	}
+	if err != nil || !gz {
+		return name, raw, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return "", nil, fmt.Errorf("batch %d file: %w", id, err)
+	}
+	raw, err = io.ReadAll(zr)
+	if err != nil {
+		return "", nil, fmt.Errorf("batch %d file: %w", id, err)
+	}
+	return name, raw, nil
+}
+
+// InEffectBySHA256 finds an upload or import batch with these bytes that
+// has not been rolled back: applying the same bytes again changes nothing.
+func (db *DB) InEffectBySHA256(ctx context.Context, sha string) (Batch, error) {
+	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM batches b
+		WHERE b.sha256 = ? AND b.kind IN ('upload', 'import')
+		AND NOT EXISTS (SELECT 1 FROM batches r WHERE r.reverts = b.id)
+		ORDER BY b.id DESC LIMIT 1`, sha))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Batch{}, ErrNotFound
+	}
+	return b, err
+}

@@ -1,0 +1,96 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"jindu/db"
+	"jindu/metrics"
+)
+
+// ErrInvalid is returned by Import when the file has errors: nothing was
+// changed, and the report lists every problem.
+var ErrInvalid = errors.New("ingest: the file has errors; nothing was imported / 文件有错误，未导入任何数据")
+
+// errDuplicate aborts a batch whose bytes equal a batch still in effect.
+var errDuplicate = errors.New("ingest: duplicate file")
+
+// ImportInput describes one file to import.
+type ImportInput struct {
+	Name    string // the file's name, as the clerk saw it
+	Kind    string // db.KindUpload or db.KindImport
+	Actor   string
+	Source  string
+	DryRun  bool // validate and report what would change; store nothing
+	Options Options
+}
+
+// ImportResult is what an import did (or, for a dry run, would do).
+type ImportResult struct {
+	Report Report
+	Batch  db.Batch // ID 0 for dry runs, duplicates and invalid files
+	// DuplicateOf is the batch still in effect with the same bytes; then
+	// nothing was changed.
+	DuplicateOf *db.Batch
+}
+
+// Import validates a file and applies it as one batch, all or nothing: the
+// rows stream from r through the parser into one database transaction,
+// which commits only if the whole file is valid. The file is hashed and
+// kept (compressed) as it is read, so its size is bounded by the disk, not
+// memory. An invalid file returns ErrInvalid with the report; nothing is
+// changed then, nor for a dry run or a duplicate.
+func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportResult, error) {
+	var res ImportResult
+	h := sha256.New()
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	tee := io.TeeReader(r, io.MultiWriter(h, zw))
+	var sha string
+	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
+		File: func() (string, []byte, error) {
+			if err := zw.Close(); err != nil {
+				return "", nil, err
+			}
+			return sha, gz.Bytes(), nil
+		}}
+	b, err := d.Apply(ctx, batchIn, func(put func(metrics.Record) error) error {
+		rep, err := Parse(in.Name, tee, in.Options, func(row Row) error { return put(row.Record) })
+		res.Report = rep
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(io.Discard, tee); err != nil { // hash the whole file even if parsing stopped early
+			return err
+		}
+		if len(rep.Errors) > 0 {
+			return ErrInvalid
+		}
+		sha = hex.EncodeToString(h.Sum(nil))
+		dup, err := d.InEffectBySHA256(ctx, sha)
+		switch {
+		case err == nil:
+			res.DuplicateOf = &dup
+			return errDuplicate
+		case !errors.Is(err, db.ErrNotFound):
+			return err
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errDuplicate):
+		return res, nil
+	case errors.Is(err, ErrInvalid):
+		return res, ErrInvalid
+	case err != nil:
+		return res, fmt.Errorf("import %s: %w", in.Name, err)
+	}
+	res.Batch = b
+	return res, nil
+}

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+
+	"jindu/db"
+	"jindu/ingest"
+)
+
+// uploadResponse is the JSON of POST /api/uploads (the contract).
+type uploadResponse struct {
+	BatchID     *int64           `json:"batch_id"`
+	DryRun      bool             `json:"dry_run"`
+	Rows        int              `json:"rows"`
+	NewUnits    int              `json:"new_units"`
+	Errors      []ingest.Problem `json:"errors"`
+	Warnings    []ingest.Problem `json:"warnings"`
+	DuplicateOf *int64           `json:"duplicate_of"`
+}
+
+// apiUpload validates a file and applies it at once when valid (or only
+// reports, with dry_run=1): 200 valid, 422 invalid (nothing changed), 413
+// too large, 415 not CSV/xlsx.
+func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
+	name, raw, fields, err := s.readUpload(w, r)
+	switch {
+	case errors.Is(err, errTooLarge):
+		s.jsonError(w, http.StatusRequestEntityTooLarge, "file larger than "+sizeText(s.MaxUploadBytes)+" / 文件超过 "+sizeText(s.MaxUploadBytes)+" 上限")
+		return
+	case err != nil:
+		s.jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	u, _ := currentUser(r)
+	dry := fields["dry_run"] == "1" || fields["dry_run"] == "true" || r.URL.Query().Get("dry_run") == "1"
+	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: name, Kind: db.KindUpload, Actor: u.Name,
+		Source: "api " + clientAddress(r), DryRun: dry, Options: s.importOptions(u)}, bytes.NewReader(raw))
+	resp := uploadResponse{DryRun: dry, Rows: res.Report.Rows, Errors: res.Report.Errors, Warnings: res.Report.Warnings}
+	if resp.Errors == nil {
+		resp.Errors = []ingest.Problem{}
+	}
+	if resp.Warnings == nil {
+		resp.Warnings = []ingest.Problem{}
+	}
+	switch {
+	case errors.Is(err, ingest.ErrUnsupportedFormat):
+		s.jsonResponse(w, http.StatusUnsupportedMediaType, resp)
+		return
+	case errors.Is(err, ingest.ErrInvalid):
+		s.jsonResponse(w, http.StatusUnprocessableEntity, resp)
+		return
+	case err != nil:
+		s.Logger.Error("api upload", "err", err)
+		s.jsonError(w, http.StatusInternalServerError, "internal error / 服务器内部错误")
+		return
+	}
+	if res.DuplicateOf != nil {
+		resp.DuplicateOf = &res.DuplicateOf.ID
+		resp.Rows = res.DuplicateOf.Rows
+	} else {
+		resp.NewUnits = res.Batch.NewUnits
+		if !dry {
+			resp.BatchID = &res.Batch.ID
+			s.auditBatch(r, db.AuditUpload, res.Batch)
+		}
+	}
+	s.jsonResponse(w, http.StatusOK, resp)
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

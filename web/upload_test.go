@@ -1,0 +1,238 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"jindu/auth"
+	"jindu/db"
+	"jindu/web"
+)
+
+// multipartBody builds a form with the file and extra fields.
+func multipartBody(t *testing.T, name string, content []byte, fields map[string]string) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(content)
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+type uploadResp struct {
+	BatchID     *int64 `json:"batch_id"`
+	DryRun      bool   `json:"dry_run"`
+	Rows        int    `json:"rows"`
+	NewUnits    int    `json:"new_units"`
+	Errors      []map[string]any
+	Warnings    []map[string]any
+	DuplicateOf *int64 `json:"duplicate_of"`
+}
+
+func postUpload(t *testing.T, c *http.Client, ts *testServer, name string, content []byte, fields map[string]string) (int, uploadResp, map[string]json.RawMessage) {
+	t.Helper()
+	body, ct := multipartBody(t, name, content, fields)
+	req, _ := http.NewRequest("POST", ts.URL+"/api/uploads", body)
+	req.Header.Set("Content-Type", ct)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var r uploadResp
+	var keys map[string]json.RawMessage
+	json.Unmarshal(raw, &r)
+	json.Unmarshal(raw, &keys)
+	return resp.StatusCode, r, keys
+}
+
+func gbk(t *testing.T, s string) []byte {
+	b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+const goodLedger = "年份,街道,社区,小区,五好,星级,小区党支部\n" +
+	"2023,街道01,,,是,,\n" +
+	"2023,街道01,社区1,,是,,\n" +
+	"2023,街道01,社区1,小区1-1,,5,是\n" +
+	"2023,街道01,社区1,小区1-9,,4,是\n"
+
+func TestAPIUploadContract(t *testing.T) {
+	ts, _ := privateServer(t,
+		auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}},
+		auth.User{Name: "viewer", Role: auth.Viewer})
+	clerk := ts.client(t)
+	ts.login(t, clerk, "clerk01", testPassword)
+
+	// Dry run: valid, reported, nothing changed.
+	before, _ := ts.DB.Info(context.Background())
+	code, r, keys := postUpload(t, clerk, ts, "台账.csv", gbk(t, goodLedger), map[string]string{"dry_run": "1"})
+	if code != 200 || r.BatchID != nil || !r.DryRun || r.Rows != 4 || r.NewUnits != 1 {
+		t.Fatalf("dry run: %d %+v", code, r)
+	}
+	for _, k := range []string{"batch_id", "dry_run", "rows", "new_units", "errors", "warnings", "duplicate_of"} {
+		if _, ok := keys[k]; !ok {
+			t.Errorf("response lacks %q", k)
+		}
+	}
+	if after, _ := ts.DB.Info(context.Background()); after != before {
+		t.Error("dry run changed the data version")
+	}
+	// Applied at once.
+	code, r, _ = postUpload(t, clerk, ts, "台账.csv", gbk(t, goodLedger), nil)
+	if code != 200 || r.BatchID == nil || *r.BatchID == 0 || r.DryRun {
+		t.Fatalf("apply: %d %+v", code, r)
+	}
+	var m struct {
+		Rows []struct {
+			Indicator string
+			Numerator int
+		}
+	}
+	ts.getJSON(t, "/api/metrics?year=2023&street=%E8%A1%97%E9%81%9301", &m)
+	// Duplicate bytes: nothing changes, the response names the batch.
+	code, r2, _ := postUpload(t, clerk, ts, "again.csv", gbk(t, goodLedger), nil)
+	if code != 200 || r2.BatchID != nil || r2.DuplicateOf == nil || *r2.DuplicateOf != *r.BatchID {
+		t.Errorf("duplicate: %d %+v", code, r2)
+	}
+	// Invalid: 422 with row, column, value and code.
+	code, r, _ = postUpload(t, clerk, ts, "bad.csv", []byte("年份,街道,社区,小区,星级\n2023,街道01,社区1,小区1-1,6\n"), nil)
+	if code != 422 || len(r.Errors) == 0 {
+		t.Fatalf("invalid: %d %+v", code, r)
+	}
+	e := r.Errors[0]
+	if e["row"] != float64(2) || e["column"] != "星级" || e["value"] != "6" || e["code"] != "stars_out_of_range" || e["message"] == "" {
+		t.Errorf("error = %v", e)
+	}
+	// Another street's rows are errors for this clerk.
+	code, r, _ = postUpload(t, clerk, ts, "other.csv", []byte("年份,街道,五好\n2023,街道02,是\n"), nil)
+	if code != 422 || r.Errors[0]["code"] != "street_not_allowed" {
+		t.Errorf("other street: %d %+v", code, r.Errors)
+	}
+	// Not CSV/xlsx: 415.
+	if code, _, _ := postUpload(t, clerk, ts, "report.pdf", []byte("%PDF-1.7\n\x00\x01\x02binary"), nil); code != 415 {
+		t.Errorf("pdf: %d", code)
+	}
+	// Too large: 413.
+	ts.Web.MaxUploadBytes = 100
+	if code, _, _ := postUpload(t, clerk, ts, "big.csv", bytes.Repeat([]byte("2023,街道01,是\n"), 50), nil); code != 413 {
+		t.Errorf("too large: %d", code)
+	}
+	ts.Web.MaxUploadBytes = web.DefaultMaxUploadBytes
+	// No session: 401; a viewer: 403.
+	if code, _, _ := postUpload(t, ts.client(t), ts, "台账.csv", []byte(goodLedger), nil); code != 401 {
+		t.Errorf("anonymous: %d", code)
+	}
+	viewer := ts.client(t)
+	ts.login(t, viewer, "viewer", testPassword)
+	if code, _, _ := postUpload(t, viewer, ts, "台账.csv", []byte(goodLedger), nil); code != 403 {
+		t.Errorf("viewer: %d", code)
+	}
+	entries, _ := ts.DB.AuditEntries(context.Background(), db.AuditFilter{Action: db.AuditUpload})
+	if len(entries) != 1 || entries[0].Actor != "clerk01" {
+		t.Errorf("uploads audited: %+v", entries)
+	}
+}
+
+func TestUploadPageFlowAndRollback(t *testing.T) {
+	ts, _ := privateServer(t,
+		auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}},
+		auth.User{Name: "clerk02", Role: auth.Clerk, Streets: []string{"街道02"}},
+		auth.User{Name: "admin", Role: auth.Admin})
+	clerk := ts.client(t)
+	ts.login(t, clerk, "clerk01", testPassword)
+	body, ct := multipartBody(t, "台账.csv", gbk(t, goodLedger), nil)
+	req, _ := http.NewRequest("POST", ts.URL+"/upload", body)
+	req.Header.Set("Content-Type", ct)
+	resp, err := clerk.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	preview := resp.Header.Get("Location")
+	if resp.StatusCode != 303 || !strings.HasPrefix(preview, "/upload/") {
+		t.Fatalf("upload: %d %s", resp.StatusCode, preview)
+	}
+	before, _ := ts.DB.Info(context.Background())
+	get := func(c *http.Client, path string) (int, string) {
+		resp, err := c.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, page := get(clerk, preview)
+	if code != 200 || !strings.Contains(page, "小区1-9") || !strings.Contains(page, "确认导入") || !strings.Contains(page, "新增单位") {
+		t.Fatalf("preview: %d", code)
+	}
+	if after, _ := ts.DB.Info(context.Background()); after.DataSeq != before.DataSeq {
+		t.Error("the preview changed data")
+	}
+	// Another clerk cannot see it.
+	other := ts.client(t)
+	ts.login(t, other, "clerk02", testPassword)
+	if code, _ := get(other, preview); code != 404 {
+		t.Errorf("another clerk's view of the preview: %d", code)
+	}
+	resp = do(t, clerk, "POST", ts.URL+preview+"/apply", url.Values{})
+	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/history?batch=") {
+		t.Fatalf("apply: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if after, _ := ts.DB.Info(context.Background()); after.DataSeq == before.DataSeq {
+		t.Error("applying did not change data")
+	}
+	bs, _ := ts.DB.Batches(context.Background(), 1)
+	code, raw := get(clerk, "/history/"+itoa(bs[0].ID)+"/file")
+	if code != 200 || raw != string(gbk(t, goodLedger)) {
+		t.Errorf("file download: %d, %d bytes", code, len(raw))
+	}
+	// Clerks cannot roll back; admins can.
+	if resp := do(t, clerk, "POST", ts.URL+"/history/"+itoa(bs[0].ID)+"/rollback", url.Values{}); resp.StatusCode != 403 {
+		t.Errorf("clerk rollback: %d", resp.StatusCode)
+	}
+	admin := ts.client(t)
+	ts.login(t, admin, "admin", testPassword)
+	if resp := do(t, admin, "POST", ts.URL+"/history/"+itoa(bs[0].ID)+"/rollback", url.Values{}); resp.StatusCode != 303 {
+		t.Errorf("admin rollback: %d", resp.StatusCode)
+	}
+	if after, _ := ts.DB.Info(context.Background()); after.Units == 0 {
+		t.Error("units vanished")
+	}
+	if resp := do(t, admin, "POST", ts.URL+"/history/"+itoa(bs[0].ID)+"/rollback", url.Values{}); resp.StatusCode != 409 {
+		t.Errorf("second rollback: %d", resp.StatusCode)
+	}
+	// Templates.
+	for _, p := range []string{"/templates/blank.csv", "/templates/blank.xlsx", "/templates/prefilled.xlsx?street=%E8%A1%97%E9%81%9301&year=2024"} {
+		if code, body := get(clerk, p); code != 200 || len(body) < 50 {
+			t.Errorf("%s: %d", p, code)
+		}
+	}
+	if code, _ := get(clerk, "/templates/prefilled.xlsx?street=%E8%A1%97%E9%81%9302&year=2024"); code != 403 {
+		t.Errorf("another street's template: %d", code)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
