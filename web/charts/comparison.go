@@ -1,0 +1,69 @@
+package charts
+
+import (
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// StreetBar is one street's bar in the street comparison.
+type StreetBar struct {
+	Name    string   // the street's name: a category, user data kept as JSON
+	Percent *float64 // nil: no data
+	Met     *bool    // nil: no milestone (or no data)
+	Label   string   // bar label, e.g. "12/30 · 还需 3 个" or "12/30 ✓"
+}
+
+// ComparisonLabels are the localised words of the street comparison.
+type ComparisonLabels struct {
+	Title, Met, Unmet, NoTarget, Milestone string
+}
+
+// Comparison draws every street's percent as a horizontal bar, in the
+// order given (first at the top), split into met / not met / no milestone
+// series (colour, hatch pattern and the label's mark differ) with the
+// year's milestone as a vertical line. target is nil when the year has none.
+func Comparison(bars []StreetBar, target *int, l ComparisonLabels) Options {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOptions(l.Title),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%"}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "120", Top: "44", Bottom: "56", ContainLabel: opts.Bool(true)}),
+	)...)
+	names := make([]string, len(bars))
+	met := make([]opts.BarData, len(bars))
+	unmet := make([]opts.BarData, len(bars))
+	none := make([]opts.BarData, len(bars))
+	for i, b := range bars {
+		names[i] = b.Name
+		met[i], unmet[i], none[i] = opts.BarData{Value: "-"}, opts.BarData{Value: "-"}, opts.BarData{Value: "-"}
+		if b.Percent == nil {
+			continue
+		}
+		d := opts.BarData{Name: b.Name, Value: *b.Percent, Label: &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: b.Label}}
+		switch {
+		case b.Met == nil:
+			none[i] = d
+		case *b.Met:
+			met[i] = d
+		default:
+			unmet[i] = d
+		}
+	}
+	style := charts.WithBarChartOpts(opts.BarChart{Stack: "s", BarCategoryGap: "30%"})
+	var mark []charts.SeriesOpts
+	if target != nil {
+		mark = append(mark,
+			charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: l.Milestone, XAxis: *target}),
+			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
+				Label:     &opts.Label{Show: opts.Bool(true), Formatter: l.Milestone + " {c}%"},
+				LineStyle: &opts.LineStyle{Color: ColorMilestone, Width: 2, Type: "dashed"}}),
+		)
+	}
+	bar.SetXAxis(names).
+		AddSeries(l.Met, met, append([]charts.SeriesOpts{charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMet}), style}, mark...)...).
+		AddSeries(l.Unmet, unmet, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorUnmet}), style).
+		AddSeries(l.NoTarget, none, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorBaseline}), style)
+	bar.XYReversal()
+	return finish(bar)
+}

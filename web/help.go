@@ -1,0 +1,33 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"jindu/metrics"
+	"jindu/web/components"
+)
+
+// showHelp explains how Jindu judges progress: the outlook rule and its
+// thresholds (metrics.Assess), the completeness mark, counting and rewards.
+func (s *Server) showHelp(w http.ResponseWriter, r *http.Request) {
+	l := lang(w, r)
+	p := s.page(r.Context(), r, l, l.T("nav.help"))
+	ratio := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	sections := []components.HelpSection{
+		{ID: "outlook", Heading: l.T("help.outlook"), Paras: []string{l.T("help.outlook.p1"), l.T("help.outlook.p2")},
+			Items: []string{
+				l.T("outlook.met") + ": " + l.T("help.met"),
+				l.T("outlook.ontrack") + ": " + l.F("help.ontrack", ratio(metrics.OnTrackRatio)),
+				l.T("outlook.accelerate") + ": " + l.F("help.accelerate", ratio(metrics.AccelerateRatio), ratio(metrics.OnTrackRatio)),
+				l.T("outlook.offtrack") + ": " + l.F("help.offtrack", ratio(metrics.AccelerateRatio)),
+				l.T("outlook.unknown") + ": " + l.T("help.unknown"),
+			}},
+		{ID: "why", Heading: l.T("help.why"), Paras: []string{l.T("help.why.p1"), l.F("help.why.p2", ratio(metrics.AccelerateRatio))}},
+		{ID: "projection", Heading: l.T("help.projection"), Paras: []string{l.T("help.projection.p1")}},
+		{ID: "completeness", Heading: l.T("completeness.heading"), Paras: []string{l.F("help.completeness", components.IncompleteMark)}},
+		{ID: "counting", Heading: l.T("help.counting"), Paras: []string{l.T("help.counting.p1")}},
+		{ID: "rewards", Heading: l.T("help.rewards"), Paras: []string{l.F("help.rewards.p1", money(l, s.Program.RewardPerStar), money(l, 5*s.Program.RewardPerStar))}},
+	}
+	s.html(w, r, http.StatusOK, components.HelpPage(p, l.T("help.heading"), sections))
+}

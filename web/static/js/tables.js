@@ -1,0 +1,64 @@
+// Makes tables with data-sortable sortable by any column (a button in each
+// heading, so the keyboard works; aria-sort says the order) and wires
+// <input data-filter-for="ID"> to hide rows not containing the text.
+// Cells sort on data-sort (numbers when both parse as numbers).
+(function () {
+  "use strict";
+  function key(td) {
+    var v = td ? td.getAttribute("data-sort") : null;
+    return v === null ? (td ? td.textContent.trim() : "") : v;
+  }
+  function compare(a, b) {
+    var x = parseFloat(a), y = parseFloat(b);
+    if (!isNaN(x) && !isNaN(y) && String(x) === a.trim() && String(y) === b.trim()) return x - y;
+    return a.localeCompare(b, document.documentElement.lang || undefined);
+  }
+  function sortBy(table, col, th) {
+    var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    var ths = table.tHead.rows[0].cells;
+    for (var i = 0; i < ths.length; i++) ths[i].removeAttribute("aria-sort");
+    th.setAttribute("aria-sort", dir);
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (r1, r2) {
+      var c = compare(key(r1.cells[col]), key(r2.cells[col]));
+      return dir === "ascending" ? c : -c;
+    });
+    for (var j = 0; j < rows.length; j++) body.appendChild(rows[j]);
+  }
+  function setup(table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    var ths = table.tHead.rows[0].cells;
+    for (var i = 0; i < ths.length; i++) {
+      var th = ths[i];
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "sort";
+      while (th.firstChild) b.appendChild(th.firstChild);
+      th.appendChild(b);
+      b.addEventListener("click", sortBy.bind(null, table, i, th));
+    }
+  }
+  function filter(input) {
+    var table = document.getElementById(input.getAttribute("data-filter-for"));
+    if (!table || !table.tBodies.length) return;
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      var rows = table.tBodies[0].rows;
+      for (var i = 0; i < rows.length; i++) {
+        rows[i].hidden = q !== "" && rows[i].textContent.toLowerCase().indexOf(q) < 0;
+      }
+    });
+  }
+  function init() {
+    var ts = document.querySelectorAll("table[data-sortable]");
+    for (var i = 0; i < ts.length; i++) setup(ts[i]);
+    var fs = document.querySelectorAll("input[data-filter-for]");
+    for (var j = 0; j < fs.length; j++) filter(fs[j]);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
