@@ -1,0 +1,213 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jindu/report"
+)
+
+// needChromium skips without a browser on a developer machine; CI has one.
+func needChromium(t testing.TB) {
+	t.Helper()
+	if report.New(report.Config{}).Available() {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed; .ci/run installs it")
+	}
+	t.Skip("chromium not installed: " + report.InstallHint)
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestRenderBlocksOtherHosts: a page that embeds an image, a script and a
+// frame from another host prints, and none of those requests leaves the
+// browser; the token header reaches the page's own origin only.
+func TestRenderBlocksOtherHosts(t *testing.T) {
+	needChromium(t)
+	var outside atomic.Int32
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		outside.Add(1)
+		if r.Header.Get("X-Token") != "" {
+			t.Errorf("the token reached another host: %s", r.URL)
+		}
+	}))
+	defer evil.Close()
+	var token atomic.Value
+	token.Store("")
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			token.Store(r.Header.Get("X-Token"))
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><html lang="zh-CN"><body><h1>进度报告</h1>
+			<img src="%[1]s/x.png"><img src="http://evil.example/y.png">
+			<script src="%[1]s/x.js"></script><iframe src="%[1]s/frame"></iframe>
+			<link rel="stylesheet" href="%[1]s/x.css">
+			<div data-chart="c"><svg width="10" height="10"><rect width="10" height="10"/></svg></div></body></html>`, evil.URL)
+	}))
+	defer page.Close()
+
+	r := report.New(report.Config{Logger: quiet(), Timeout: 30 * time.Second})
+	defer r.Close()
+	res, err := r.Render(context.Background(), report.Job{URL: page.URL + "/", Headers: map[string]string{"X-Token": "secret"},
+		Footer: `<b>user</b>`, PageOf: [3]string{"第 ", " 页 / 共 ", " 页"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(res.PDF, []byte("%PDF")) {
+		t.Fatalf("not a PDF: %q", res.PDF[:min(20, len(res.PDF))])
+	}
+	if n := outside.Load(); n != 0 {
+		t.Errorf("%d requests reached the other host", n)
+	}
+	if len(res.Blocked) < 4 {
+		t.Errorf("blocked %q, want the image, script, frame and stylesheet of the other hosts", res.Blocked)
+	}
+	for _, b := range res.Blocked {
+		if strings.HasPrefix(b, page.URL) {
+			t.Errorf("blocked the page's own origin: %s", b)
+		}
+	}
+	if got := token.Load().(string); got != "secret" {
+		t.Errorf("page got token %q", got)
+	}
+	if text := pdfText(t, res.PDF); !strings.Contains(text, "<b>user</b>") || !strings.Contains(strings.ReplaceAll(text, " ", ""), "第1页/共1页") {
+		t.Errorf("footer not printed as escaped text:\n%s", text)
+	}
+}
+
+// TestRenderWaitsForCharts: a chart that draws late is in the PDF.
+func TestRenderWaitsForCharts(t *testing.T) {
+	needChromium(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!DOCTYPE html><body><div data-chart="c" id="c"></div><script>
+			setTimeout(function () {
+				document.getElementById("c").innerHTML = '<svg width="200" height="40"><text x="0" y="20">LATECHART</text></svg>';
+			}, 400);</script></body>`)
+	}))
+	defer page.Close()
+	r := report.New(report.Config{Logger: quiet()})
+	defer r.Close()
+	res, err := r.Render(context.Background(), report.Job{URL: page.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(pdfText(t, res.PDF), "LATECHART") {
+		t.Error("the PDF was printed before the chart drew")
+	}
+}
+
+// TestRenderTimeout: a page whose chart never draws is cancelled at the
+// timeout, and the renderer still works afterwards.
+func TestRenderTimeout(t *testing.T) {
+	needChromium(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/never" {
+			io.WriteString(w, `<!DOCTYPE html><body><div data-chart="c"></div></body>`)
+			return
+		}
+		io.WriteString(w, `<!DOCTYPE html><body>ok</body>`)
+	}))
+	defer page.Close()
+	r := report.New(report.Config{Logger: quiet(), Timeout: 3 * time.Second})
+	defer r.Close()
+	start := time.Now()
+	_, err := r.Render(context.Background(), report.Job{URL: page.URL + "/never"})
+	if !errors.Is(err, report.ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("timeout took %s", d)
+	}
+	if _, err := r.Render(context.Background(), report.Job{URL: page.URL + "/ok"}); err != nil {
+		t.Errorf("render after a timeout: %v", err)
+	}
+}
+
+// TestRenderConcurrencyLimit: never more than Concurrency pages at once;
+// the others wait and all finish.
+func TestRenderConcurrencyLimit(t *testing.T) {
+	needChromium(t)
+	var cur, peak atomic.Int32
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		n := cur.Add(1)
+		defer cur.Add(-1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!DOCTYPE html><body>page</body>`)
+	}))
+	defer page.Close()
+	r := report.New(report.Config{Logger: quiet(), Concurrency: 2})
+	defer r.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 5)
+	for range 5 {
+		wg.Go(func() {
+			_, err := r.Render(context.Background(), report.Job{URL: page.URL + "/"})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if p := peak.Load(); p > 2 {
+		t.Errorf("%d renders ran at once, limit 2", p)
+	}
+}
+
+// TestUnavailable: no browser is an error that names the install command.
+func TestUnavailable(t *testing.T) {
+	r := report.New(report.Config{ExecPath: "/nonexistent/chromium"})
+	if r.Available() {
+		t.Fatal("available with a missing binary")
+	}
+	_, err := r.Render(context.Background(), report.Job{URL: "http://127.0.0.1:1/"})
+	if !errors.Is(err, report.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install chromium") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func pdfText(t testing.TB, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed: apt-get install poppler-utils")
+	}
+	cmd := exec.Command("pdftotext", "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}

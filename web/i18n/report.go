@@ -1,0 +1,68 @@
+package i18n
+
+// reportMessages are the strings of the printable report, its PDF and the
+// frozen snapshots.
+var reportMessages = map[string][2]string{
+	"report.nav":          {"打印报告", "Printable report"},
+	"report.title":        {"%s%d年进度报告", "Progress report %[2]d, %[1]s"},
+	"report.headline":     {"主要指标", "Key indicators"},
+	"report.ratings":      {"评级指标与节点目标", "Ratings and milestones"},
+	"report.comparison":   {"各街道对比", "Streets compared"},
+	"report.completion":   {"完成类指标", "Completion indicators"},
+	"report.outlook":      {"进展研判", "Outlook"},
+	"report.indicator":    {"指标", "Indicator"},
+	"report.needed":       {"还需", "More needed"},
+	"report.note":         {"说明", "Note"},
+	"report.generated":    {"生成于 %s", "Generated %s"},
+	"report.by":           {"生成人 %s", "By %s"},
+	"report.anonymous":    {"匿名访问", "anonymous"},
+	"report.scope":        {"范围：%s", "Scope: %s"},
+	"report.back":         {"返回总览", "Back to the overview"},
+	"report.print":        {"用浏览器打印（Ctrl+P）得到同样的版面。", "The browser's Print (Ctrl+P) gives the same layout."},
+	"report.pdf":          {"下载 PDF", "Download PDF"},
+	"report.file":         {"进度报告", "progress-report"},
+	"report.pageof":       {"第 | 页 / 共 | 页", "Page | of |"},
+	"report.nooutlook":    {"无数值目标，不作研判", "no numeric target, no outlook"},
+	"pdf.unavailable":     {"服务器未安装 Chromium，暂不能生成 PDF。请管理员安装：%s", "Chromium is not installed on the server, so PDF is unavailable. An administrator installs it with: %s"},
+	"pdf.busy":            {"正在生成的 PDF 较多，请稍后再试。", "Too many PDFs are being generated; please try again shortly."},
+	"pdf.timeout":         {"生成 PDF 超时，请稍后再试。", "Generating the PDF timed out; please try again."},
+	"pdf.changed":         {"生成期间数据发生变化，请重试。", "The data changed while the PDF was generated; please try again."},
+	"snap.nav":            {"封存快照", "Snapshots"},
+	"snap.title":          {"封存快照", "Frozen snapshots"},
+	"snap.intro":          {"快照封存某一时刻的报告（PDF 与计算结果），此后数据如何变化，快照都不会改变，也不能修改或删除。", "A snapshot freezes the report of a moment (the PDF and the computed figures): whatever happens to the data later, it never changes, and it cannot be edited or deleted."},
+	"snap.freeze":         {"封存当前报告", "Freeze the current report"},
+	"snap.freeze.button":  {"封存", "Freeze"},
+	"snap.note":           {"备注", "Note"},
+	"snap.note.help":      {"例如：12 月区委常委会材料", "e.g. papers for the December committee meeting"},
+	"snap.year":           {"年份", "Year"},
+	"snap.scope":          {"范围", "Scope"},
+	"snap.at":             {"封存时间", "Frozen at"},
+	"snap.actor":          {"封存人", "By"},
+	"snap.version":        {"数据版本", "Data version"},
+	"snap.size":           {"PDF 大小", "PDF size"},
+	"snap.sha":            {"SHA-256", "SHA-256"},
+	"snap.none":           {"还没有封存的快照。", "No snapshot has been frozen yet."},
+	"snap.download":       {"下载 PDF", "Download PDF"},
+	"snap.figures":        {"计算结果（JSON）", "Figures (JSON)"},
+	"snap.open":           {"查看", "Open"},
+	"snap.heading":        {"快照 #%d：%s", "Snapshot #%d: %s"},
+	"snap.compare":        {"与当前数据对比", "Compared with today's data"},
+	"snap.then":           {"封存时", "Then"},
+	"snap.now":            {"当前", "Now"},
+	"snap.change":         {"变化", "Change"},
+	"snap.points":         {"%s 个百分点", "%s points"},
+	"snap.since":          {"自本快照以来，%s %s 个百分点。", "Since this snapshot, %s %s points."},
+	"snap.unchanged":      {"自本快照以来，各项指标均无变化。", "Nothing has changed since this snapshot."},
+	"snap.sameversion":    {"数据版本与封存时相同。", "The data version is the same as when it was frozen."},
+	"snap.nowversion":     {"当前数据版本 %s", "Current data version %s"},
+	"snap.done":           {"已封存快照 #%d。", "Snapshot #%d frozen."},
+	"snap.badnote":        {"备注不能超过 500 个字符。", "The note may not exceed 500 characters."},
+	"snap.immutable":      {"快照不可修改、不可删除。", "Snapshots cannot be edited or deleted."},
+	"snap.removedfigures": {"（指标已不在当前方案中）", "(no longer in the current program)"},
+}
+
+func init() {
+	for k, v := range reportMessages {
+		messages[k] = v
+	}
+}

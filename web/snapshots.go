@@ -1,0 +1,313 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"unicode/utf8"
+
+	"jindu/auth"
+	"jindu/db"
+	"jindu/metrics"
+	"jindu/report"
+	"jindu/web/components"
+	"jindu/web/i18n"
+)
+
+// snapshotFigures is the JSON frozen with a snapshot: the rows of
+// /api/metrics for its year and scope, and the data they came from.
+type snapshotFigures struct {
+	Program     string      `json:"program"`
+	DataVersion string      `json:"data_version"`
+	Year        int         `json:"year"`
+	Street      string      `json:"street"`
+	Rows        []metricRow `json:"rows"`
+}
+
+// figuresOf computes a snapshot's figures from the snapshot of counts.
+func (s *Server) figuresOf(f *figures, year int, street db.Unit) snapshotFigures {
+	out := snapshotFigures{Program: s.Program.Name, DataVersion: f.version, Year: year, Street: street.Name, Rows: []metricRow{}}
+	for _, x := range f.results(s.Program, street, year) {
+		out.Rows = append(out.Rows, metricRow{x.Indicator, x.Year, x.Street, x.Numerator, x.Denominator, x.Percent, x.Target, x.Met, x.Needed})
+	}
+	return out
+}
+
+func snapshotPath(id int64) string { return "/snapshots/" + strconv.FormatInt(id, 10) }
+
+// showSnapshots lists the frozen snapshots; administrators get the form
+// that freezes one.
+func (s *Server) showSnapshots(w http.ResponseWriter, r *http.Request) {
+	l := lang(w, r)
+	s.snapshotsPage(w, r, l, http.StatusOK, "")
+}
+
+func (s *Server) snapshotsPage(w http.ResponseWriter, r *http.Request, l i18n.Lang, status int, problem string) {
+	snaps, err := s.DB.Snapshots(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.figures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := components.SnapshotList{Page: s.page(r.Context(), r, l, l.T("snap.title")), Intro: l.T("snap.intro"), Error: problem}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("frozen"), 10, 64); err == nil && id > 0 {
+		p.Flash = l.F("snap.done", id)
+	}
+	for _, x := range snaps {
+		p.Rows = append(p.Rows, components.SnapshotRow{
+			ID: strconv.FormatInt(x.ID, 10), At: x.CreatedAt.Local().Format("2006-01-02 15:04"), Actor: x.Actor,
+			Year: l.F("year.fmt", x.Year), Scope: s.scopeName(l, x.Street), Version: x.DataVersion, Note: x.Note,
+			Size: fmt.Sprintf("%.0f KB", math.Ceil(float64(x.PDFSize)/1024)),
+			URL:  snapshotPath(x.ID), PDFURL: snapshotPath(x.ID) + "/pdf",
+		})
+	}
+	if u, ok := currentUser(r); ok && u.Role == auth.Admin && len(f.years) > 0 {
+		form := &components.FreezeForm{Lang: string(l)}
+		for i, y := range f.years {
+			form.Years = append(form.Years, components.Choice{Value: itoa(y), Label: l.F("year.fmt", y), Selected: i == len(f.years)-1})
+		}
+		form.Streets = append(form.Streets, components.Choice{Value: "", Label: s.scopeName(l, "")})
+		for _, st := range f.streets {
+			form.Streets = append(form.Streets, components.Choice{Value: st.Name, Label: st.Name})
+		}
+		if err := s.pdfAvailable(); err != nil {
+			form.PDFNote, form.Disabled = l.F("pdf.unavailable", report.InstallHint), true
+		}
+		p.Form = form
+	}
+	s.html(w, r, status, components.SnapshotsPage(p))
+}
+
+// freezeSnapshot renders the report of a year and scope and stores its
+// PDF and figures, as of one data version, with the audit entry.
+func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	// The scope travels in the form; reportScope reads the query.
+	q := url.Values{"year": {r.PostForm.Get("year")}, "lang": {r.PostForm.Get("lang")}}
+	if st := r.PostForm.Get("street"); st != "" {
+		q.Set("street", st)
+	}
+	r.URL.RawQuery = q.Encode()
+	l := lang(w, r)
+	u, _ := currentUser(r)
+	f, err := s.figures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	year, street, ok := s.reportScope(w, r, l, f)
+	if !ok {
+		return
+	}
+	note := r.PostFormValue("note")
+	if utf8.RuneCountInString(note) > 500 || !utf8.ValidString(note) {
+		s.snapshotsPage(w, r, l, http.StatusBadRequest, l.T("snap.badnote"))
+		return
+	}
+	var out RenderedReport
+	var figs snapshotFigures
+	for attempt := 0; ; attempt++ {
+		out, err = s.RenderReport(r.Context(), ReportRequest{Year: year, Street: street.Name, Lang: l, User: &u})
+		if err != nil {
+			s.pdfError(w, r, l, err)
+			return
+		}
+		// The figures must be those the PDF shows.
+		f, err = s.figures(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if f.version == out.DataVersion {
+			figs = s.figuresOf(f, year, street)
+			break
+		}
+		if attempt == 2 {
+			s.pdfError(w, r, l, errReportChanged)
+			return
+		}
+	}
+	body, err := json.Marshal(figs)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	snap, err := s.DB.AddSnapshot(r.Context(), db.Snapshot{
+		CreatedAt: s.now(), Actor: u.Name, Year: year, Street: street.Name, DataVersion: out.DataVersion,
+		Note: note, Figures: body, PDF: out.PDF,
+	}, clientAddress(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, snapshotPath(snap.ID)+"?"+url.Values{"lang": {string(l)}}.Encode(), http.StatusSeeOther)
+}
+
+// snapshotParam reads {id}; it answers 404 itself.
+func (s *Server) snapshotParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return 0, false
+	}
+	return id, true
+}
+
+// showSnapshot shows a snapshot and compares its figures with today's.
+func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
+	l := lang(w, r)
+	id, ok := s.snapshotParam(w, r)
+	if !ok {
+		return
+	}
+	snap, err := s.DB.Snapshot(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var then snapshotFigures
+	if err := json.Unmarshal(snap.Figures, &then); err != nil {
+		s.fail(w, r, fmt.Errorf("snapshot %d figures: %w", id, err))
+		return
+	}
+	f, err := s.figures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	scope := s.scopeName(l, snap.Street)
+	v := components.SnapshotView{Page: s.page(r.Context(), r, l, l.T("snap.title")),
+		Heading:    l.F("snap.heading", snap.ID, l.F("report.title", scope, snap.Year)),
+		Note:       snap.Note,
+		PDFURL:     snapshotPath(id) + "/pdf",
+		FiguresURL: snapshotPath(id) + "/figures.json",
+		Immutable:  l.T("snap.immutable"),
+	}
+	v.Meta = []string{
+		l.T("snap.at") + " " + snap.CreatedAt.Local().Format("2006-01-02 15:04"),
+		l.T("snap.actor") + " " + snap.Actor,
+		l.T("snap.version") + " " + snap.DataVersion,
+		"SHA-256 " + snap.PDFSHA256,
+	}
+	if f.version == snap.DataVersion {
+		v.Meta = append(v.Meta, l.T("snap.sameversion"))
+	} else {
+		v.Meta = append(v.Meta, l.F("snap.nowversion", f.version))
+	}
+	now := map[string]metrics.Result{}
+	if st, ok := f.street(snap.Street); ok || snap.Street == "" {
+		if snap.Street == "" {
+			st = db.Unit{}
+		}
+		for _, x := range f.results(s.Program, st, snap.Year) {
+			now[x.Indicator] = x
+		}
+	}
+	v.Compare = components.Table{Caption: l.F("table.caption", l.T("snap.compare")),
+		Head: []string{l.T("report.indicator"), l.T("snap.then"), l.T("snap.now"), l.T("snap.change")}}
+	for _, row := range then.Rows {
+		name := row.Indicator
+		if ind, ok := s.Program.Indicator(row.Indicator); ok {
+			name = label(l, ind)
+		} else {
+			name += " " + l.T("snap.removedfigures")
+		}
+		cur, has := now[row.Indicator]
+		thenText := pct(row.Percent) + fmt.Sprintf(" (%d/%d)", row.Numerator, row.Denominator)
+		nowText, change := "—", "—"
+		if has {
+			nowText = pct(cur.Percent) + fmt.Sprintf(" (%d/%d)", cur.Numerator, cur.Denominator)
+			if row.Percent != nil && cur.Percent != nil {
+				d := tenthsOfPct(*cur.Percent) - tenthsOfPct(*row.Percent)
+				change = l.F("snap.points", signedTenths(d))
+				if d != 0 {
+					v.Since = append(v.Since, l.F("snap.since", name, signedTenths(d)))
+				}
+			}
+		}
+		v.Compare.Rows = append(v.Compare.Rows, []components.Cell{{Text: name}, {Text: thenText, Num: true}, {Text: nowText, Num: true}, {Text: change, Num: true}})
+	}
+	if len(v.Since) == 0 {
+		v.Since = []string{l.T("snap.unchanged")}
+	}
+	s.html(w, r, http.StatusOK, components.SnapshotPage(v))
+}
+
+// tenthsOfPct is a one-decimal percentage in integer tenths, so that
+// differences print exactly.
+func tenthsOfPct(p float64) int { return int(math.Round(p * 10)) }
+
+func signedTenths(d int) string {
+	v := strconv.FormatFloat(float64(d)/10, 'f', 1, 64)
+	if d > 0 {
+		v = "+" + v
+	}
+	return v
+}
+
+// snapshotPDF serves a snapshot's PDF exactly as frozen.
+func (s *Server) snapshotPDF(w http.ResponseWriter, r *http.Request) {
+	l := lang(w, r)
+	id, ok := s.snapshotParam(w, r)
+	if !ok {
+		return
+	}
+	snap, err := s.DB.Snapshot(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pdf, err := s.DB.SnapshotPDF(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", contentDisposition("attachment",
+		l.T("snap.nav")+strconv.FormatInt(id, 10)+"-"+s.reportFileName(l, snap.Year, snap.Street)))
+	h.Set("ETag", `"`+snap.PDFSHA256+`"`)
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	h.Set("Content-Length", strconv.Itoa(len(pdf)))
+	w.Write(pdf)
+}
+
+// snapshotFigures serves the frozen figures' JSON exactly as stored.
+func (s *Server) snapshotFigures(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.snapshotParam(w, r)
+	if !ok {
+		return
+	}
+	snap, err := s.DB.Snapshot(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		s.jsonError(w, http.StatusNotFound, "no such snapshot / 没有这个快照")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	w.Write(snap.Figures)
+}
