@@ -38,6 +38,9 @@ type DB struct {
 	Path string
 	// Now returns the current time; tests set it for deterministic batches.
 	Now func() time.Time
+	// MigrationBackup is the copy Open wrote before migrating an existing
+	// database to a newer schema (<path>.pre-v<N>.bak), "" if none.
+	MigrationBackup string
 
 	write *sql.DB
 	read  *sql.DB
@@ -69,6 +72,10 @@ func Open(ctx context.Context, p string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	db := &DB{Path: p, Now: time.Now, write: w}
 	if err := db.checkVersion(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if db.MigrationBackup, err = db.backupBeforeMigrate(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}

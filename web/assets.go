@@ -29,6 +29,7 @@ const (
 	AssetCharts  = "js/charts.js"
 	AssetCSS     = "css/app.css"
 	AssetIcon    = "img/favicon.svg"
+	AssetUpload  = "js/upload.js"
 )
 
 // asset is one static file with its content-hashed URL.
@@ -76,7 +77,7 @@ func LoadAssets() (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
 	}
-	for _, req := range []string{AssetECharts, AssetCharts, AssetCSS, AssetIcon} {
+	for _, req := range []string{AssetECharts, AssetCharts, AssetCSS, AssetIcon, AssetUpload} {
 		if a.byName[req] == nil {
 			return nil, fmt.Errorf("load assets: %s is missing from the binary; build with `make build` (it runs npm ci in web/)", req)
 		}

@@ -194,8 +194,8 @@ func TestBrowserDashboardDrawsCharts(t *testing.T) {
 	for _, path := range []string{"/", "/?year=2022&lang=en"} {
 		b.open(t, ts.URL+path)
 		n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-chart] svg").length`))
-		if err != nil || n != 3 {
-			t.Errorf("%s: %d charts drew SVG (err %v), want 3", path, n, err)
+		if err != nil || n != 4 { // 3 rating charts and the street comparison
+			t.Errorf("%s: %d charts drew SVG (err %v), want 4", path, n, err)
 		}
 		banner, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!document.querySelector('[data-testid="demo-banner"]')`))
 		if err != nil || !banner {

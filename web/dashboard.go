@@ -35,7 +35,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.Heading = l.Pick(s.Program.Name, s.Program.NameEn)
 	if len(f.years) == 0 {
 		d.Empty = true
-		s.html(w, r, http.StatusOK, components.DashboardPage(d))
+		s.html(w, r, http.StatusOK, components.DashboardPage(d, components.DashboardAnalysis{}))
 		return
 	}
 	if !slices.Contains(f.years, year) {
@@ -44,6 +44,8 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Heading = l.F("headline", year)
 	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
+	d.ReportURL = reportURL("/report", l, year, "")
+	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	for _, y := range f.years {
 		q := url.Values{"year": {strconv.Itoa(y)}}
 		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.Program), URL: "/?" + q.Encode(), Current: y == year})
@@ -62,7 +64,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
 	}
-	s.html(w, r, http.StatusOK, components.DashboardPage(d))
+	s.html(w, r, http.StatusOK, components.DashboardPage(d, s.dashboardAnalysis(r, l, f, year, all)))
 }
 
 func yearLabel(l i18n.Lang, y int, p metrics.Program) string {

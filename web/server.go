@@ -12,7 +12,9 @@ import (
 
 	"jindu/auth"
 	"jindu/db"
+	"jindu/ingest"
 	"jindu/metrics"
+	"jindu/report"
 )
 
 // Server serves Jindu's pages and API.
@@ -25,11 +27,24 @@ type Server struct {
 	Auth AuthConfig
 	// Now is the clock for sessions and the audit log (tests set it).
 	Now func() time.Time
+	// MaxUploadBytes bounds an uploaded file (default 20 MiB); MaxRows
+	// bounds its rows (default 2,000,000).
+	MaxUploadBytes int64
+	MaxRows        int
+	// PDF prints reports; nil (or no Chromium) turns PDF off and leaves
+	// everything else working. Close stops it.
+	PDF *report.Renderer
+	// BackupDir is where automatic backups go ("" when they are off);
+	// BackupKeep is how many are kept. The admin backups page lists them.
+	BackupDir  string
+	BackupKeep int
 
 	throttle *auth.Throttle
 
 	ready atomic.Bool
 	cache figureCache
+	// reports holds render tokens and the loopback listener (report.go).
+	reports reportState
 }
 
 // New returns a server for the database and program.
@@ -41,7 +56,8 @@ func New(d *db.DB, p metrics.Program, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &Server{DB: d, Program: p, Logger: logger, Assets: a, Auth: DefaultAuthConfig()}
+	s := &Server{DB: d, Program: p, Logger: logger, Assets: a, Auth: DefaultAuthConfig(),
+		MaxUploadBytes: DefaultMaxUploadBytes, MaxRows: ingest.DefaultMaxRows}
 	s.throttle = auth.NewThrottle(s.now)
 	return s, nil
 }
@@ -58,7 +74,7 @@ func (s *Server) Handler() http.Handler {
 	// Cross-origin protection rejects state-changing requests (POST …)
 	// that a browser marks as coming from another site.
 	cop := http.NewCrossOriginProtection()
-	return s.recoverPanics(s.logRequests(securityHeaders(cop.Handler(s.authenticate(s.notFoundPage(mux))))))
+	return s.recoverPanics(s.logRequests(securityHeaders(s.limitBodies(cop.Handler(s.authenticate(s.renderAuth(s.notFoundPage(mux))))))))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -27,7 +27,13 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server (默认命令)", runServe},
+		{"import", "check and import ledger files (CSV, .xlsx) as batches", runImport},
+		{"pdf", "write a report PDF (A4) without a running server", runPDF},
+		{"gen", "write realistic ledger files (district, city or province scale)", runGen},
 		{"user", "manage accounts: add, passwd, list, disable, enable", runUser},
+		{"backup", "write an online, checked copy of the database", runBackup},
+		{"check", "check a database or backup (integrity, foreign keys, schema)", runCheck},
+		{"restore", "replace the database with a backup (server stopped; keeps the old file)", runRestore},
 		{"version", "print the version", runVersion},
 	}
 }

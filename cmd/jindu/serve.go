@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"jindu/db"
 	"jindu/metrics"
+	pdfreport "jindu/report"
 	"jindu/web"
 )
 
@@ -22,6 +24,15 @@ type serveConfig struct {
 	addr, dbPath, program string
 	demo, public, secure  bool
 	idle, maxAge          time.Duration
+	// PDF renderer: how many at once, how long each, which browser.
+	pdfConcurrency int
+	pdfTimeout     time.Duration
+	chromium       string
+	// Automatic backups (off without a directory) and WAL checkpoints.
+	backupDir       string
+	backupEvery     time.Duration
+	backupKeep      int
+	checkpointEvery time.Duration
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -35,8 +46,27 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.BoolVar(&c.secure, "secure-cookies", false, "mark the session cookie Secure (__Host-) when TLS ends at a proxy in front")
 	fs.DurationVar(&c.idle, "session-idle", 30*time.Minute, "end a session after this long without a request")
 	fs.DurationVar(&c.maxAge, "session-max", 8*time.Hour, "end a session this long after login")
+	fs.IntVar(&c.pdfConcurrency, "pdf-concurrency", 2, "PDF reports rendered at once; others wait")
+	fs.DurationVar(&c.pdfTimeout, "pdf-timeout", 60*time.Second, "cancel a PDF render that takes longer")
+	fs.StringVar(&c.chromium, "chromium", envOr("JINDU_CHROMIUM", ""), "browser for PDF (default: chromium on PATH; env JINDU_CHROMIUM)")
+	fs.StringVar(&c.backupDir, "backup-dir", envOr("JINDU_BACKUP_DIR", ""), "write automatic backups into this directory (env JINDU_BACKUP_DIR; off when empty)")
+	fs.DurationVar(&c.backupEvery, "backup-every", 24*time.Hour, "interval between automatic backups")
+	fs.IntVar(&c.backupKeep, "backup-keep", 14, "automatic backups kept; older ones are deleted")
+	fs.DurationVar(&c.checkpointEvery, "checkpoint-every", time.Minute, "interval between WAL checkpoints (keeps the -wal file small)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if c.backupDir != "" && (c.backupEvery < time.Minute || c.backupKeep < 1) {
+		fmt.Fprintln(stderr, "--backup-every must be at least 1m and --backup-keep at least 1")
+		return errUsage
+	}
+	if c.checkpointEvery <= 0 {
+		fmt.Fprintln(stderr, "--checkpoint-every must be positive")
+		return errUsage
+	}
+	if c.pdfConcurrency < 1 || c.pdfTimeout <= 0 {
+		fmt.Fprintln(stderr, "--pdf-concurrency must be at least 1 and --pdf-timeout positive")
+		return errUsage
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -49,11 +79,20 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return fmt.Errorf("create %s: %w", dir, err)
 		}
 	}
+	// One server per database; `jindu restore` refuses while it runs.
+	lock, err := db.LockExclusive(c.dbPath)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	d, err := db.Open(ctx, c.dbPath)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	if d.MigrationBackup != "" {
+		logger.Info("schema upgraded; the database before the upgrade is kept", "backup", d.MigrationBackup, "schema", db.SchemaVersion())
+	}
 	if c.demo {
 		c.public = true
 		if err := seedDemo(ctx, d, logger); err != nil {
@@ -68,6 +107,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	srv.Auth = web.AuthConfig{Public: c.public, SecureCookies: c.secure, IdleTimeout: c.idle, MaxAge: c.maxAge}
+	// The browser starts on the first PDF; without one, PDF answers 503
+	// with the install command and everything else works.
+	srv.PDF = pdfreport.New(pdfreport.Config{ExecPath: c.chromium, Concurrency: c.pdfConcurrency, Timeout: c.pdfTimeout, Logger: logger})
+	defer srv.Close()
+	if !srv.PDF.Available() {
+		logger.Warn("PDF reports are off: no Chromium found; install it with: " + pdfreport.InstallHint)
+	}
 	if n, err := d.CountUsers(ctx); err == nil && n == 0 {
 		logger.Warn("no account exists yet; create the first administrator with: " +
 			"jindu user add --db " + c.dbPath + " --name admin --role admin --password-stdin")
@@ -76,14 +122,15 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // a 20 MiB upload on a slow link
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	srv.BackupDir, srv.BackupKeep = c.backupDir, c.backupKeep
+	hs := newHTTPServer(srv.Handler(), logger)
+	bctx, stopLoops := context.WithCancel(context.Background())
+	var loops sync.WaitGroup
+	defer func() { stopLoops(); loops.Wait() }()
+	loops.Go(func() { checkpointLoop(bctx, d, c.checkpointEvery, logger) })
+	if c.backupDir != "" {
+		logger.Info("automatic backups on", "dir", c.backupDir, "every", c.backupEvery.String(), "keep", c.backupKeep)
+		loops.Go(func() { backupLoop(bctx, d, c.backupDir, c.backupEvery, c.backupKeep, logger) })
 	}
 	srv.SetReady(true)
 	logger.Info("jindu serving", "url", "http://"+ln.Addr().String()+"/", "db", c.dbPath, "program", program.Name, "version", version)
@@ -98,12 +145,39 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	logger.Info("shutting down: finishing in-flight requests")
 	srv.SetReady(false)
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// Server limits. ReadTimeout bounds a whole request including its body: a
+// 20 MiB upload at 1 Mbit/s takes under 3 minutes. WriteTimeout covers the
+// slowest response, a PDF report (rendered within --pdf-timeout) or a large
+// CSV export. A client that sends its headers slower than
+// ReadHeaderTimeout is cut off (slowloris).
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 5 * time.Minute
+	writeTimeout      = 5 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 30 * time.Second
+)
+
+// newHTTPServer wraps the handler in a server with Jindu's limits.
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 func loadProgram(path string) (metrics.Program, error) {

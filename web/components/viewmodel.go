@@ -86,4 +86,9 @@ type Dashboard struct {
 	Progress []Progress
 	Empty    bool // no data at all
 	CSVURL   string
+	// ReportURL is the printable report; PDFURL its PDF, empty with
+	// PDFNote saying why when the server cannot make PDF.
+	ReportURL string
+	PDFURL    string
+	PDFNote   string
 }
