@@ -15,19 +15,6 @@ import (
 )
 
 // The analysis pages are reads: every role that reads may call them.
-func init() {
-	for pattern, path := range map[string]string{
-		"GET /streets":        "/streets",
-		"GET /streets/{name}": "/streets/" + url.PathEscape("街道01"),
-		"GET /streets/{name}/communities/{community}": "/streets/" + url.PathEscape("街道01") + "/communities/" + url.PathEscape("社区1"),
-		"GET /stars":   "/stars",
-		"GET /compare": "/compare",
-		"GET /help":    "/help",
-	} {
-		roleMatrix[pattern] = matrixRow{path: path}
-	}
-}
-
 func streetURL(name string, q ...string) string {
 	u := "/streets/" + url.PathEscape(name)
 	if len(q) > 0 {
