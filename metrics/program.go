@@ -228,3 +228,29 @@ func (f programFile) program() (Program, error) {
 	}
 	return p, nil
 }
+
+// WithTarget returns a copy of the program where one indicator's target for
+// one year is set (target nil: no numeric target). The program's own maps
+// are not changed.
+func (p Program) WithTarget(key string, year int, target *int) Program {
+	inds := make([]Indicator, len(p.Indicators))
+	copy(inds, p.Indicators)
+	for i, ind := range inds {
+		if ind.Key != key {
+			continue
+		}
+		t := make(map[int]int, len(ind.Targets)+1)
+		for y, v := range ind.Targets {
+			t[y] = v
+		}
+		if target == nil {
+			delete(t, year)
+		} else {
+			t[year] = *target
+		}
+		inds[i].Targets = t
+	}
+	p.Indicators = inds
+	p.Years = slices.Clone(p.Years)
+	return p
+}

@@ -179,3 +179,23 @@ func TestDefaultProgramMatchesPlan(t *testing.T) {
 		t.Error("fingerprint changed in a round trip")
 	}
 }
+
+func TestWithTarget(t *testing.T) {
+	p := DefaultProgram()
+	q := p.WithTarget(CompoundPropertyServices, 2024, Int(90)).WithTarget(FiveStarCompounds, 2022, nil)
+	if v, ok := q.Indicators[6].Target(2024); !ok || v != 90 {
+		t.Errorf("set target: %d %v", v, ok)
+	}
+	if _, ok := q.Indicators[2].Target(2022); ok {
+		t.Error("cleared target still there")
+	}
+	if _, ok := p.Indicators[6].Target(2024); ok {
+		t.Error("the original program changed")
+	}
+	if v, _ := p.Indicators[2].Target(2022); v != 20 {
+		t.Error("the original program's target changed")
+	}
+	if p.Fingerprint() == q.Fingerprint() {
+		t.Error("a target change must change the fingerprint (data_version)")
+	}
+}

@@ -32,7 +32,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		year = f.latest
 	}
 	d := components.Dashboard{Page: s.page(r.Context(), r, l, l.T("nav.dashboard"))}
-	d.Heading = l.Pick(s.Program.Name, s.Program.NameEn)
+	d.Heading = l.Pick(s.program().Name, s.program().NameEn)
 	if len(f.years) == 0 {
 		d.Empty = true
 		s.html(w, r, http.StatusOK, components.DashboardPage(d, components.DashboardAnalysis{}))
@@ -48,18 +48,18 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	for _, y := range f.years {
 		q := url.Values{"year": {strconv.Itoa(y)}}
-		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.Program), URL: "/?" + q.Encode(), Current: y == year})
+		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.program()), URL: "/?" + q.Encode(), Current: y == year})
 	}
-	results := f.results(s.Program, db.Unit{}, year)
+	results := f.results(s.program(), db.Unit{}, year)
 	for _, res := range results {
-		ind, _ := s.Program.Indicator(res.Indicator)
+		ind, _ := s.program().Indicator(res.Indicator)
 		d.Cards = append(d.Cards, card(l, ind, res))
 		if ind.Kind == metrics.KindCompletion {
 			d.Progress = append(d.Progress, progress(l, ind, res))
 		}
 	}
-	all := f.results(s.Program, db.Unit{}, 0)
-	for i, ind := range s.Program.Indicators {
+	all := f.results(s.program(), db.Unit{}, 0)
+	for i, ind := range s.program().Indicators {
 		if ind.Kind == metrics.KindRating {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
@@ -159,7 +159,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		}
 	}
 	years := slices.Clone(dataYears)
-	for _, y := range s.Program.Years {
+	for _, y := range s.program().Years {
 		if !slices.Contains(years, y) {
 			years = append(years, y)
 		}

@@ -112,3 +112,5 @@ func smallDistrict() []metrics.Record {
 	}
 	return rs
 }
+
+func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }

@@ -254,7 +254,7 @@ func (s *Server) scopeName(l i18n.Lang, street string) string {
 	if street != "" {
 		return street
 	}
-	return districtName(l, s.Program)
+	return districtName(l, s.program())
 }
 
 // reportFileName is e.g. 进度报告-2024-魏都区.pdf.
@@ -330,7 +330,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	scope := s.scopeName(l, street.Name)
 	m := components.Report{Page: s.page(r.Context(), r, l, l.F("report.title", scope, year))}
 	m.CSS = append(m.CSS, s.Assets.URL(AssetPrintCSS))
-	m.Program = l.Pick(s.Program.Name, s.Program.NameEn)
+	m.Program = l.Pick(s.program().Name, s.program().NameEn)
 	m.Heading = l.F("report.title", scope, year)
 	m.ForPDF = forPDF
 	m.BackURL = "/?" + url.Values{"year": {strconv.Itoa(year)}, "lang": {string(l)}}.Encode()
@@ -347,12 +347,12 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	m.Meta = []string{l.F("report.scope", scope), l.F("data.asof", asOf, f.version),
 		l.F("report.generated", at.Local().Format("2006-01-02 15:04")), l.F("report.by", userName(l, user))}
 
-	all := f.results(s.Program, street, 0)
+	all := f.results(s.program(), street, 0)
 	years := f.years
 	if street.ID != 0 {
 		years = yearsOf(f.byStreet[street.ID])
 	}
-	outlooks := metrics.AssessAll(s.Program, upTo(all, year))
+	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
 	m.Headline = components.Table{Caption: l.F("table.caption", l.F("headline", year)),
 		Head: []string{l.T("report.indicator"), l.T("counts"), l.T("percent"), l.T("target"), l.T("status"), l.T("report.needed"), l.T("report.outlook")}}
 	m.Completion = components.Table{Caption: l.F("table.caption", l.T("report.completion")),
@@ -361,7 +361,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		Head: []string{l.T("report.indicator"), l.T("report.outlook"), l.T("report.note")}}
 	var unknown []string
 	for _, res := range ofYear(all, year) {
-		ind, _ := s.Program.Indicator(res.Indicator)
+		ind, _ := s.program().Indicator(res.Indicator)
 		c := card(l, ind, res)
 		ov := outlookView(l, outlooks[res.Indicator])
 		outlook := "—"
@@ -400,7 +400,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	if len(unknown) > 0 {
 		m.Notes = append(m.Notes, strings.Join(unknown, l.T("list.sep")))
 	}
-	for i, ind := range s.Program.Indicators {
+	for i, ind := range s.program().Indicators {
 		if ind.Kind == metrics.KindRating {
 			m.Charts = append(m.Charts, s.ratingChart(l, i, ind, all, years, year))
 		}
@@ -508,7 +508,7 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 		res, err := s.PDF.Render(ctx, report.Job{
 			URL:     page,
 			Headers: map[string]string{renderHeader: tok},
-			Header:  l.Pick(s.Program.Name, s.Program.NameEn) + " · " + l.F("report.title", s.scopeName(l, req.Street), req.Year),
+			Header:  l.Pick(s.program().Name, s.program().NameEn) + " · " + l.F("report.title", s.scopeName(l, req.Street), req.Year),
 			Footer:  footerText(l, f.info, f.version, at, userName(l, req.User)),
 			PageOf:  pageOf(l),
 		})

@@ -66,6 +66,8 @@ var roleMatrix = map[string]matrixRow{
 	"POST /admin/users/{name}/disable":  {path: "/admin/users/zed/disable", form: url.Values{}},
 	"POST /admin/users/{name}/enable":   {path: "/admin/users/zed/enable", form: url.Values{}},
 	"GET /admin/audit":                  {path: "/admin/audit"},
+	"GET /admin/targets":                {path: "/admin/targets"},
+	"POST /admin/targets":               {path: "/admin/targets", form: url.Values{}},
 	"GET /admin/audit.csv":              {path: "/admin/audit.csv"},
 	"GET /admin/backups":                {path: "/admin/backups"},
 	"POST /admin/backups":               {path: "/admin/backups", form: url.Values{}, status: 409},

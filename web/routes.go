@@ -69,6 +69,8 @@ func (s *Server) routes() []Route {
 		{"POST /admin/users/{name}/role", AccessAdmin, s.setUserRole},
 		{"POST /admin/users/{name}/disable", AccessAdmin, s.disableUser},
 		{"POST /admin/users/{name}/enable", AccessAdmin, s.enableUser},
+		{"GET /admin/targets", AccessAdmin, s.showTargets},
+		{"POST /admin/targets", AccessAdmin, s.saveTargets},
 		{"GET /admin/audit", AccessAdmin, s.showAudit},
 		{"GET /admin/audit.csv", AccessAdmin, s.auditCSV},
 		{"GET /admin/backups", AccessAdmin, s.showBackups},

@@ -42,7 +42,9 @@ type Server struct {
 	throttle *auth.Throttle
 
 	ready atomic.Bool
-	cache figureCache
+	// effective is Program with the administrators' targets (LoadTargets).
+	effective atomic.Pointer[metrics.Program]
+	cache     figureCache
 	// reports holds render tokens and the loopback listener (report.go).
 	reports reportState
 }

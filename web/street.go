@@ -159,10 +159,10 @@ func pctv(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }
 // outlook (as of that year) of every indicator that has a target.
 // incomplete returns the completeness mark's text for a result, or "".
 func (s *Server) analysisCards(l i18n.Lang, all []metrics.Result, year int, incomplete func(metrics.Result) string) []components.AnalysisCard {
-	outlooks := metrics.AssessAll(s.Program, upTo(all, year))
+	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
 	var cards []components.AnalysisCard
 	for _, res := range ofYear(all, year) {
-		ind, _ := s.Program.Indicator(res.Indicator)
+		ind, _ := s.program().Indicator(res.Indicator)
 		c := components.AnalysisCard{Card: card(l, ind, res), Outlook: outlookView(l, outlooks[ind.Key])}
 		if incomplete != nil {
 			c.Incomplete = incomplete(res)
@@ -293,14 +293,14 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	all := f.results(s.Program, st, 0)
+	all := f.results(s.program(), st, 0)
 	a := components.AnalysisPage{Page: s.page(r.Context(), r, l, st.Name)}
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))},
 		{Label: l.T("nav.streets"), URL: href(l, "/streets", "year", itoa(year))}, {Label: st.Name}}
 	a.Heading = l.F("street.heading", st.Name, l.F("year.fmt", year))
 	a.Subhead = l.T("street.subhead")
-	a.Years, a.YearsName = yearLinks(l, s.Program, streetPath(st.Name), years, year), l.T("year.select")
+	a.Years, a.YearsName = yearLinks(l, s.program(), streetPath(st.Name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, all, year, unknownMark(l))
 	a.Sections = append(a.Sections,
 		components.Section{ID: "trend", Heading: l.T("trend.heading"), Charts: []components.ChartLink{s.trendChart(l, st.Name, all, years, year)}},
@@ -326,7 +326,7 @@ func (s *Server) trendChart(l i18n.Lang, scope string, all []metrics.Result, yea
 		byKey[r.Indicator][r.Year] = r
 	}
 	xs := slices.Clone(years)
-	for _, y := range s.Program.Years {
+	for _, y := range s.program().Years {
 		if !slices.Contains(xs, y) {
 			xs = append(xs, y)
 		}
@@ -342,7 +342,7 @@ func (s *Server) trendChart(l i18n.Lang, scope string, all []metrics.Result, yea
 	var series []charts.TrendSeries
 	var milestones []*int
 	var summary []string
-	for _, ind := range s.Program.Indicators {
+	for _, ind := range s.program().Indicators {
 		if ind.Kind != metrics.KindRating {
 			continue
 		}
@@ -371,7 +371,7 @@ func (s *Server) trendChart(l i18n.Lang, scope string, all []metrics.Result, yea
 	c.Table.Head = append(c.Table.Head, l.T("milestone"))
 	for i, y := range xs {
 		row := []components.Cell{{Text: l.F("year.fmt", y)}}
-		for _, ind := range s.Program.Indicators {
+		for _, ind := range s.program().Indicators {
 			if rs := byKey[ind.Key]; ind.Kind == metrics.KindRating && len(rs) > 0 && !allEmpty(rs) {
 				row = append(row, components.Cell{Text: pct(rs[y].Percent), Num: true})
 			}
@@ -524,7 +524,7 @@ func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator
 				rs = append(rs, metrics.ComputeOne(ind, y, st.Name, tallies[y]))
 			}
 		}
-		rows = append(rows, row{st.Name, res, metrics.Assess(s.Program, ind, rs), has && t.Units() > 0})
+		rows = append(rows, row{st.Name, res, metrics.Assess(s.program(), ind, rs), has && t.Units() > 0})
 	}
 	// Highest first; streets without data last; ties by name.
 	slices.SortStableFunc(rows, func(a, b row) int {
@@ -630,25 +630,25 @@ func outlookRank(s metrics.OutlookStatus) int {
 // program's first rating indicator).
 func (s *Server) indicatorParam(r *http.Request) (metrics.Indicator, bool) {
 	if k := r.URL.Query().Get("indicator"); k != "" {
-		return s.Program.Indicator(k)
+		return s.program().Indicator(k)
 	}
-	if ind, ok := s.Program.Indicator(metrics.FiveStarCompounds); ok {
+	if ind, ok := s.program().Indicator(metrics.FiveStarCompounds); ok {
 		return ind, true
 	}
-	for _, ind := range s.Program.Indicators {
+	for _, ind := range s.program().Indicators {
 		if ind.Kind == metrics.KindRating {
 			return ind, true
 		}
 	}
-	if len(s.Program.Indicators) > 0 {
-		return s.Program.Indicators[0], true
+	if len(s.program().Indicators) > 0 {
+		return s.program().Indicators[0], true
 	}
 	return metrics.Indicator{}, false
 }
 
 func (s *Server) indicatorLinks(l i18n.Lang, path string, cur string, kv ...string) []components.Link {
 	var out []components.Link
-	for _, ind := range s.Program.Indicators {
+	for _, ind := range s.program().Indicators {
 		out = append(out, components.Link{Label: label(l, ind), URL: href(l, path, append([]string{"indicator", ind.Key}, kv...)...), Current: ind.Key == cur})
 	}
 	return out
@@ -664,7 +664,7 @@ func (s *Server) completenessOf(f *figures, year int) metrics.Completeness {
 			by[st.Name] = t
 		}
 	}
-	return metrics.CompletenessOf(s.Program, year, names, by)
+	return metrics.CompletenessOf(s.program(), year, names, by)
 }
 
 // districtMark marks district figures computed on incomplete data.
@@ -714,7 +714,7 @@ func (s *Server) showStreets(w http.ResponseWriter, r *http.Request) {
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))}, {Label: l.T("nav.streets")}}
 	a.Heading = l.F("streets.heading", l.F("year.fmt", year))
-	a.Years, a.YearsName = yearLinks(l, s.Program, "/streets", f.years, year, "indicator", ind.Key), l.T("year.select")
+	a.Years, a.YearsName = yearLinks(l, s.program(), "/streets", f.years, year, "indicator", ind.Key), l.T("year.select")
 	a.Selectors = []components.Selector{{Label: l.T("indicator"), Links: s.indicatorLinks(l, "/streets", ind.Key, "year", itoa(year))}}
 	chart, table := s.streetComparison(l, f, ind, year)
 	a.Sections = append(a.Sections, components.Section{ID: "comparison", Heading: l.T("cmp.heading"), Intro: l.T("cmp.intro"),
@@ -735,7 +735,7 @@ func (s *Server) completenessSection(l i18n.Lang, f *figures, year int) componen
 	t := components.SortTable{ID: "unknowntable", Caption: l.F("completeness.caption", l.F("year.fmt", year)),
 		Cols: []components.Col{{Label: l.T("indicator")}, {Label: l.T("unknown"), Num: true}, {Label: l.T("counts"), Num: true}}}
 	district := f.district[year]
-	for _, ind := range s.Program.Indicators {
+	for _, ind := range s.program().Indicators {
 		_, den := ind.Count(district)
 		t.Rows = append(t.Rows, []components.TCell{textCell(label(l, ind)), intCell(c.Unknown[ind.Key]), intCell(den)})
 	}
@@ -750,7 +750,7 @@ func (s *Server) completenessSection(l i18n.Lang, f *figures, year int) componen
 // whose bars open the street. All from the snapshot.
 func (s *Server) dashboardAnalysis(r *http.Request, l i18n.Lang, f *figures, year int, all []metrics.Result) components.DashboardAnalysis {
 	var a components.DashboardAnalysis
-	outlooks := metrics.AssessAll(s.Program, upTo(all, year))
+	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
 	c := s.completenessOf(f, year)
 	mark := districtMark(l, c)
 	for _, res := range ofYear(all, year) {

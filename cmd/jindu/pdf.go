@@ -61,6 +61,9 @@ func runPDF(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
+	if err := srv.LoadTargets(ctx); err != nil {
+		return err
+	}
 	srv.PDF = pdfreport.New(pdfreport.Config{ExecPath: *chromium, Concurrency: 1, Timeout: *timeout, Logger: logger})
 	defer srv.Close()
 	srv.SetReady(true)

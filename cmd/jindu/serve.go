@@ -106,6 +106,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	if err := srv.LoadTargets(ctx); err != nil {
+		return err
+	}
 	srv.Auth = web.AuthConfig{Public: c.public, SecureCookies: c.secure, IdleTimeout: c.idle, MaxAge: c.maxAge}
 	// The browser starts on the first PDF; without one, PDF answers 503
 	// with the install command and everything else works.
