@@ -251,3 +251,26 @@ func TestBrowserLoginLogout(t *testing.T) {
 	}
 	b.check(t, ts.URL)
 }
+
+// The dashboard fits a 375 px phone and a 1920 px meeting-room screen:
+// no horizontal scrolling, and every chart drawn.
+func TestBrowserPhoneAndWallScreen(t *testing.T) {
+	b := newBrowser(t)
+	ts := newTestServer(t)
+	loadDemo(t, ts)
+	for _, width := range []int64{375, 1920} {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+			t.Fatal(err)
+		}
+		b.open(t, ts.URL+"/?lang=zh")
+		over, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+		if err != nil || over > 0 {
+			t.Errorf("width %d: the page is %d px wider than the screen (%v)", width, over, err)
+		}
+		narrow, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("[data-chart] svg")).filter(function (s) { return s.getBoundingClientRect().width < 200; }).length`))
+		if err != nil || narrow > 0 {
+			t.Errorf("width %d: %d charts narrower than 200 px (%v)", width, narrow, err)
+		}
+	}
+	b.check(t, ts.URL)
+}
