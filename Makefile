@@ -4,7 +4,13 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ECHARTS := web/static/vendor/echarts.min.js
 
-.PHONY: build run test assets generate check-generated screenshot clean
+.PHONY: build run test assets generate check-generated screenshot clean fuzz vuln
+
+# Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz`.
+FUZZ_TARGETS := ./ingest:FuzzParse ./ingest:FuzzCells ./metrics:FuzzParseProgram
+FUZZTIME     ?= 20s
+# govulncheck, pinned; installed into bin/, so go.mod is not touched.
+GOVULNCHECK  := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
 ## build: fetch what the build needs and write bin/jindu
 build: assets
@@ -20,6 +26,26 @@ test: assets check-generated
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory vuln
+
+## fuzz: run each fuzz target for FUZZTIME (default 20s) without a failure
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
+
+## vuln: known vulnerabilities in the code's dependencies and the Go release.
+## Found vulnerabilities (exit 3) fail; a machine that cannot reach the
+## vulnerability database (vuln.go.dev) gets a warning instead, since that
+## says nothing about the code.
+vuln:
+	GOBIN=$(CURDIR)/bin $(GO) install $(GOVULNCHECK)
+	@status=0; bin/govulncheck ./... > .vuln.out 2>&1 || status=$$?; tail -n 40 .vuln.out; rm -f .vuln.out; \
+	if [ $$status -eq 3 ]; then echo "govulncheck: known vulnerabilities (above)"; exit 1; fi; \
+	if [ $$status -ne 0 ]; then echo "warning: govulncheck could not run (exit $$status): is vuln.go.dev reachable from here?"; fi
 
 ## assets: ECharts from the npm registry, pinned by web/package-lock.json
 assets: $(ECHARTS)

@@ -149,8 +149,10 @@ func ParseProgram(r io.Reader) (Program, error) {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &te) && te.Field == "":
+			return Program{}, &ProgramError{Field: "(file)", Message: "a program file is a JSON object {\"name\": …, \"years\": […], \"indicators\": […]}, got " + te.Value}
 		case errors.As(err, &te):
-			return Program{}, &ProgramError{Field: te.Field, Message: fmt.Sprintf("expected %s, got %s", te.Type, te.Value)}
+			return Program{}, &ProgramError{Field: te.Field, Message: fmt.Sprintf("expected %s, got %s", jsonKind(te.Type.Kind().String()), te.Value)}
 		case errors.As(err, &se):
 			return Program{}, &ProgramError{Field: "(file)", Message: fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, err)}
 		default:
@@ -253,4 +255,21 @@ func (p Program) WithTarget(key string, year int, target *int) Program {
 	p.Indicators = inds
 	p.Years = slices.Clone(p.Years)
 	return p
+}
+
+// jsonKind names a Go kind the way a program file's author thinks of it.
+func jsonKind(k string) string {
+	switch k {
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	case "int", "int64", "int32":
+		return "a whole number"
+	case "string":
+		return "text"
+	case "ptr":
+		return "a number or null"
+	}
+	return k
 }

@@ -133,6 +133,7 @@ func TestParseProgram(t *testing.T) {
 		{"duplicate indicator", `{"name":"x","years":[2025],"indicators":[{"key":"five_star_compounds"},{"key":"five_star_compounds"}]}`, "indicators[1].key"},
 		{"baseline after start", `{"name":"x","baseline_year":2025,"years":[2025],"indicators":[{"key":"five_star_compounds"}]}`, "baseline_year"},
 		{"not JSON", `{"name":`, "(file)"},
+		{"not an object", `42`, "(file)"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
