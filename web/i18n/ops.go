@@ -3,6 +3,7 @@ package i18n
 // opsMessages are the strings of the administrators' backups page.
 var opsMessages = map[string][2]string{
 	"backups.title":   {"数据备份", "Backups"},
+	"nav.backups":     {"备份", "Backups"},
 	"backups.off":     {"未开启自动备份。启动服务时加上 --backup-dir 目录（以及 --backup-every、--backup-keep）即可开启。", "Automatic backups are off. Start the server with --backup-dir DIR (and --backup-every, --backup-keep) to turn them on."},
 	"backups.dir":     {"备份目录 %s，保留最近 %d 份。", "Backups go to %s; the newest %d are kept."},
 	"backups.none":    {"还没有备份。", "No backup yet."},
