@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"jindu/metrics"
 )
@@ -20,7 +19,7 @@ type UnitHistory struct {
 // index), never the whole district.
 func (db *DB) StreetUnits(ctx context.Context, streetID int64) ([]UnitHistory, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.level, coalesce(u.parent_id, 0), u.street_id, u.name,
-			coalesce(u.community_type, ''), s.year, `+qualified("s.", statusColumns)+`
+			coalesce(u.community_type, ''), s.year, `+prefixed("s.", statusColumns)+`
 		FROM units u LEFT JOIN statuses s ON s.unit_id = u.id
 		WHERE u.street_id = ?
 		ORDER BY CASE u.level WHEN 'street' THEN 0 WHEN 'community' THEN 1 ELSE 2 END, u.name, u.id, s.year`, streetID)
@@ -54,13 +53,4 @@ func (db *DB) StreetUnits(ctx context.Context, streetID int64) ([]UnitHistory, e
 		return nil, fmt.Errorf("street units %d: %w", streetID, ErrNotFound)
 	}
 	return out, nil
-}
-
-// qualified prefixes each column of a comma-separated list.
-func qualified(prefix, cols string) string {
-	parts := strings.Split(cols, ", ")
-	for i, c := range parts {
-		parts[i] = prefix + c
-	}
-	return strings.Join(parts, ", ")
 }

@@ -248,7 +248,7 @@ func TestGolden(t *testing.T) {
 // reported values.
 func formatRow(r Row) string {
 	rec := r.Record
-	s := fmt.Sprintf("%s:%d %d %s", r.Sheet, r.Line, rec.Year, unitName(rec.Unit))
+	s := fmt.Sprintf("%s:%d %d %s", r.Sheet, r.Line, rec.Year, rec.Unit.Path())
 	if rec.Unit.CommunityType != "" {
 		s += " (" + string(rec.Unit.CommunityType) + ")"
 	}

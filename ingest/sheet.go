@@ -463,24 +463,12 @@ func (p *parser) checkDuplicate(st *sheet, rec metrics.Record, row int) {
 		if si := int(first >> 32); si != st.idx {
 			where = fmt.Sprintf("工作表“%s”第 %d 行", p.sheets[si], uint32(first))
 		}
-		unit := unitName(rec.Unit)
+		unit := rec.Unit.Path()
 		p.error(Problem{Sheet: st.name, Row: row, Value: unit, Code: "duplicate_unit",
 			Message: fmt.Sprintf("“%s”%d 年的数据与%s重复", unit, rec.Year, where)})
 		return
 	}
 	p.seen[key] = uint64(st.idx)<<32 | uint64(uint32(row))
-}
-
-// unitName is the unit's path for messages: 街道 / 社区 / 小区.
-func unitName(u metrics.UnitRef) string {
-	parts := []string{u.Street}
-	if u.Community != "" {
-		parts = append(parts, u.Community)
-	}
-	if u.Compound != "" {
-		parts = append(parts, u.Compound)
-	}
-	return strings.Join(parts, " / ")
 }
 
 // header returns the header text of field f's column, or its canonical

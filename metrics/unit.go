@@ -92,6 +92,18 @@ func (u UnitRef) Level() Level {
 	}
 }
 
+// Path is the unit's display path: 街道 / 社区 / 小区.
+func (u UnitRef) Path() string {
+	p := u.Street
+	if u.Community != "" {
+		p += " / " + u.Community
+	}
+	if u.Compound != "" {
+		p += " / " + u.Compound
+	}
+	return p
+}
+
 // Record sets one unit's status for one year: one row of a ledger.
 type Record struct {
 	Year   int

@@ -1,10 +1,6 @@
 package i18n
 
-func init() {
-	for k, v := range analysisMessages {
-		messages[k] = v
-	}
-}
+func init() { register(analysisMessages) }
 
 // analysisMessages are the strings of the analysis pages: street
 // comparison, street and community pages, stars and rewards, outlook,

@@ -52,8 +52,4 @@ var authMessages = map[string][2]string{
 	"role.viewer":        {"查看者", "viewer"},
 }
 
-func init() {
-	for k, v := range authMessages {
-		messages[k] = v
-	}
-}
+func init() { register(authMessages) }

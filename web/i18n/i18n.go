@@ -135,3 +135,10 @@ var messages = map[string][2]string{
 	"error.badyear":     {"年份格式不正确", "Malformed year"},
 	"error.nostreet":    {"没有这个街道", "No such street"},
 }
+
+// register adds a file's messages to the table (each file's init).
+func register(ms map[string][2]string) {
+	for k, v := range ms {
+		messages[k] = v
+	}
+}

@@ -61,8 +61,4 @@ var reportMessages = map[string][2]string{
 	"snap.removedfigures": {"（指标已不在当前方案中）", "(no longer in the current program)"},
 }
 
-func init() {
-	for k, v := range reportMessages {
-		messages[k] = v
-	}
-}
+func init() { register(reportMessages) }

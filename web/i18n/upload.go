@@ -68,8 +68,4 @@ var uploadMessages = map[string][2]string{
 	"kind.rollback":             {"回滚", "rollback"},
 }
 
-func init() {
-	for k, v := range uploadMessages {
-		messages[k] = v
-	}
-}
+func init() { register(uploadMessages) }
