@@ -4,7 +4,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ECHARTS := web/static/vendor/echarts.min.js
 
-.PHONY: build run test assets generate check-generated screenshot clean fuzz vuln
+.PHONY: build run test assets generate check-generated screenshot clean fuzz vuln bench bench-smoke
 
 # Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz`.
 FUZZ_TARGETS := ./ingest:FuzzParse ./ingest:FuzzCells ./metrics:FuzzParseProgram
@@ -25,9 +25,9 @@ test: assets check-generated
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*') | grep -v '_templ.go$$'); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 20m ./...
-	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory vuln
+	$(MAKE) --no-print-directory fuzz
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 ## fuzz: run each fuzz target for FUZZTIME (default 20s) without a failure
 fuzz:
@@ -70,3 +70,11 @@ screenshot: assets
 
 clean:
 	rm -rf bin $(ECHARTS)
+
+## bench: performance figures against the targets, one table (province scale: a few minutes)
+bench:
+	scripts/bench.sh province
+
+## bench-smoke: the same at district scale, under a minute (for CI)
+bench-smoke:
+	scripts/bench.sh district
