@@ -1,0 +1,135 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"jindu/db"
+	"jindu/metrics"
+)
+
+// tallyState reads every stored street-year tally, to compare whole
+// database states.
+func tallyState(t *testing.T, d *db.DB) map[string]metrics.Tally {
+	t.Helper()
+	tallies, err := d.StreetTallies(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]metrics.Tally{}
+	for id, years := range tallies {
+		for y, tl := range years {
+			out[fmt.Sprintf("%d/%d", id, y)] = tl
+		}
+	}
+	return out
+}
+
+func rec(year int, street, community, compound string, stars int) metrics.Record {
+	return metrics.Record{Year: year, Unit: metrics.UnitRef{Street: street, Community: community, Compound: compound},
+		Status: metrics.Status{Stars: metrics.Int(stars), PartyBranch: metrics.Bool(true)}}
+}
+
+func TestRollback(t *testing.T) {
+	d := MustOpen(t)
+	ctx := context.Background()
+	apply := func(rs ...metrics.Record) db.Batch {
+		t.Helper()
+		b, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, records(rs...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a := apply(rec(2023, "西大街道", "光明社区", "光明新村", 3), rec(2023, "西大街道", "光明社区", "军休所", 1))
+	afterA := tallyState(t, d)
+	infoA, _ := d.Info(ctx)
+	b := apply(rec(2023, "西大街道", "光明社区", "光明新村", 5), rec(2024, "西大街道", "光明社区", "光明新村", 5),
+		rec(2023, "东大街道", "天宝社区", "天宝小区", 2))
+	if b.Diff.Up != 1 || len(b.Diff.Changes) != 1 || b.Diff.Changes[0].Old != "3★" || b.Diff.Changes[0].New != "5★" {
+		t.Errorf("diff of B = %+v", b.Diff)
+	}
+
+	// Rolling back A while B overwrote one of its unit-years is refused.
+	_, err := d.Rollback(ctx, a.ID, "admin", "test")
+	var conflict *db.RollbackConflict
+	if !errors.As(err, &conflict) || conflict.Total != 1 || !errors.Is(err, db.ErrConflict) {
+		t.Fatalf("rollback of A under B: %v", err)
+	}
+	if conflict.UnitYears[0] != "西大街道 / 光明社区 / 光明新村 2023 (batch 2)" {
+		t.Errorf("conflict names %q", conflict.UnitYears[0])
+	}
+
+	r, err := d.Rollback(ctx, b.ID, "admin", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != db.KindRollback || r.Reverts != b.ID || r.Changed != 3 {
+		t.Errorf("rollback batch %+v", r)
+	}
+	got := tallyState(t, d)
+	if len(got) != len(afterA) {
+		t.Fatalf("after rolling back B: %d street-years, want %d", len(got), len(afterA))
+	}
+	for k, v := range afterA {
+		if got[k] != v {
+			t.Errorf("street-year %q: %+v, want %+v", k, got[k], v)
+		}
+	}
+	if info, _ := d.Info(ctx); info.DataSeq <= infoA.DataSeq {
+		t.Error("rollback did not change the data version")
+	}
+	if _, err := d.Rollback(ctx, b.ID, "admin", "test"); !errors.Is(err, db.ErrConflict) {
+		t.Errorf("second rollback of B: %v", err)
+	}
+	if _, err := d.Rollback(ctx, r.ID, "admin", "test"); !errors.Is(err, db.ErrConflict) {
+		t.Errorf("rollback of a rollback: %v", err)
+	}
+	// With B undone, A can be rolled back: nothing remains.
+	if _, err := d.Rollback(ctx, a.ID, "admin", "test"); err != nil {
+		t.Fatalf("rollback of A: %v", err)
+	}
+	if got := tallyState(t, d); len(got) != 0 {
+		t.Errorf("after rolling back everything: %v", got)
+	}
+	// History keeps every batch.
+	bs, _ := d.Batches(ctx, 0)
+	if len(bs) != 4 || bs[3].RolledBackBy == 0 || bs[2].RolledBackBy != r.ID {
+		t.Errorf("history %+v", bs)
+	}
+}
+
+func TestDryRunAndDiff(t *testing.T) {
+	d := MustOpen(t)
+	ctx := context.Background()
+	if _, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, records(
+		rec(2023, "西大街道", "光明社区", "光明新村", 3))); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := d.Info(ctx)
+	b, err := d.Apply(ctx, db.BatchInput{Kind: db.KindUpload, Actor: "t", DryRun: true}, records(
+		rec(2023, "西大街道", "光明社区", "光明新村", 3),
+		rec(2023, "西大街道", "光明社区", "光明新材", 2), // a typo of 光明新村
+		rec(2023, "西大街道", "新社区", "新小区", 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.ID != 0 || b.NewUnits != 3 || b.Diff.Unchanged != 1 {
+		t.Errorf("dry run = %+v", b)
+	}
+	if len(b.Diff.NewUnits) != 3 || b.Diff.NewUnits[0].Suggest != "光明新村" || b.Diff.NewUnits[1].Suggest != "" {
+		t.Errorf("new units %+v", b.Diff.NewUnits)
+	}
+	if c := b.Diff.Counts["西大街道"]; c == nil || c.Compounds != 3 {
+		t.Errorf("counts %+v", b.Diff.Counts)
+	}
+	after, _ := d.Info(ctx)
+	if after != before {
+		t.Errorf("dry run changed the database: %+v → %+v", before, after)
+	}
+	if bs, _ := d.Batches(ctx, 0); len(bs) != 1 {
+		t.Errorf("dry run left a batch: %d", len(bs))
+	}
+}
