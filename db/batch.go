@@ -95,12 +95,22 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
+	// A batch can touch hundreds of megabytes of pages: a page cache larger
+	// than SQLite's default 2 MiB keeps index pages from being spilled to
+	// the WAL and read back again and again; 16 MiB, as peak memory counts
+	// too.
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
+		return Batch{}, fmt.Errorf("apply batch: %w", err)
+	}
 	w, err := newWriter(ctx, tx, b.ID)
 	if err != nil {
 		return Batch{}, err
 	}
 	defer w.close()
 	if err := work(ctx, tx, w); err != nil {
+		return Batch{}, err
+	}
+	if err := w.finish(); err != nil {
 		return Batch{}, err
 	}
 	b.Rows, b.NewUnits, b.Changed, b.Diff = w.rows, w.newUnits, w.changed, &w.diff
@@ -113,6 +123,9 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 		if _, err := tx.ExecContext(ctx, `UPDATE batches SET sha256 = ?, raw = ?, raw_gzip = 1 WHERE id = ?`, sha, gz, b.ID); err != nil {
 			return Batch{}, fmt.Errorf("apply batch: %w", err)
 		}
+	}
+	if err := applyTallyDeltas(ctx, tx, w.deltas); err != nil {
+		return Batch{}, err
 	}
 	if err := refreshTallies(ctx, tx, w.touched); err != nil {
 		return Batch{}, err

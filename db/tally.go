@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 
 	"jindu/metrics"
 )
@@ -101,4 +103,80 @@ func tallyOf(ctx context.Context, sel *sql.Stmt, k streetYear) (metrics.Tally, e
 		t.Add(level, s)
 	}
 	return t, rows.Err()
+}
+
+// tallyDelta is what a batch changes in one street-year's tally: the
+// statuses it writes are added, the ones they replace taken away.
+type tallyDelta struct{ plus, minus metrics.Tally }
+
+// negated returns t with every count negated.
+func negated(t metrics.Tally) metrics.Tally {
+	v := reflect.ValueOf(&t).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.Int:
+			f.SetInt(-f.Int())
+		case reflect.Array:
+			for j := range f.Len() {
+				f.Index(j).SetInt(-f.Index(j).Int())
+			}
+		default:
+			panic("metrics.Tally has a field that is not a count: " + v.Type().Field(i).Name)
+		}
+	}
+	return t
+}
+
+// applyTallyDeltas updates the stored tallies of the street-years a batch
+// changed by what it changed, instead of recounting them from statuses.
+func applyTallyDeltas(ctx context.Context, tx *sql.Tx, deltas map[streetYear]*tallyDelta) error {
+	if len(deltas) == 0 {
+		return nil
+	}
+	get, err := tx.PrepareContext(ctx, `SELECT tally FROM street_tallies WHERE street_id = ? AND year = ?`)
+	if err != nil {
+		return fmt.Errorf("update tallies: %w", err)
+	}
+	defer get.Close()
+	put, err := tx.PrepareContext(ctx, `INSERT INTO street_tallies (street_id, year, tally) VALUES (?, ?, ?)
+		ON CONFLICT (street_id, year) DO UPDATE SET tally = excluded.tally`)
+	if err != nil {
+		return fmt.Errorf("update tallies: %w", err)
+	}
+	defer put.Close()
+	del, err := tx.PrepareContext(ctx, `DELETE FROM street_tallies WHERE street_id = ? AND year = ?`)
+	if err != nil {
+		return fmt.Errorf("update tallies: %w", err)
+	}
+	defer del.Close()
+	for k, d := range deltas {
+		var t metrics.Tally
+		var raw []byte
+		switch err := get.QueryRowContext(ctx, k.street, k.year).Scan(&raw); {
+		case err == nil:
+			if err := json.Unmarshal(raw, &t); err != nil {
+				return fmt.Errorf("update tallies: street %d year %d: %w", k.street, k.year, err)
+			}
+		case errors.Is(err, sql.ErrNoRows):
+		default:
+			return fmt.Errorf("update tallies: %w", err)
+		}
+		t.Merge(d.plus)
+		t.Merge(negated(d.minus))
+		if t.Units() == 0 {
+			if _, err := del.ExecContext(ctx, k.street, k.year); err != nil {
+				return fmt.Errorf("update tallies: %w", err)
+			}
+			continue
+		}
+		raw, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("update tallies: %w", err)
+		}
+		if _, err := put.ExecContext(ctx, k.street, k.year, raw); err != nil {
+			return fmt.Errorf("update tallies: %w", err)
+		}
+	}
+	return nil
 }

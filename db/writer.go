@@ -3,54 +3,95 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"math/bits"
+	"strconv"
+	"strings"
+	"sync"
 
 	"jindu/metrics"
 )
 
-// writer holds the prepared statements of one batch and the units it has
-// resolved. Streets and communities are cached; compounds, which can number
-// a million, are looked up by index.
+// chunkSize is how many records the writer resolves and stores per round
+// of statements. It is a power of two: statements are prepared for
+// power-of-two row counts up to it and reused, so a chunk of any size
+// takes a few multi-row statements per step instead of one per row.
+const chunkSize = 512
+
+// writer stores the records of one batch. put only queues a record: full
+// chunks go to a goroutine that resolves and writes them (units looked up
+// and created, old statuses read, statuses and the change log written) with
+// multi-row statements in the batch's transaction, while the caller parses
+// the next rows. finish writes the last chunk and reports the first error.
+//
+// Streets and communities are cached by name; compounds, which can number a
+// million, are looked up by index, a chunk at a time.
 type writer struct {
 	ctx     context.Context
 	tx      *sql.Tx
 	batch   int64
-	cache   map[string]int64 // street or street\x00community → unit ID
-	streets map[int64]int64  // unit ID → street ID, for cached units
-	touched map[streetYear]struct{}
+	touched map[streetYear]struct{} // street-years to recount (rollbacks)
+	deltas  map[streetYear]*tallyDelta
 	diff    Diff
-	created map[int64]bool // units created by this batch (they have no old siblings to suggest)
 
-	siblingsOf  int64 // parent whose children's names are cached
-	siblingsLvl metrics.Level
-	siblings    []string
-
-	findUnit, addUnit, getStatus, putStatus, addChange, listSiblings *sql.Stmt
+	// Single-row statements, for rollbacks.
+	getStatus, putStatus, addChange *sql.Stmt
 
 	rows, newUnits, changed int
-	newUnit                 *NewUnit // set by unit() when it creates one
+
+	pending []staged
+	work    chan []staged
+	done    chan struct{}
+	mu      sync.Mutex
+	err     error // the worker's first error
+
+	// Worker state.
+	streets  map[string]int64  // street name → ID
+	comms    map[commKey]int64 // community → ID
+	created  map[int64]bool    // streets and communities created by this batch
+	stmts    map[string]*sql.Stmt
+	sibOf    parentKey // the parent whose children's names are listed
+	sibNames []string
+	fresh    map[int64]bool // units created for the current chunk
+	parents  map[int64]bool // units with children created by this batch
+	nextID   int64          // the next unit ID, 0 until read
+}
+
+type commKey struct {
+	street int64
+	name   string
+}
+
+type parentKey struct {
+	level  metrics.Level
+	parent int64
+}
+
+type unitYear struct {
+	unit int64
+	year int
+}
+
+// staged is one queued record and, once resolved, its units.
+type staged struct {
+	metrics.Record
+	street, community, unit int64
+	// The record is the first of the batch to name a unit the batch creates.
+	newStreet, newCommunity, newCompound bool
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, batch int64) (*writer, error) {
-	w := &writer{ctx: ctx, tx: tx, batch: batch, cache: map[string]int64{}, streets: map[int64]int64{},
-		touched: map[streetYear]struct{}{}, created: map[int64]bool{}}
+	w := &writer{ctx: ctx, tx: tx, batch: batch, touched: map[streetYear]struct{}{}, deltas: map[streetYear]*tallyDelta{},
+		streets: map[string]int64{}, comms: map[commKey]int64{}, created: map[int64]bool{}, stmts: map[string]*sql.Stmt{},
+		fresh: map[int64]bool{}, parents: map[int64]bool{}}
 	stmts := []struct {
 		dst   **sql.Stmt
 		query string
 	}{
-		{&w.findUnit, `SELECT id, street_id FROM units WHERE level = ? AND coalesce(parent_id, 0) = ? AND name = ?`},
-		{&w.addUnit, `INSERT INTO units (level, parent_id, street_id, name, community_type, created_batch)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`},
 		{&w.getStatus, `SELECT ` + statusColumns + ` FROM statuses WHERE unit_id = ? AND year = ?`},
 		{&w.putStatus, `INSERT INTO statuses (unit_id, year, ` + statusColumns + `, batch_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (unit_id, year) DO UPDATE SET five_good = excluded.five_good, stars = excluded.stars,
-			service_center = excluded.service_center, party_branch = excluded.party_branch,
-			owners_committee = excluded.owners_committee, property_service = excluded.property_service,
-			star_flags = excluded.star_flags, batch_id = excluded.batch_id`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + upsertStatus},
 		{&w.addChange, `INSERT INTO status_changes (batch_id, unit_id, year, old, new) VALUES (?, ?, ?, ?, ?)`},
-		{&w.listSiblings, `SELECT name FROM units WHERE level = ? AND coalesce(parent_id, 0) = ? LIMIT 5001`},
 	}
 	for _, s := range stmts {
 		st, err := tx.PrepareContext(ctx, s.query)
@@ -63,67 +104,549 @@ func newWriter(ctx context.Context, tx *sql.Tx, batch int64) (*writer, error) {
 	return w, nil
 }
 
+const upsertStatus = `
+	ON CONFLICT (unit_id, year) DO UPDATE SET five_good = excluded.five_good, stars = excluded.stars,
+	service_center = excluded.service_center, party_branch = excluded.party_branch,
+	owners_committee = excluded.owners_committee, property_service = excluded.property_service,
+	star_flags = excluded.star_flags, batch_id = excluded.batch_id`
+
+// close stops the worker (if finish did not) and closes the statements.
 func (w *writer) close() {
-	for _, s := range []*sql.Stmt{w.findUnit, w.addUnit, w.getStatus, w.putStatus, w.addChange, w.listSiblings} {
+	if w.work != nil {
+		close(w.work)
+		<-w.done
+		w.work = nil
+	}
+	for _, s := range []*sql.Stmt{w.getStatus, w.putStatus, w.addChange} {
 		if s != nil {
 			s.Close()
 		}
 	}
+	for _, s := range w.stmts {
+		s.Close()
+	}
 }
 
-// unit resolves (creating if needed) one unit below parent.
-func (w *writer) unit(level metrics.Level, parent, street int64, name string, ct metrics.CommunityType) (id, streetID int64, err error) {
-	err = w.findUnit.QueryRowContext(w.ctx, level, parent, name).Scan(&id, &streetID)
-	if err == nil {
-		if ct != "" && level == metrics.LevelCommunity {
-			// The latest ledger's community type wins; it rarely changes.
-			if _, err := w.tx.ExecContext(w.ctx, `UPDATE units SET community_type = ? WHERE id = ? AND coalesce(community_type, '') <> ?`, ct, id, ct); err != nil {
-				return 0, 0, err
+func (w *writer) failure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// put queues one record.
+func (w *writer) put(r metrics.Record) error {
+	u := r.Unit
+	if u.Street == "" {
+		return fmt.Errorf("record for %d: street name is empty", r.Year)
+	}
+	if u.Compound != "" && u.Community == "" {
+		return fmt.Errorf("compound %q: community name is empty", u.Compound)
+	}
+	if err := w.failure(); err != nil {
+		return err
+	}
+	if w.pending == nil {
+		w.pending = make([]staged, 0, chunkSize)
+	}
+	w.pending = append(w.pending, staged{Record: r})
+	if len(w.pending) == chunkSize {
+		w.send()
+	}
+	return nil
+}
+
+func (w *writer) send() {
+	if w.work == nil {
+		w.work, w.done = make(chan []staged, 2), make(chan struct{})
+		go w.run()
+	}
+	w.work <- w.pending
+	w.pending = nil
+}
+
+func (w *writer) run() {
+	defer close(w.done)
+	for chunk := range w.work {
+		if w.failure() != nil {
+			continue
+		}
+		if err := w.store(chunk); err != nil {
+			w.mu.Lock()
+			w.err = err
+			w.mu.Unlock()
+		}
+	}
+}
+
+// finish stores the queued records and waits for the worker.
+func (w *writer) finish() error {
+	if len(w.pending) > 0 {
+		w.send()
+	}
+	if w.work == nil {
+		return nil
+	}
+	close(w.work)
+	<-w.done
+	w.work = nil
+	return w.failure()
+}
+
+// stmt returns the prepared statement of a kind for n rows.
+func (w *writer) stmt(kind string, n int, build func(n int) string) (*sql.Stmt, error) {
+	key := kind + "/" + strconv.Itoa(n)
+	if st, ok := w.stmts[key]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(w.ctx, build(n))
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[key] = st
+	return st, nil
+}
+
+// batched runs a statement over items 0…n-1 in groups of power-of-two
+// sizes: args appends item i's arguments; scan, if not nil, reads each
+// result row.
+func (w *writer) batched(kind string, n int, build func(n int) string, args func(dst []any, i int) []any, scan func(*sql.Rows) error) error {
+	var a []any
+	for off := 0; off < n; {
+		k := min(1<<(bits.Len(uint(n-off))-1), chunkSize)
+		st, err := w.stmt(kind, k, build)
+		if err != nil {
+			return fmt.Errorf("%s: %w", kind, err)
+		}
+		a = a[:0]
+		for i := off; i < off+k; i++ {
+			a = args(a, i)
+		}
+		off += k
+		if scan == nil {
+			if _, err := st.ExecContext(w.ctx, a...); err != nil {
+				return fmt.Errorf("%s: %w", kind, err)
+			}
+			continue
+		}
+		rows, err := st.QueryContext(w.ctx, a...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", kind, err)
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return fmt.Errorf("%s: %w", kind, err)
 			}
 		}
-		return id, streetID, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, err
-	}
-	suggest, err := w.suggest(level, parent, name)
-	if err != nil {
-		return 0, 0, err
-	}
-	var parentArg, ctArg any
-	if parent != 0 {
-		parentArg = parent
-	}
-	if ct != "" {
-		ctArg = string(ct)
-	}
-	var streetArg any = street
-	if level == metrics.LevelStreet {
-		streetArg = nil // set to its own ID below
-	}
-	if err := w.addUnit.QueryRowContext(w.ctx, level, parentArg, streetArg, name, ctArg, w.batch).Scan(&id); err != nil {
-		return 0, 0, err
-	}
-	if level == metrics.LevelStreet {
-		if _, err := w.tx.ExecContext(w.ctx, `UPDATE units SET street_id = id WHERE id = ?`, id); err != nil {
-			return 0, 0, err
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: %w", kind, err)
 		}
-		street = id
 	}
-	w.newUnits++
-	w.created[id] = true
-	w.newUnit = &NewUnit{Level: level, Suggest: suggest}
-	return id, street, nil
+	return nil
 }
 
-// suggest finds an existing sibling with a close name. Records arrive
-// grouped by parent, so the sibling list is cached for the last parent.
-func (w *writer) suggest(level metrics.Level, parent int64, name string) (string, error) {
-	if w.created[parent] {
-		return "", nil // a new parent has no old children
+// placeholders is "(?, ?), (?, ?)…": n tuples of width placeholders.
+func placeholders(n, width int) string {
+	t := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(t+", ", n), ", ")
+}
+
+// newIDs reserves n consecutive unit IDs and returns the first. The batch
+// is the only writer, so the IDs are given in order, like SQLite would.
+func (w *writer) newIDs(n int) (int64, error) {
+	if w.nextID == 0 {
+		if err := w.tx.QueryRowContext(w.ctx, `SELECT coalesce(max(id), 0) + 1 FROM units`).Scan(&w.nextID); err != nil {
+			return 0, fmt.Errorf("apply batch: %w", err)
+		}
 	}
-	if parent != w.siblingsOf || level != w.siblingsLvl || w.siblings == nil {
-		rows, err := w.listSiblings.QueryContext(w.ctx, level, parent)
+	id := w.nextID
+	w.nextID += int64(n)
+	return id, nil
+}
+
+// store resolves and writes one chunk.
+func (w *writer) store(chunk []staged) error {
+	clear(w.fresh)
+	if err := w.resolveStreets(chunk); err != nil {
+		return err
+	}
+	if err := w.resolveCommunities(chunk); err != nil {
+		return err
+	}
+	if err := w.resolveCompounds(chunk); err != nil {
+		return err
+	}
+	return w.storeStatuses(chunk)
+}
+
+func (w *writer) resolveStreets(chunk []staged) error {
+	var unknown []string
+	first := map[string]int{}
+	for i := range chunk {
+		name := chunk[i].Unit.Street
+		if _, ok := w.streets[name]; ok {
+			continue
+		}
+		if _, ok := first[name]; !ok {
+			first[name] = i
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		err := w.batched("find streets", len(unknown), func(n int) string {
+			return `SELECT id, name FROM units WHERE level = 'street' AND coalesce(parent_id, 0) = 0 AND name IN (` +
+				strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
+		}, func(a []any, i int) []any { return append(a, unknown[i]) }, func(rows *sql.Rows) error {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return err
+			}
+			w.streets[name] = id
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("apply batch: %w", err)
+		}
+		var missing []string
+		for _, name := range unknown {
+			if _, ok := w.streets[name]; !ok {
+				missing = append(missing, name)
+			}
+		}
+		ids, err := w.newIDs(len(missing))
+		if err != nil {
+			return err
+		}
+		err = w.batched("add streets", len(missing), func(n int) string {
+			return `INSERT INTO units (id, level, street_id, name, created_batch) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, 'street', ?, ?, ?), ", n), ", ")
+		}, func(a []any, i int) []any { return append(a, ids+int64(i), ids+int64(i), missing[i], w.batch) }, nil)
+		if err != nil {
+			return fmt.Errorf("apply batch: %w", err)
+		}
+		for i, name := range missing {
+			id := ids + int64(i)
+			w.streets[name] = id
+			w.created[id], w.fresh[id] = true, true
+			chunk[first[name]].newStreet = true
+		}
+		w.newUnits += len(missing)
+	}
+	for i := range chunk {
+		chunk[i].street = w.streets[chunk[i].Unit.Street]
+		chunk[i].unit = chunk[i].street
+	}
+	return nil
+}
+
+func (w *writer) resolveCommunities(chunk []staged) error {
+	var unknown []commKey
+	first := map[commKey]int{}
+	for i := range chunk {
+		c := &chunk[i]
+		if c.Unit.Community == "" {
+			continue
+		}
+		k := commKey{c.street, c.Unit.Community}
+		if _, ok := w.comms[k]; ok {
+			continue
+		}
+		if _, ok := first[k]; !ok {
+			first[k] = i
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		// Only parents that existed before the batch, or have children
+		// the batch created, can have the units looked for.
+		var look []commKey
+		for _, k := range unknown {
+			if !w.created[k.street] || w.parents[k.street] {
+				look = append(look, k)
+			}
+		}
+		type setType struct {
+			id int64
+			ct metrics.CommunityType
+		}
+		var retype []setType
+		err := w.batched("find communities", len(look), func(n int) string {
+			return `SELECT u.id, u.parent_id, u.name, coalesce(u.community_type, '') FROM (VALUES ` + placeholders(n, 2) + `) AS k
+				CROSS JOIN units u ON u.level = 'community' AND coalesce(u.parent_id, 0) = k.column1 AND u.name = k.column2`
+		}, func(a []any, i int) []any { return append(a, look[i].street, look[i].name) }, func(rows *sql.Rows) error {
+			var k commKey
+			var id int64
+			var ct string
+			if err := rows.Scan(&id, &k.street, &k.name, &ct); err != nil {
+				return err
+			}
+			w.comms[k] = id
+			// The latest ledger's community type wins; it rarely changes.
+			if want := chunk[first[k]].Unit.CommunityType; want != "" && string(want) != ct {
+				retype = append(retype, setType{id, want})
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("apply batch: %w", err)
+		}
+		for _, r := range retype {
+			if _, err := w.tx.ExecContext(w.ctx, `UPDATE units SET community_type = ? WHERE id = ?`, r.ct, r.id); err != nil {
+				return fmt.Errorf("apply batch: %w", err)
+			}
+		}
+		var missing []commKey
+		for _, k := range unknown {
+			if _, ok := w.comms[k]; !ok {
+				missing = append(missing, k)
+			}
+		}
+		ids, err := w.newIDs(len(missing))
+		if err != nil {
+			return err
+		}
+		err = w.batched("add communities", len(missing), func(n int) string {
+			return `INSERT INTO units (id, level, parent_id, street_id, name, community_type, created_batch) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, 'community', ?, ?, ?, ?, ?), ", n), ", ")
+		}, func(a []any, i int) []any {
+			k := missing[i]
+			var ct any
+			if t := chunk[first[k]].Unit.CommunityType; t != "" {
+				ct = string(t)
+			}
+			return append(a, ids+int64(i), k.street, k.street, k.name, ct, w.batch)
+		}, nil)
+		if err != nil {
+			return fmt.Errorf("apply batch: %w", err)
+		}
+		for i, k := range missing {
+			id := ids + int64(i)
+			w.parents[k.street] = true
+			w.comms[k] = id
+			w.created[id], w.fresh[id] = true, true
+			chunk[first[k]].newCommunity = true
+		}
+		w.newUnits += len(missing)
+	}
+	for i := range chunk {
+		c := &chunk[i]
+		if c.Unit.Community != "" {
+			c.community = w.comms[commKey{c.street, c.Unit.Community}]
+			c.unit = c.community
+		}
+	}
+	return nil
+}
+
+func (w *writer) resolveCompounds(chunk []staged) error {
+	var keys []commKey // parent community and name
+	first := map[commKey]int{}
+	for i := range chunk {
+		c := &chunk[i]
+		if c.Unit.Compound == "" {
+			continue
+		}
+		k := commKey{c.community, c.Unit.Compound}
+		if _, ok := first[k]; !ok {
+			first[k] = i
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	ids := make(map[commKey]int64, len(keys))
+	var look []commKey
+	for _, k := range keys {
+		if !w.created[k.street] || w.parents[k.street] {
+			look = append(look, k)
+		}
+	}
+	err := w.batched("find compounds", len(look), func(n int) string {
+		return `SELECT u.id, u.parent_id, u.name FROM (VALUES ` + placeholders(n, 2) + `) AS k
+			CROSS JOIN units u ON u.level = 'compound' AND coalesce(u.parent_id, 0) = k.column1 AND u.name = k.column2`
+	}, func(a []any, i int) []any { return append(a, look[i].street, look[i].name) }, func(rows *sql.Rows) error {
+		var k commKey
+		var id int64
+		if err := rows.Scan(&id, &k.street, &k.name); err != nil {
+			return err
+		}
+		ids[k] = id
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("apply batch: %w", err)
+	}
+	var missing []int
+	for i, k := range keys {
+		if _, ok := ids[k]; !ok {
+			missing = append(missing, i)
+		}
+	}
+	first0, err := w.newIDs(len(missing))
+	if err != nil {
+		return err
+	}
+	err = w.batched("add compounds", len(missing), func(n int) string {
+		return `INSERT INTO units (id, level, parent_id, street_id, name, created_batch) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, 'compound', ?, ?, ?, ?), ", n), ", ")
+	}, func(a []any, i int) []any {
+		k := keys[missing[i]]
+		return append(a, first0+int64(i), k.street, chunk[first[k]].street, k.name, w.batch)
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("apply batch: %w", err)
+	}
+	for i, m := range missing {
+		k, id := keys[m], first0+int64(i)
+		ids[k] = id
+		w.fresh[id] = true
+		w.parents[k.street] = true
+		chunk[first[k]].newCompound = true
+	}
+	w.newUnits += len(missing)
+	for i := range chunk {
+		c := &chunk[i]
+		if c.Unit.Compound != "" {
+			c.unit = ids[commKey{c.community, c.Unit.Compound}]
+		}
+	}
+	return nil
+}
+
+// storeStatuses compares the chunk's statuses with the stored ones and
+// writes the changed ones with their change log.
+func (w *writer) storeStatuses(chunk []staged) error {
+	var look []unitYear
+	for i := range chunk {
+		c := &chunk[i]
+		if !w.fresh[c.unit] { // a unit created for this chunk has no status yet
+			look = append(look, unitYear{c.unit, c.Year})
+		}
+	}
+	old := make(map[unitYear]metrics.Status, len(look))
+	err := w.batched("find statuses", len(look), func(n int) string {
+		return `SELECT s.unit_id, s.year, ` + prefixed("s.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
+			CROSS JOIN statuses s ON s.unit_id = k.column1 AND s.year = k.column2`
+	}, func(a []any, i int) []any { return append(a, look[i].unit, look[i].year) }, func(rows *sql.Rows) error {
+		var k unitYear
+		s, err := scanStatus(rows, &k.unit, &k.year)
+		if err != nil {
+			return err
+		}
+		old[k] = s
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("apply batch: status: %w", err)
+	}
+	type change struct {
+		k   unitYear
+		s   metrics.Status
+		old any
+	}
+	var changes []change
+	set := map[unitYear]bool{}
+	for i := range chunk {
+		c := &chunk[i]
+		u := c.Unit
+		if c.newStreet {
+			w.noteNew(metrics.LevelStreet, 0, c.street, u.Street, metrics.UnitRef{Street: u.Street})
+		}
+		if c.newCommunity {
+			w.noteNew(metrics.LevelCommunity, c.street, c.community, u.Community, metrics.UnitRef{Street: u.Street, Community: u.Community})
+		}
+		if c.newCompound {
+			w.noteNew(metrics.LevelCompound, c.community, c.unit, u.Compound, u)
+		}
+		if err := w.failure(); err != nil {
+			return err
+		}
+		w.rows++
+		w.diff.count(u)
+		k := unitYear{c.unit, c.Year}
+		var prevEnc any
+		var had *metrics.Status
+		if prev, ok := old[k]; ok {
+			if prev.Equal(c.Status) {
+				w.diff.Unchanged++
+				continue
+			}
+			if set[k] {
+				return fmt.Errorf("apply batch: %s %d is set twice with different values", unitPath(u), c.Year)
+			}
+			prevEnc, had = encodeStatus(prev), &prev
+		}
+		w.diff.rating(u, c.Year, had, c.Status)
+		changes = append(changes, change{k, c.Status, prevEnc})
+		old[k], set[k] = c.Status, true
+		w.changed++
+		sy := streetYear{c.street, c.Year}
+		d := w.deltas[sy]
+		if d == nil {
+			d = &tallyDelta{}
+			w.deltas[sy] = d
+		}
+		level := u.Level()
+		d.plus.Add(level, c.Status)
+		if had != nil {
+			d.minus.Add(level, *had)
+		}
+	}
+	err = w.batched("put statuses", len(changes), func(n int) string {
+		return `INSERT INTO statuses (unit_id, year, ` + statusColumns + `, batch_id) VALUES ` + placeholders(n, 10) + upsertStatus
+	}, func(a []any, i int) []any {
+		c := &changes[i]
+		s := c.s
+		return append(a, c.k.unit, c.k.year, nullBool(s.FiveGood), nullInt(s.Stars), nullBool(s.ServiceCenter),
+			nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService), starFlags(s), w.batch)
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("apply batch: status: %w", err)
+	}
+	err = w.batched("add changes", len(changes), func(n int) string {
+		return `INSERT INTO status_changes (batch_id, unit_id, year, old, new) VALUES ` + placeholders(n, 5)
+	}, func(a []any, i int) []any {
+		c := &changes[i]
+		return append(a, w.batch, c.k.unit, c.k.year, c.old, encodeStatus(c.s))
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("apply batch: status change: %w", err)
+	}
+	return nil
+}
+
+// noteNew lists a unit the batch created, with a close sibling name.
+func (w *writer) noteNew(level metrics.Level, parent, id int64, name string, u metrics.UnitRef) {
+	if len(w.diff.NewUnits) >= maxListed {
+		return
+	}
+	s, err := w.suggest(level, parent, id, name)
+	if err != nil {
+		w.mu.Lock()
+		w.err = fmt.Errorf("apply batch: suggest: %w", err)
+		w.mu.Unlock()
+		return
+	}
+	w.diff.NewUnits = append(w.diff.NewUnits, NewUnit{Level: level, Path: unitPath(u), Suggest: s})
+}
+
+// suggest finds a close name among the siblings a unit had when it was
+// created (those with a smaller ID: the batch creates units in the order of
+// its records), in name order, followed by the siblings the batch created
+// since (the order decides between equally close names). A parent created
+// by this batch has no old children. Records arrive grouped by parent, so
+// the list is kept for the last parent.
+func (w *writer) suggest(level metrics.Level, parent, id int64, name string) (string, error) {
+	if w.created[parent] {
+		return "", nil
+	}
+	pk := parentKey{level, parent}
+	if pk != w.sibOf || w.sibNames == nil {
+		rows, err := w.tx.QueryContext(w.ctx, `SELECT name FROM units WHERE level = ? AND coalesce(parent_id, 0) = ? AND id < ?
+			ORDER BY name LIMIT 5001`, level, parent, id)
 		if err != nil {
 			return "", err
 		}
@@ -140,104 +663,12 @@ func (w *writer) suggest(level metrics.Level, parent int64, name string) (string
 		if err := rows.Err(); err != nil {
 			return "", err
 		}
-		w.siblingsOf, w.siblingsLvl, w.siblings = parent, level, names
+		w.sibOf, w.sibNames = pk, names
 	}
-	if len(w.siblings) > 5000 {
+	if len(w.sibNames) > 5000 {
 		return "", nil
 	}
-	s := closest(name, w.siblings)
-	w.siblings = append(w.siblings, name)
+	s := closest(name, w.sibNames)
+	w.sibNames = append(w.sibNames, name)
 	return s, nil
-}
-
-func (w *writer) cached(key string, resolve func() (int64, int64, error)) (int64, int64, error) {
-	if id, ok := w.cache[key]; ok {
-		return id, w.streets[id], nil
-	}
-	id, street, err := resolve()
-	if err != nil {
-		return 0, 0, err
-	}
-	w.cache[key] = id
-	w.streets[id] = street
-	return id, street, nil
-}
-
-// put stores one record.
-func (w *writer) put(r metrics.Record) error {
-	u := r.Unit
-	if u.Street == "" {
-		return fmt.Errorf("record for %d: street name is empty", r.Year)
-	}
-	street, _, err := w.cached(u.Street, func() (int64, int64, error) {
-		return w.unit(metrics.LevelStreet, 0, 0, u.Street, "")
-	})
-	if err != nil {
-		return fmt.Errorf("street %q: %w", u.Street, err)
-	}
-	w.noteNew(metrics.UnitRef{Street: u.Street})
-	id := street
-	if u.Community != "" {
-		id, _, err = w.cached(u.Street+"\x00"+u.Community, func() (int64, int64, error) {
-			return w.unit(metrics.LevelCommunity, street, street, u.Community, u.CommunityType)
-		})
-		if err != nil {
-			return fmt.Errorf("community %q: %w", u.Community, err)
-		}
-		w.noteNew(metrics.UnitRef{Street: u.Street, Community: u.Community})
-	}
-	if u.Compound != "" {
-		if u.Community == "" {
-			return fmt.Errorf("compound %q: community name is empty", u.Compound)
-		}
-		id, _, err = w.unit(metrics.LevelCompound, id, street, u.Compound, "")
-		if err != nil {
-			return fmt.Errorf("compound %q: %w", u.Compound, err)
-		}
-		w.noteNew(u)
-	}
-	w.rows++
-	w.diff.count(u)
-	return w.setStatus(u, id, street, r.Year, r.Status)
-}
-
-// noteNew lists the unit just resolved if unit() created it.
-func (w *writer) noteNew(u metrics.UnitRef) {
-	if w.newUnit == nil {
-		return
-	}
-	if len(w.diff.NewUnits) < maxListed {
-		w.newUnit.Path = unitPath(u)
-		w.diff.NewUnits = append(w.diff.NewUnits, *w.newUnit)
-	}
-	w.newUnit = nil
-}
-
-func (w *writer) setStatus(u metrics.UnitRef, unit, street int64, year int, s metrics.Status) error {
-	var old any
-	var had *metrics.Status
-	prev, err := scanStatus(w.getStatus.QueryRowContext(w.ctx, unit, year))
-	switch {
-	case err == nil:
-		if prev.Equal(s) {
-			w.diff.Unchanged++
-			return nil
-		}
-		old, had = encodeStatus(prev), &prev
-	case errors.Is(err, sql.ErrNoRows):
-	default:
-		return fmt.Errorf("status: %w", err)
-	}
-	w.diff.rating(u, year, had, s)
-	if _, err := w.putStatus.ExecContext(w.ctx, unit, year, nullBool(s.FiveGood), nullInt(s.Stars),
-		nullBool(s.ServiceCenter), nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService),
-		starFlags(s), w.batch); err != nil {
-		return fmt.Errorf("status: %w", err)
-	}
-	if _, err := w.addChange.ExecContext(w.ctx, w.batch, unit, year, old, encodeStatus(s)); err != nil {
-		return fmt.Errorf("status change: %w", err)
-	}
-	w.changed++
-	w.touched[streetYear{street, year}] = struct{}{}
-	return nil
 }

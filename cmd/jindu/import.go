@@ -57,37 +57,66 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 		actor, opts.StreetAllowed = u.Name, u.MayChangeStreet
 	}
-	// Check every file first (dry run), then apply them one by one.
+	// Check every file first, then apply them one by one. A single file
+	// needs no separate check: its import is all or nothing by itself. The
+	// check of several files only parses them (a dry run, which does all
+	// the database work, only for --dry-run).
+	checked := *dry || len(files) > 1
 	bad := 0
+	printProblems := func(res ingest.ImportResult) {
+		for _, p := range res.Report.Errors {
+			fmt.Fprintln(stderr, p.String())
+		}
+	}
+	printWarnings := func(res ingest.ImportResult) {
+		for _, p := range res.Report.Warnings {
+			fmt.Fprintln(stderr, "warning: "+p.String())
+		}
+	}
+	refused := func(bad int) error {
+		return &exitError{1, fmt.Sprintf("%d of %d files have errors; nothing was imported / 有 %d 个文件有错误，未导入任何数据", bad, len(files), bad)}
+	}
 	for _, f := range files {
-		res, err := importOne(ctx, d, f, actor, opts, true, stderr)
+		if !checked {
+			break
+		}
+		var res ingest.ImportResult
+		var err error
+		if *dry {
+			res, err = importOne(ctx, d, f, actor, opts, true, stderr)
+		} else {
+			res, err = checkOne(f, opts, stderr)
+		}
 		if errors.Is(err, ingest.ErrInvalid) || errors.Is(err, ingest.ErrUnsupportedFormat) {
-			for _, p := range res.Report.Errors {
-				fmt.Fprintln(stderr, p.String())
-			}
+			printProblems(res)
 			bad++
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		for _, p := range res.Report.Warnings {
-			fmt.Fprintln(stderr, "warning: "+p.String())
-		}
+		printWarnings(res)
 		if *dry {
 			report(stdout, f, res, true)
 		}
 	}
 	if bad > 0 {
-		return &exitError{1, fmt.Sprintf("%d of %d files have errors; nothing was imported / 有 %d 个文件有错误，未导入任何数据", bad, len(files), bad)}
+		return refused(bad)
 	}
 	if *dry {
 		return nil
 	}
 	for _, f := range files {
 		res, err := importOne(ctx, d, f, actor, opts, false, stderr)
+		if !checked && (errors.Is(err, ingest.ErrInvalid) || errors.Is(err, ingest.ErrUnsupportedFormat)) {
+			printProblems(res)
+			return refused(1)
+		}
 		if err != nil {
 			return err
+		}
+		if !checked {
+			printWarnings(res)
 		}
 		report(stdout, f, res, false)
 		if res.Batch.ID != 0 {
@@ -97,6 +126,31 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 	}
 	return nil
+}
+
+// checkOne parses a file without touching the database: its errors and
+// warnings, as Import would report them.
+func checkOne(path string, opts ingest.Options, stderr io.Writer) (ingest.ImportResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return ingest.ImportResult{}, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if st, err := f.Stat(); err == nil && isTerminal(stderr) {
+		p := &progress{r: f, total: st.Size(), w: stderr, label: "检查 " + filepath.Base(path)}
+		defer p.done()
+		r = p
+	}
+	var res ingest.ImportResult
+	res.Report, err = ingest.Parse(filepath.Base(path), r, opts, nil)
+	if err != nil {
+		return res, err
+	}
+	if len(res.Report.Errors) > 0 {
+		return res, ingest.ErrInvalid
+	}
+	return res, nil
 }
 
 func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Options, dry bool, stderr io.Writer) (ingest.ImportResult, error) {

@@ -1,0 +1,257 @@
+package web_test
+
+// Benchmarks of the read side, run by scripts/bench.sh (make bench). The
+// district runs on the demo data; the province on the database named by
+// JINDU_BENCH_DB (the bench script imports a generated year into it),
+// labelled JINDU_BENCH_SCALE (default province), skipped when unset.
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jindu/db"
+	"jindu/metrics"
+	"jindu/web"
+)
+
+// benchScale is the label of the JINDU_BENCH_DB database.
+func benchScale() string {
+	if s := os.Getenv("JINDU_BENCH_SCALE"); s != "" {
+		return s
+	}
+	return "province"
+}
+
+// benchScales returns the servers to benchmark: district always, the
+// large scale when its database is given.
+func benchScales(b *testing.B) map[string]*testServer {
+	b.Helper()
+	out := map[string]*testServer{}
+	ts := newTestServer(b)
+	loadDemo(b, ts)
+	out["district"] = ts
+	if p := os.Getenv("JINDU_BENCH_DB"); p != "" {
+		d, err := db.Open(context.Background(), p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := web.New(d, metrics.DefaultProgram(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Auth.Public = true
+		s.SetReady(true)
+		srv := httptest.NewServer(s.Handler())
+		b.Cleanup(func() { srv.Close(); d.Close() })
+		out[benchScale()] = &testServer{Server: srv, DB: d, Web: s}
+	}
+	return out
+}
+
+// benchStreetPath is the page of the server's first street.
+func benchStreetPath(b *testing.B, ts *testServer) string {
+	streets, err := ts.DB.Streets(context.Background())
+	if err != nil || len(streets) == 0 {
+		b.Fatalf("streets: %d, %v", len(streets), err)
+	}
+	return "/streets/" + url.PathEscape(streets[0].Name)
+}
+
+// BenchmarkPages measures the server-side time of a page: the handler
+// writing into a recorder, no network.
+func BenchmarkPages(b *testing.B) {
+	servers := benchScales(b)
+	for _, scale := range []string{"district", benchScale()} {
+		ts := servers[scale]
+		if ts == nil {
+			continue
+		}
+		h := ts.Web.Handler()
+		for _, page := range []string{"/", "/api/metrics", "street"} {
+			path := page
+			if page == "street" {
+				path = benchStreetPath(b, ts)
+			}
+			b.Run(scale+"/"+page, func(b *testing.B) {
+				get := func() int {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+					if rec.Code != 200 {
+						b.Fatalf("%s: %d", path, rec.Code)
+					}
+					return rec.Body.Len()
+				}
+				size := get() // warm the figures cache
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					get()
+				}
+				b.ReportMetric(float64(size), "bytes")
+			})
+		}
+	}
+}
+
+var assetRef = regexp.MustCompile(`(?:src|href)="(/static/[^"]+|/favicon\.ico)"`)
+
+// BenchmarkThroughput loads / with concurrent keep-alive clients over
+// loopback, then a static file of about the same size from the same
+// server, and reports requests per second of each.
+func BenchmarkThroughput(b *testing.B) {
+	scale := benchScale()
+	servers := benchScales(b)
+	ts := servers[scale]
+	if ts == nil {
+		scale, ts = "district", servers["district"]
+	}
+	_, page := ts.get(b, "/")
+	// The static file closest in size to the page.
+	static, best := "", -1
+	for _, m := range assetRef.FindAllStringSubmatch(string(page), -1) {
+		_, body := ts.get(b, m[1])
+		if d := abs(len(body) - len(page)); best < 0 || d < best {
+			static, best = m[1], d
+		}
+	}
+	_, staticBody := ts.get(b, static)
+	const clients = 8
+	run := func(path string) float64 {
+		tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
+		defer tr.CloseIdleConnections()
+		c := &http.Client{Transport: tr}
+		var n atomic.Int64
+		deadline := time.Now().Add(3 * time.Second)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for time.Now().Before(deadline) {
+					resp, err := c.Get(ts.URL + path)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						b.Errorf("%s: %d", path, resp.StatusCode)
+						return
+					}
+					n.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		return float64(n.Load()) / time.Since(start).Seconds()
+	}
+	var pageRate, staticRate float64
+	for b.Loop() {
+		pageRate = run("/")
+		staticRate = run(static)
+	}
+	b.ReportMetric(pageRate, "page-req/s")
+	b.ReportMetric(staticRate, "static-req/s")
+	b.ReportMetric(pageRate/staticRate, "ratio")
+	b.ReportMetric(float64(len(page)), "page-bytes")
+	b.ReportMetric(float64(len(staticBody)), "static-bytes")
+	b.Logf("%s: / %d bytes, %.0f req/s; %s %d bytes, %.0f req/s", scale, len(page), pageRate, static, len(staticBody), staticRate)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// BenchmarkPageWeight counts the bytes of response bodies a browser
+// receives for a first visit to / (the page and every asset it names,
+// gzip accepted) and for a repeat visit (the page again; assets with an
+// immutable cache lifetime are not asked for, others are revalidated).
+func BenchmarkPageWeight(b *testing.B) {
+	servers := benchScales(b)
+	for _, scale := range []string{"district", benchScale()} {
+		ts := servers[scale]
+		if ts == nil {
+			continue
+		}
+		b.Run(scale, func(b *testing.B) {
+			tr := &http.Transport{DisableCompression: true}
+			defer tr.CloseIdleConnections()
+			c := &http.Client{Transport: tr}
+			fetch := func(path string, hdr http.Header) (int, *http.Response) {
+				req, _ := http.NewRequest("GET", ts.URL+path, nil)
+				req.Header.Set("Accept-Encoding", "gzip")
+				for k, v := range hdr {
+					req.Header[k] = v
+				}
+				resp, err := c.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				return int(n), resp
+			}
+			var first, repeat int
+			for b.Loop() {
+				first, repeat = 0, 0
+				n, resp := fetch("/", nil)
+				first += n
+				_, page := ts.get(b, "/")
+				type cached struct {
+					path string
+					resp *http.Response
+				}
+				var assets []cached
+				seen := map[string]bool{}
+				for _, m := range assetRef.FindAllStringSubmatch(string(page), -1) {
+					if seen[m[1]] {
+						continue
+					}
+					seen[m[1]] = true
+					n, r := fetch(m[1], nil)
+					first += n
+					assets = append(assets, cached{m[1], r})
+				}
+				// Repeat visit.
+				hdr := http.Header{}
+				if et := resp.Header.Get("ETag"); et != "" {
+					hdr.Set("If-None-Match", et)
+				}
+				n, _ = fetch("/", hdr)
+				repeat += n
+				for _, a := range assets {
+					if strings.Contains(a.resp.Header.Get("Cache-Control"), "immutable") {
+						continue
+					}
+					h := http.Header{}
+					if et := a.resp.Header.Get("ETag"); et != "" {
+						h.Set("If-None-Match", et)
+					}
+					if lm := a.resp.Header.Get("Last-Modified"); lm != "" {
+						h.Set("If-Modified-Since", lm)
+					}
+					n, _ := fetch(a.path, h)
+					repeat += n
+				}
+			}
+			b.ReportMetric(float64(first), "first-visit-bytes")
+			b.ReportMetric(float64(repeat), "repeat-visit-bytes")
+		})
+	}
+}
