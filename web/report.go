@@ -410,7 +410,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		r2 := r.Clone(r.Context())
 		r2.URL.RawQuery = ""
 		if ind, ok := s.indicatorParam(r2); ok {
-			chart, _ := s.streetComparison(l, f, ind, year)
+			chart, _ := s.streetComparison(l, f, ind, year, overviewStreets)
 			m.Comparison = &chart.Chart
 		}
 	}

@@ -506,7 +506,12 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 // streetComparison builds the comparison of every street for one indicator
 // and year from the snapshot (no unit scan): the chart, with bars that open
 // the street, and the same numbers as a sortable table.
-func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator, year int) (components.ChartLink, components.SortTable) {
+//
+// limit, when positive, keeps the chart and tables to the limit streets
+// furthest behind (the summary still counts every street): a province has
+// thousands of streets, which the overview and the printed report cannot
+// show; /streets passes 0 and lists them all.
+func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator, year, limit int) (components.ChartLink, components.SortTable) {
 	type row struct {
 		name    string
 		res     metrics.Result
@@ -543,6 +548,10 @@ func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator
 		}
 		return strings.Compare(a.name, b.name)
 	})
+	all := rows
+	if limit > 0 && len(rows) > limit {
+		rows = rows[len(rows)-limit:]
+	}
 	title := l.F("cmp.title", label(l, ind), l.F("year.fmt", year))
 	c := components.ChartLink{Chart: components.Chart{ID: "cmpchart", Title: title}, Link: "/streets/",
 		Query: "?" + url.Values{"year": {itoa(year)}, "lang": {string(l)}}.Encode(), Tall: true}
@@ -556,8 +565,20 @@ func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator
 	}
 	c.Table = components.Table{Caption: l.F("table.caption", title),
 		Head: []string{l.T("street"), l.T("counts"), l.T("percent"), l.T("status"), l.T("needed"), l.T("outlook")}}
-	var bars []charts.StreetBar
 	met, unmet, behind := 0, 0, 0
+	for _, x := range all {
+		switch {
+		case x.res.Met == nil:
+		case *x.res.Met:
+			met++
+		default:
+			unmet++
+		}
+		if x.outlook.Status == metrics.OutlookOffTrack && outlookView(l, x.outlook) != nil {
+			behind++
+		}
+	}
+	var bars []charts.StreetBar
 	for _, x := range rows {
 		counts := fmt.Sprintf("%d/%d", x.res.Numerator, x.res.Denominator)
 		b := charts.StreetBar{Name: x.name, Percent: x.res.Percent, Met: x.res.Met, Label: counts}
@@ -565,10 +586,8 @@ func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator
 		case x.res.Met == nil:
 		case *x.res.Met:
 			b.Label += " ✓"
-			met++
 		default:
 			b.Label += " · " + l.F("needed.short", *x.res.Needed)
-			unmet++
 		}
 		bars = append(bars, b)
 		status, class := verdict(l, x.res)
@@ -579,9 +598,6 @@ func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator
 		oc := components.TCell{Text: "—", Sort: "9"}
 		if v := outlookView(l, x.outlook); v != nil {
 			oc = components.TCell{Text: v.Label, Sort: itoa(outlookRank(x.outlook.Status)), Class: "outlook-label " + v.Class}
-			if x.outlook.Status == metrics.OutlookOffTrack {
-				behind++
-			}
 		}
 		if !x.has {
 			status, class = l.T("notreported"), "none"
@@ -597,9 +613,12 @@ func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator
 	c.Options = charts.Comparison(bars, target, charts.ComparisonLabels{Title: title, Met: l.T("met"), Unmet: l.T("unmet"),
 		NoTarget: l.Pick("无节点目标", "no milestone"), Milestone: l.T("milestone")})
 	if target != nil {
-		c.Summary = l.F("cmp.summary", title, met, len(rows), *target, unmet, behind)
+		c.Summary = l.F("cmp.summary", title, met, len(all), *target, unmet, behind)
 	} else {
-		c.Summary = l.F("cmp.summary.notarget", title, len(rows))
+		c.Summary = l.F("cmp.summary.notarget", title, len(all))
+	}
+	if len(rows) < len(all) {
+		c.Summary += l.F("cmp.shown", len(rows), len(all))
 	}
 	return c, t
 }
@@ -610,6 +629,10 @@ func textTarget(t *int) components.TCell {
 	}
 	return numCell(itoa(*t)+"%", float64(*t))
 }
+
+// overviewStreets bounds the street comparison on the overview and in the
+// printed report; /streets shows every street.
+const overviewStreets = 30
 
 // outlookRank sorts outlooks from worst to best.
 func outlookRank(s metrics.OutlookStatus) int {
@@ -716,7 +739,7 @@ func (s *Server) showStreets(w http.ResponseWriter, r *http.Request) {
 	a.Heading = l.F("streets.heading", l.F("year.fmt", year))
 	a.Years, a.YearsName = yearLinks(l, s.program(), "/streets", f.years, year, "indicator", ind.Key), l.T("year.select")
 	a.Selectors = []components.Selector{{Label: l.T("indicator"), Links: s.indicatorLinks(l, "/streets", ind.Key, "year", itoa(year))}}
-	chart, table := s.streetComparison(l, f, ind, year)
+	chart, table := s.streetComparison(l, f, ind, year, 0)
 	a.Sections = append(a.Sections, components.Section{ID: "comparison", Heading: l.T("cmp.heading"), Intro: l.T("cmp.intro"),
 		Charts: []components.ChartLink{chart}, Tables: []components.SortTable{table}})
 	a.Sections = append(a.Sections, s.completenessSection(l, f, year))
@@ -767,7 +790,7 @@ func (s *Server) dashboardAnalysis(r *http.Request, l i18n.Lang, f *figures, yea
 	if !ok || len(f.streets) == 0 {
 		return a
 	}
-	chart, _ := s.streetComparison(l, f, ind, year)
+	chart, _ := s.streetComparison(l, f, ind, year, overviewStreets)
 	a.Comparison = &chart.Chart
 	a.ChartLink, a.ChartQuery = chart.Link, chart.Query
 	for _, x := range s.indicatorLinks(l, "/", ind.Key, "year", itoa(year)) {

@@ -43,6 +43,7 @@ var analysisMessages = map[string][2]string{
 	"cmp.intro":            {"条形按占比从高到低排列；实心蓝色为已达到本年节点目标，橙色斜纹为未达到，虚线为节点目标。点击街道名称或条形打开该街道。", "Bars run from highest to lowest; solid blue meets this year's milestone, hatched orange does not, the dashed line is the milestone. Click a street's bar or name to open it."},
 	"cmp.title":            {"各街道%s（%s）", "%s by street, %s"},
 	"cmp.summary":          {"%s：%d/%d 个街道达到 %d%% 的节点目标，%d 个未达到，%d 个进展滞后。", "%s: %d of %d streets meet the %d%% milestone, %d do not, %d are off track."},
+	"cmp.shown":            {"（图表只列出落后最多的 %d 个街道，共 %d 个；完整列表见“各街道对比”。）", " (The chart lists the %d streets furthest behind of %d; the full list is under Street comparison.)"},
 	"cmp.summary.notarget": {"%s：共 %d 个街道，本年无节点目标。", "%s: %d streets; no milestone this year."},
 	"cmp.more":             {"查看各街道对比表与数据完整性", "Open the street comparison table and completeness"},
 	"streets.heading":      {"%s各街道对比", "Streets compared, %s"},
