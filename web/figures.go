@@ -19,7 +19,10 @@ type figures struct {
 	byStreet map[int64]map[int]metrics.Tally
 	district map[int]metrics.Tally
 	years    []int // years with data, ascending
-	latest   int   // latest year with data, 0 if none
+	// views caches view models computed from this snapshot (e.g. the street
+	// comparison over thousands of streets); they die with the version.
+	views  sync.Map
+	latest int // latest year with data, 0 if none
 }
 
 // figureCache keeps the snapshot of the current data version.
@@ -94,4 +97,15 @@ func (f *figures) results(p metrics.Program, street db.Unit, year int) []metrics
 		}
 	}
 	return metrics.Compute(p, street.Name, tallies)
+}
+
+// cached returns the view model stored under key in the snapshot, building
+// it once. Cached values are shared between requests: read them only.
+func cached[T any](f *figures, key any, build func() T) T {
+	if v, ok := f.views.Load(key); ok {
+		return v.(T)
+	}
+	v := build()
+	f.views.Store(key, v)
+	return v
 }

@@ -512,6 +512,23 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 // thousands of streets, which the overview and the printed report cannot
 // show; /streets passes 0 and lists them all.
 func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator, year, limit int) (components.ChartLink, components.SortTable) {
+	type key struct {
+		lang        i18n.Lang
+		indicator   string
+		year, limit int
+	}
+	type view struct {
+		chart components.ChartLink
+		table components.SortTable
+	}
+	v := cached(f, key{l, ind.Key, year, limit}, func() view {
+		c, t := s.buildStreetComparison(l, f, ind, year, limit)
+		return view{c, t}
+	})
+	return v.chart, v.table
+}
+
+func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indicator, year, limit int) (components.ChartLink, components.SortTable) {
 	type row struct {
 		name    string
 		res     metrics.Result
