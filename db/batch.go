@@ -168,7 +168,7 @@ type Info struct {
 	DataSeq   int64     // bumped by every change of data
 	LastBatch time.Time // zero when there is none
 	Demo      bool      // the demo data are loaded
-	Units     int // units ever created (never deleted, so the largest ID: O(1), unlike count(*) over a million rows)
+	Units     int       // units ever created (never deleted, so the largest ID: O(1), unlike count(*) over a million rows)
 }
 
 // Info reads the summary.
