@@ -16,16 +16,23 @@ import (
 
 // showDashboard renders the overview for the selected year (default: the
 // latest year with data).
+// The rendered page is kept for the data version, so a wall screen or a
+// room of officials reloading it costs no recomputation.
 func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	year, asked, err := yearParam(r)
-	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
-		return
-	}
 	f, err := s.figures(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	key := pageKeyOf(r, string(l))
+	if p, ok := f.cachedPage(key); ok {
+		p.write(w, r, http.StatusOK)
+		return
+	}
+	year, asked, err := yearParam(r)
+	if err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
 		return
 	}
 	if !asked {
@@ -64,7 +71,13 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
 	}
-	s.html(w, r, http.StatusOK, components.DashboardPage(d, s.dashboardAnalysis(r, l, f, year, all)))
+	p, err := renderPage(r, components.DashboardPage(d, s.dashboardAnalysis(r, l, f, year, all)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f.storePage(key, p)
+	p.write(w, r, http.StatusOK)
 }
 
 func yearLabel(l i18n.Lang, y int, p metrics.Program) string {

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"jindu/db"
 	"jindu/metrics"
@@ -22,7 +24,8 @@ type figures struct {
 	// views caches view models computed from this snapshot (e.g. the street
 	// comparison over thousands of streets); they die with the version.
 	views  sync.Map
-	latest int // latest year with data, 0 if none
+	pages  atomic.Int64 // pages stored in views
+	latest int          // latest year with data, 0 if none
 }
 
 // figureCache keeps the snapshot of the current data version.
@@ -108,4 +111,37 @@ func cached[T any](f *figures, key any, build func() T) T {
 	v := build()
 	f.views.Store(key, v)
 	return v
+}
+
+// maxCachedPages bounds the pages kept per data version, whatever query
+// strings clients send.
+const maxCachedPages = 256
+
+// pageKey names a rendered page: the same query, language and viewer get
+// the same bytes while the data version stands.
+type pageKey struct {
+	path, query string
+	lang        string
+	user, role  string
+}
+
+func pageKeyOf(r *http.Request, lang string) pageKey {
+	u, _ := currentUser(r)
+	return pageKey{path: r.URL.Path, query: r.URL.RawQuery, lang: lang, user: u.Name, role: string(u.Role)}
+}
+
+// cachedPage returns the page rendered earlier for this request's key.
+func (f *figures) cachedPage(k pageKey) (*renderedPage, bool) {
+	v, ok := f.views.Load(k)
+	if !ok {
+		return nil, false
+	}
+	return v.(*renderedPage), true
+}
+
+// storePage keeps a rendered page for later requests with the same key.
+func (f *figures) storePage(k pageKey, p *renderedPage) {
+	if f.pages.Add(1) <= maxCachedPages {
+		f.views.Store(k, p)
+	}
 }

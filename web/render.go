@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -22,23 +23,46 @@ import (
 // html renders a component into a buffer first, so a rendering error still
 // gets a clean 500 instead of half a page.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	p, err := renderPage(r, c)
+	if err != nil {
 		s.Logger.Error("render", "path", r.URL.Path, "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
+	p.write(w, r, status)
+}
+
+// renderedPage is a rendered HTML page, with its gzip form made on first
+// need; cached pages are shared between requests.
+type renderedPage struct {
+	plain  []byte
+	gzOnce sync.Once
+	gz     []byte
+}
+
+func renderPage(r *http.Request, c templ.Component) (*renderedPage, error) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		return nil, err
+	}
+	return &renderedPage{plain: buf.Bytes()}, nil
+}
+
+func (p *renderedPage) write(w http.ResponseWriter, r *http.Request, status int) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	h.Add("Vary", "Accept-Encoding")
-	body := buf.Bytes()
+	body := p.plain
 	if len(body) > 1400 && acceptsGzip(r) {
-		var zb bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
-		zw.Write(body)
-		zw.Close()
-		body = zb.Bytes()
+		p.gzOnce.Do(func() {
+			var zb bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
+			zw.Write(p.plain)
+			zw.Close()
+			p.gz = zb.Bytes()
+		})
+		body = p.gz
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
