@@ -340,6 +340,9 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	m.PDFURL, m.PDFNote = s.pdfLink(l, year, street.Name)
 	m.PrintHint = l.T("report.print")
 	m.Footer = footerText(l, f.info, f.version, at, userName(l, user))
+	if !forPDF {
+		m.FooterCSS = "/report/footer.css?" + url.Values{"t": {m.Footer}}.Encode()
+	}
 	asOf := l.T("data.none")
 	if !f.info.LastBatch.IsZero() {
 		asOf = f.info.LastBatch.Local().Format("2006-01-02 15:04")

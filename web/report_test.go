@@ -317,8 +317,8 @@ func TestReportBrowserPrint(t *testing.T) {
 		if want := "第" + n + "页/共" + strconv.Itoa(pages) + "页"; !strings.Contains(flat, want) {
 			t.Errorf("printed page %d lacks %q", p, want)
 		}
-		if p == 1 && !strings.Contains(flat, "数据截至") {
-			t.Errorf("printed page 1 lacks the data-as-of line:\n%s", flat)
+		if !strings.Contains(flat, "数据截至") {
+			t.Errorf("printed page %d lacks the data-as-of line:\n%s", p, flat)
 		}
 	}
 	if imgs := poppler(t, pdf, "pdfimages", "-list", "PDF"); strings.Count(strings.TrimSpace(imgs), "\n") > 1 {

@@ -47,6 +47,7 @@ var roleMatrix = map[string]matrixRow{
 	"GET /stars":                        {path: "/stars"},
 	"GET /compare":                      {path: "/compare"},
 	"GET /help":                         {path: "/help"},
+	"GET /report/footer.css":            {path: "/report/footer.css?t=x"},
 	"GET /upload":                       {path: "/upload"},
 	"POST /upload":                      {path: "/upload", form: url.Values{}, status: 400},
 	"GET /upload/{token}":               {path: "/upload/nosuchtoken", status: 404},

@@ -39,6 +39,7 @@ func (s *Server) routes() []Route {
 		{"GET /help", AccessRead, s.showHelp},
 		{"GET /report", AccessRead, s.showReport},
 		{"GET /report.pdf", AccessRead, s.reportPDF},
+		{"GET /report/footer.css", AccessPublic, s.reportFooterCSS},
 		{"GET /snapshots", AccessRead, s.showSnapshots},
 		{"POST /snapshots", AccessAdmin, s.freezeSnapshot},
 		{"GET /snapshots/{id}", AccessRead, s.showSnapshot},
