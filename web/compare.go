@@ -107,6 +107,14 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 
 	if street.ID == 0 {
 		a.Sections = append(a.Sections, s.streetChanges(l, f, from, to))
+		sec, ok, err := s.districtUnitChanges(r, l, f, from, to)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if ok {
+			a.Sections = append(a.Sections, sec)
+		}
 	} else {
 		units, err := s.DB.StreetUnits(r.Context(), street.ID)
 		if err != nil {
@@ -169,48 +177,82 @@ func (s *Server) streetChanges(l i18n.Lang, f *figures, from, to int) components
 // unitChanges lists a street's units whose rating differs between the
 // years: 五好 for the street and its communities, 五星 for compounds.
 func unitChanges(l i18n.Lang, st db.Unit, units []db.UnitHistory, from, to int) components.Section {
-	names := map[int64]string{}
-	for _, u := range units {
-		names[u.ID] = u.Name
+	return unitChangesOf(l, st.Name, []streetUnits{{st, units}}, from, to)
+}
+
+// streetUnits is one street's units with their yearly statuses.
+type streetUnits struct {
+	street db.Unit
+	units  []db.UnitHistory
+}
+
+// maxDistrictUnitList bounds the district-wide list of changed units: a
+// district (≈1,100 units) is listed whole, a province is listed per street.
+const maxDistrictUnitList = 5000
+
+// districtUnitChanges lists every unit that gained or lost a rating across
+// the district's streets, when the district is small enough to list.
+func (s *Server) districtUnitChanges(r *http.Request, l i18n.Lang, f *figures, from, to int) (components.Section, bool, error) {
+	if f.district[to].Units() > maxDistrictUnitList {
+		return components.Section{}, false, nil
 	}
+	var all []streetUnits
+	for _, st := range f.streets {
+		units, err := s.DB.StreetUnits(r.Context(), st.ID)
+		if err != nil {
+			return components.Section{}, false, err
+		}
+		all = append(all, streetUnits{st, units})
+	}
+	return unitChangesOf(l, l.T("district"), all, from, to), true, nil
+}
+
+func unitChangesOf(l i18n.Lang, scope string, streets []streetUnits, from, to int) components.Section {
 	fy, ty := l.F("year.fmt", from), l.F("year.fmt", to)
-	t := components.SortTable{ID: "unitchanges", Caption: l.F("compare.units.caption", st.Name, fy, ty), Filter: true, FilterLabel: l.T("filter"),
+	t := components.SortTable{ID: "unitchanges", Caption: l.F("compare.units.caption", scope, fy, ty), Filter: true, FilterLabel: l.T("filter"),
 		Empty: l.T("compare.units.none"),
 		Cols:  []components.Col{{Label: l.T("unit")}, {Label: l.T("level")}, {Label: l.T("parent")}, {Label: l.T("rating")}, {Label: fy}, {Label: ty}, {Label: l.T("compare.change")}}}
 	gained, lost := 0, 0
-	for _, u := range units {
-		s0, ok0 := u.Status[from]
-		s1, ok1 := u.Status[to]
-		if !ok0 || !ok1 {
-			continue
+	for _, su := range streets {
+		st, units := su.street, su.units
+		names := map[int64]string{}
+		for _, u := range units {
+			names[u.ID] = u.Name
 		}
-		var b0, b1 *bool
-		var v0, v1, rating string
-		if u.Level == metrics.LevelCompound {
-			b0, b1 = fiveStar(s0.Stars), fiveStar(s1.Stars)
-			v0, v1, rating = starsText(l, s0.Stars), starsText(l, s1.Stars), l.T("fivestar")
-		} else {
-			b0, b1 = s0.FiveGood, s1.FiveGood
-			v0, v1, rating = boolText(l, b0), boolText(l, b1), l.T("fivegood")
+		for _, u := range units {
+			s0, ok0 := u.Status[from]
+			s1, ok1 := u.Status[to]
+			if !ok0 || !ok1 {
+				continue
+			}
+			var b0, b1 *bool
+			var v0, v1, rating string
+			if u.Level == metrics.LevelCompound {
+				b0, b1 = fiveStar(s0.Stars), fiveStar(s1.Stars)
+				v0, v1, rating = starsText(l, s0.Stars), starsText(l, s1.Stars), l.T("fivestar")
+			} else {
+				b0, b1 = s0.FiveGood, s1.FiveGood
+				v0, v1, rating = boolText(l, b0), boolText(l, b1), l.T("fivegood")
+			}
+			if b0 == nil || b1 == nil || *b0 == *b1 {
+				continue
+			}
+			ch := ratingChange(l, b0, b1, true)
+			if *b1 {
+				gained++
+			} else {
+				lost++
+			}
+			name := components.TCell{Text: u.Name, Sort: u.Name}
+			switch u.Level {
+			case metrics.LevelStreet:
+				name.URL = href(l, streetPath(u.Name), "year", itoa(to))
+			case metrics.LevelCommunity:
+				name.URL = href(l, communityPath(st.Name, u.Name), "year", itoa(to))
+			}
+			t.Rows = append(t.Rows, []components.TCell{name, textCell(l.T("level." + string(u.Level))), textCell(names[u.ParentID]),
+				textCell(rating), textCell(v0), textCell(v1), ch})
 		}
-		if b0 == nil || b1 == nil || *b0 == *b1 {
-			continue
-		}
-		ch := ratingChange(l, b0, b1, true)
-		if *b1 {
-			gained++
-		} else {
-			lost++
-		}
-		name := components.TCell{Text: u.Name, Sort: u.Name}
-		switch u.Level {
-		case metrics.LevelStreet:
-			name.URL = href(l, streetPath(u.Name), "year", itoa(to))
-		case metrics.LevelCommunity:
-			name.URL = href(l, communityPath(st.Name, u.Name), "year", itoa(to))
-		}
-		t.Rows = append(t.Rows, []components.TCell{name, textCell(l.T("level." + string(u.Level))), textCell(names[u.ParentID]),
-			textCell(rating), textCell(v0), textCell(v1), ch})
 	}
 	return components.Section{ID: "unitchangessec", Heading: l.T("compare.units"), Intro: l.F("compare.units.summary", gained, lost),
 		Tables: []components.SortTable{t}}

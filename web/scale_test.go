@@ -46,3 +46,25 @@ func TestOverviewBoundedAtScale(t *testing.T) {
 		t.Error("HTML is not gzipped for a client that accepts it")
 	}
 }
+
+// The district comparison of two years lists every unit that gained or
+// lost a rating when the district is small enough to list.
+func TestCompareListsDistrictUnits(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, db.KindImport, smallDistrict())
+	resp, body := ts.get(t, "/compare?from=2022&to=2023")
+	if resp.StatusCode != 200 {
+		t.Fatalf("compare: %d", resp.StatusCode)
+	}
+	rows := doc(t, body).Find("#unitchanges tbody tr")
+	text := rows.Text()
+	// Streets 04–06 became 五好; 社区1 became 五好; 小区2-5 reached five stars.
+	for _, want := range []string{"街道04", "街道05", "街道06", "社区1", "小区2-5"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("changed units lack %s: %q", want, text)
+		}
+	}
+	if rows.Length() != 5 {
+		t.Errorf("%d changed units listed, want 5", rows.Length())
+	}
+}
