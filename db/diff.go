@@ -93,7 +93,7 @@ func (d *Diff) rating(u metrics.UnitRef, year int, prev *metrics.Status, s metri
 		d.Down++
 	}
 	if len(d.Changes) < maxListed {
-		d.Changes = append(d.Changes, RatingChange{Path: unitPath(u), Year: year, Level: level, Old: os, New: ns, Up: up})
+		d.Changes = append(d.Changes, RatingChange{Path: u.Path(), Year: year, Level: level, Old: os, New: ns, Up: up})
 	}
 }
 
@@ -109,18 +109,6 @@ func yesNo(b bool) string {
 		return "是"
 	}
 	return "否"
-}
-
-// unitPath is a unit's display path.
-func unitPath(u metrics.UnitRef) string {
-	parts := []string{u.Street}
-	if u.Community != "" {
-		parts = append(parts, u.Community)
-	}
-	if u.Compound != "" {
-		parts = append(parts, u.Compound)
-	}
-	return strings.Join(parts, " / ")
 }
 
 // closest returns the sibling name closest to name when it is close enough

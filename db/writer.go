@@ -575,7 +575,7 @@ func (w *writer) storeStatuses(chunk []staged) error {
 				continue
 			}
 			if set[k] {
-				return fmt.Errorf("apply batch: %s %d is set twice with different values", unitPath(u), c.Year)
+				return fmt.Errorf("apply batch: %s %d is set twice with different values", u.Path(), c.Year)
 			}
 			prevEnc, had = encodeStatus(prev), &prev
 		}
@@ -630,7 +630,7 @@ func (w *writer) noteNew(level metrics.Level, parent, id int64, name string, u m
 		w.mu.Unlock()
 		return
 	}
-	w.diff.NewUnits = append(w.diff.NewUnits, NewUnit{Level: level, Path: unitPath(u), Suggest: s})
+	w.diff.NewUnits = append(w.diff.NewUnits, NewUnit{Level: level, Path: u.Path(), Suggest: s})
 }
 
 // suggest finds a close name among the siblings a unit had when it was

@@ -42,13 +42,7 @@ func Evaluate(num, den int, target *int) (percent *float64, met *bool, needed *i
 // data in tallies (year → counts of the scope). street is copied into the
 // results. Rows are ordered by indicator (program order), then year.
 func Compute(p Program, street string, tallies map[int]Tally) []Result {
-	years := make([]int, 0, len(tallies))
-	for y, t := range tallies {
-		if t.Units() > 0 {
-			years = append(years, y)
-		}
-	}
-	slices.Sort(years)
+	years := YearsWithData(tallies)
 	var out []Result
 	for _, ind := range p.Indicators {
 		for _, y := range years {
@@ -70,4 +64,16 @@ func ComputeOne(ind Indicator, year int, street string, t Tally) Result {
 	}
 	r.Percent, r.Met, r.Needed = Evaluate(num, den, r.Target)
 	return r
+}
+
+// YearsWithData lists, ascending, the years whose tally counts any unit.
+func YearsWithData(tallies map[int]Tally) []int {
+	var ys []int
+	for y, t := range tallies {
+		if t.Units() > 0 {
+			ys = append(ys, y)
+		}
+	}
+	slices.Sort(ys)
+	return ys
 }

@@ -1,7 +1,5 @@
 package metrics
 
-import "slices"
-
 // Reward is the plan's star reward for a scope (district or street) in one
 // year: RewardPerStar yuan for each star a compound holds (1★ 2,000 …
 // 5★ 10,000 with the plan's amount).
@@ -40,7 +38,7 @@ type RewardChange struct {
 // against the year before when it has data.
 func Rewards(p Program, tallies map[int]Tally) []RewardChange {
 	var out []RewardChange
-	for _, y := range sortedYears(tallies) {
+	for _, y := range YearsWithData(tallies) {
 		c := RewardChange{Reward: RewardOf(p, y, tallies[y])}
 		if prev, ok := tallies[y-1]; ok && prev.Units() > 0 {
 			c.Prev, c.HasPrev = RewardOf(p, y-1, prev), true
@@ -73,15 +71,4 @@ func StarShares(t Tally) (shares [5]StarShare, hardest int) {
 		}
 	}
 	return shares, hardest
-}
-
-func sortedYears(tallies map[int]Tally) []int {
-	var ys []int
-	for y, t := range tallies {
-		if t.Units() > 0 {
-			ys = append(ys, y)
-		}
-	}
-	slices.Sort(ys)
-	return ys
 }

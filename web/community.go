@@ -51,7 +51,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 			tallies[y] = t
 		}
 	}
-	years := yearsOf(tallies)
+	years := metrics.YearsWithData(tallies)
 	year, ok := s.pickYear(w, r, l, years)
 	if !ok {
 		return

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"jindu/db"
 	"jindu/metrics"
@@ -210,17 +211,15 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 	})
 	cur := byYear[year]
 	status, _ := verdict(l, cur)
-	summary := fmt.Sprintf("%s %s, %s, %s", l.F("year.fmt", year), pct(cur.Percent), targetText(l, cur), status)
-	if n := neededText(l, ind, cur); n != "" {
-		summary += ", " + n
-	}
-	c.Summary = l.F("chart.summary.fmt", title, summary)
+	// One sentence: "title：2024年61.1%，目标 60%，达标。" / "title: 2024 61.1%, target 60%, met"
+	year1, sep, end := l.F("year.fmt", year)+" "+pct(cur.Percent), ", ", ""
 	if l == i18n.Zh {
-		c.Summary = title + "：" + l.F("year.fmt", year) + pct(cur.Percent) + "，" + targetText(l, cur) + "，" + status
-		if n := neededText(l, ind, cur); n != "" {
-			c.Summary += "，" + n
-		}
-		c.Summary += "。"
+		year1, sep, end = l.F("year.fmt", year)+pct(cur.Percent), "，", "。"
 	}
+	parts := []string{year1, targetText(l, cur), status}
+	if n := neededText(l, ind, cur); n != "" {
+		parts = append(parts, n)
+	}
+	c.Summary = l.F("chart.summary.fmt", title, strings.Join(parts, sep)) + end
 	return c
 }

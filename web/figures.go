@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -62,12 +61,7 @@ func (s *Server) figures(ctx context.Context) (*figures, error) {
 			f.district[y] = d
 		}
 	}
-	for y, t := range f.district {
-		if t.Units() > 0 {
-			f.years = append(f.years, y)
-		}
-	}
-	slices.Sort(f.years)
+	f.years = metrics.YearsWithData(f.district)
 	if len(f.years) > 0 {
 		f.latest = f.years[len(f.years)-1]
 	}

@@ -55,14 +55,15 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 	s.html(w, r, status, components.HistoryPage(v))
 }
 
-func batchID(r *http.Request) (int64, bool) {
+// pathID reads the positive integer {id} of the path (a batch, a snapshot).
+func pathID(r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	return id, err == nil && id > 0
 }
 
 // batchFile downloads the file a batch was applied from, byte-identical.
 func (s *Server) batchFile(w http.ResponseWriter, r *http.Request) {
-	id, ok := batchID(r)
+	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -86,7 +87,7 @@ func (s *Server) batchFile(w http.ResponseWriter, r *http.Request) {
 // batches changed the same unit-years.
 func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	id, ok := batchID(r)
+	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
 		return

@@ -214,7 +214,7 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang
 	}
 	years := f.years
 	if street.ID != 0 {
-		years = yearsOf(f.byStreet[street.ID])
+		years = metrics.YearsWithData(f.byStreet[street.ID])
 	}
 	if !asked {
 		if len(years) == 0 {
@@ -353,7 +353,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	all := f.results(s.program(), street, 0)
 	years := f.years
 	if street.ID != 0 {
-		years = yearsOf(f.byStreet[street.ID])
+		years = metrics.YearsWithData(f.byStreet[street.ID])
 	}
 	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
 	m.Headline = components.Table{Caption: l.F("table.caption", l.F("headline", year)),
@@ -501,7 +501,7 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 			if !ok {
 				return RenderedReport{}, fmt.Errorf("report: no street named %q", req.Street)
 			}
-			years = yearsOf(f.byStreet[st.ID])
+			years = metrics.YearsWithData(f.byStreet[st.ID])
 		}
 		if !slices.Contains(years, req.Year) {
 			return RenderedReport{}, fmt.Errorf("report: no data for %d", req.Year)

@@ -154,32 +154,34 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, snapshotPath(snap.ID)+"?"+url.Values{"lang": {string(l)}}.Encode(), http.StatusSeeOther)
 }
 
-// snapshotParam reads {id}; it answers 404 itself.
-func (s *Server) snapshotParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.notFound(w, r)
-		return 0, false
+// loadSnapshot reads the snapshot named by {id}. It answers a missing one
+// with notFound and a failure with 500 itself.
+func (s *Server) loadSnapshot(w http.ResponseWriter, r *http.Request, notFound func()) (db.Snapshot, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		notFound()
+		return db.Snapshot{}, false
 	}
-	return id, true
+	snap, err := s.DB.Snapshot(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		notFound()
+		return db.Snapshot{}, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return db.Snapshot{}, false
+	}
+	return snap, true
 }
 
 // showSnapshot shows a snapshot and compares its figures with today's.
 func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	id, ok := s.snapshotParam(w, r)
+	snap, ok := s.loadSnapshot(w, r, func() { s.notFound(w, r) })
 	if !ok {
 		return
 	}
-	snap, err := s.DB.Snapshot(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := snap.ID
 	var then snapshotFigures
 	if err := json.Unmarshal(snap.Figures, &then); err != nil {
 		s.fail(w, r, fmt.Errorf("snapshot %d figures: %w", id, err))
@@ -263,19 +265,11 @@ func signedTenths(d int) string {
 // snapshotPDF serves a snapshot's PDF exactly as frozen.
 func (s *Server) snapshotPDF(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	id, ok := s.snapshotParam(w, r)
+	snap, ok := s.loadSnapshot(w, r, func() { s.notFound(w, r) })
 	if !ok {
 		return
 	}
-	snap, err := s.DB.Snapshot(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := snap.ID
 	pdf, err := s.DB.SnapshotPDF(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -293,17 +287,8 @@ func (s *Server) snapshotPDF(w http.ResponseWriter, r *http.Request) {
 
 // snapshotFigures serves the frozen figures' JSON exactly as stored.
 func (s *Server) snapshotFigures(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.snapshotParam(w, r)
+	snap, ok := s.loadSnapshot(w, r, func() { s.jsonError(w, http.StatusNotFound, "no such snapshot / 没有这个快照") })
 	if !ok {
-		return
-	}
-	snap, err := s.DB.Snapshot(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		s.jsonError(w, http.StatusNotFound, "no such snapshot / 没有这个快照")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	h := w.Header()

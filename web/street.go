@@ -42,18 +42,6 @@ func communityPath(street, community string) string {
 
 func itoa(v int) string { return strconv.Itoa(v) }
 
-// yearsOf lists the years with data in tallies, ascending.
-func yearsOf(tallies map[int]metrics.Tally) []int {
-	var ys []int
-	for y, t := range tallies {
-		if t.Units() > 0 {
-			ys = append(ys, y)
-		}
-	}
-	slices.Sort(ys)
-	return ys
-}
-
 // upTo keeps the results of years up to and including year, so an outlook
 // is judged as of the year being viewed.
 func upTo(rs []metrics.Result, year int) []metrics.Result {
@@ -283,7 +271,7 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tallies := f.byStreet[st.ID]
-	years := yearsOf(tallies)
+	years := metrics.YearsWithData(tallies)
 	year, ok := s.pickYear(w, r, l, years)
 	if !ok {
 		return
@@ -541,7 +529,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 		t, has := tallies[year]
 		res := metrics.ComputeOne(ind, year, st.Name, t)
 		var rs []metrics.Result
-		for _, y := range yearsOf(tallies) {
+		for _, y := range metrics.YearsWithData(tallies) {
 			if y <= year {
 				rs = append(rs, metrics.ComputeOne(ind, y, st.Name, tallies[y]))
 			}

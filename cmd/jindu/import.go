@@ -131,17 +131,11 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 // checkOne parses a file without touching the database: its errors and
 // warnings, as Import would report them.
 func checkOne(path string, opts ingest.Options, stderr io.Writer) (ingest.ImportResult, error) {
-	f, err := os.Open(path)
+	r, done, err := openWithProgress(path, "检查", stderr)
 	if err != nil {
 		return ingest.ImportResult{}, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if st, err := f.Stat(); err == nil && isTerminal(stderr) {
-		p := &progress{r: f, total: st.Size(), w: stderr, label: "检查 " + filepath.Base(path)}
-		defer p.done()
-		r = p
-	}
+	defer done()
 	var res ingest.ImportResult
 	res.Report, err = ingest.Parse(filepath.Base(path), r, opts, nil)
 	if err != nil {
@@ -154,23 +148,33 @@ func checkOne(path string, opts ingest.Options, stderr io.Writer) (ingest.Import
 }
 
 func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Options, dry bool, stderr io.Writer) (ingest.ImportResult, error) {
-	f, err := os.Open(path)
+	label := "检查"
+	if !dry {
+		label = "导入"
+	}
+	r, done, err := openWithProgress(path, label, stderr)
 	if err != nil {
 		return ingest.ImportResult{}, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if st, err := f.Stat(); err == nil && isTerminal(stderr) {
-		label := "检查"
-		if !dry {
-			label = "导入"
-		}
-		p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + filepath.Base(path)}
-		defer p.done()
-		r = p
-	}
+	defer done()
 	return ingest.Import(ctx, d, ingest.ImportInput{Name: filepath.Base(path), Kind: db.KindImport, Actor: actor,
 		Source: "cli", DryRun: dry, Options: opts}, r)
+}
+
+// openWithProgress opens a file for reading; on a terminal its reads draw
+// a progress bar labelled with label and the file's name. done finishes
+// the bar and closes the file.
+func openWithProgress(path, label string, stderr io.Writer) (r io.Reader, done func(), err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil || !isTerminal(stderr) {
+		return f, func() { f.Close() }, nil
+	}
+	p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + filepath.Base(path)}
+	return p, func() { p.done(); f.Close() }, nil
 }
 
 func report(w io.Writer, path string, res ingest.ImportResult, dry bool) {
