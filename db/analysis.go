@@ -15,7 +15,7 @@ type UnitHistory struct {
 
 // StreetUnits returns a street and every community and compound in it, each
 // with its statuses of all years, ordered by level (street, communities,
-// compounds), then name. It reads one street's units only (units_street
+// compounds), then name. It reads one street's units only (units_tree
 // index), never the whole district.
 func (db *DB) StreetUnits(ctx context.Context, streetID int64) ([]UnitHistory, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.level, coalesce(u.parent_id, 0), u.street_id, u.name,

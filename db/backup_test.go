@@ -317,3 +317,29 @@ loop:
 		t.Errorf("WAL reached %d MiB", maxWAL>>20)
 	}
 }
+
+// TestApplyRestoresForeignKeys: a batch switches foreign-key checks off
+// on the writer's connection while it runs; they are on again afterwards,
+// whether the batch committed or failed.
+func TestApplyRestoresForeignKeys(t *testing.T) {
+	d := openTemp(t)
+	fkOn := func() {
+		t.Helper()
+		var on int
+		if err := d.write.QueryRow(`PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+			t.Fatalf("foreign_keys = %d, %v; want 1", on, err)
+		}
+		if _, err := d.write.Exec(`INSERT INTO statuses (unit_id, year, batch_id) VALUES (999999, 2023, 999999)`); err == nil {
+			t.Fatal("a status of a missing unit was stored")
+		}
+	}
+	applyStreet(t, d, "西大街道", 2023, 10, 0)
+	fkOn()
+	_, err := d.Apply(context.Background(), BatchInput{Kind: KindUpload, Actor: "t"}, func(put func(metrics.Record) error) error {
+		return errors.New("bad file")
+	})
+	if err == nil {
+		t.Fatal("a failing batch succeeded")
+	}
+	fkOn()
+}

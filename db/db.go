@@ -6,6 +6,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -184,11 +185,13 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	// Migrations that rebuild a table need foreign-key enforcement off;
+	// every reference is checked before the commit instead.
+	tx, done, err := db.beginUnchecked(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	defer tx.Rollback()
+	defer done()
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -214,7 +217,41 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 	}
+	var broken int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if broken > 0 {
+		return fmt.Errorf("migrate: %d rows point at missing rows after the migration; nothing was changed (run jindu check)", broken)
+	}
 	return tx.Commit()
+}
+
+// beginUnchecked starts a write transaction with SQLite's foreign-key
+// enforcement off on the writer's connection; done rolls back what was not
+// committed and switches enforcement on again. (The pragma is a no-op
+// inside a transaction, so it is set around it.)
+func (db *DB) beginUnchecked(ctx context.Context) (tx *sql.Tx, done func(), err error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	restore := func() {
+		if _, err := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); err != nil {
+			// Never hand the connection on without its checks: drop it.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}
+	if tx, err = conn.BeginTx(ctx, nil); err != nil {
+		restore()
+		return nil, nil, err
+	}
+	return tx, func() { tx.Rollback(); restore() }, nil
 }
 
 // CurrentSchemaVersion reads the applied schema version of the open database.

@@ -105,7 +105,7 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 	}
 	defer del.Close()
 	for _, c := range changes {
-		var newEnc any
+		newEnc := "" // the status is removed
 		if c.old.Valid {
 			old, err := decodeStatus(c.old.String)
 			if err != nil {
@@ -120,7 +120,7 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 		} else if _, err := del.ExecContext(ctx, c.unit, c.year); err != nil {
 			return fmt.Errorf("rollback: %w", err)
 		}
-		if _, err := w.addChange.ExecContext(ctx, w.batch, c.unit, c.year, c.current, newEnc); err != nil {
+		if err := w.logChange(c.unit, c.year, c.current, newEnc); err != nil {
 			return fmt.Errorf("rollback: %w", err)
 		}
 		w.rows++

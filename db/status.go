@@ -66,29 +66,35 @@ func decodeStatus(e string) (metrics.Status, error) {
 }
 
 // starFlags is the star_flags column: NULL when no flag was listed.
-func starFlags(s metrics.Status) any {
-	e := encodeStatus(s)[6:]
+func starFlags(s metrics.Status) any { return starFlagsOf(encodeStatus(s)) }
+
+// starFlagsOf is the star_flags value of an encoded status.
+func starFlagsOf(enc string) any {
+	e := enc[6:]
 	if e == "-----" {
 		return nil
 	}
 	return e
 }
 
+// Query arguments are int64, the driver's own type: other integer types
+// take a conversion through reflection for every argument.
+
 func nullBool(v *bool) any {
 	if v == nil {
 		return nil
 	}
 	if *v {
-		return 1
+		return int64(1)
 	}
-	return 0
+	return int64(0)
 }
 
 func nullInt(v *int) any {
 	if v == nil {
 		return nil
 	}
-	return *v
+	return int64(*v)
 }
 
 // statusColumns lists the status columns in the order scanStatus reads them.

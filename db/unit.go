@@ -29,7 +29,7 @@ func scanUnit(r rowScanner) (Unit, error) {
 
 // Streets lists the streets by name.
 func (db *DB) Streets(ctx context.Context) ([]Unit, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE level = 'street' ORDER BY name`)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE parent_id IS NULL ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("streets: %w", err)
 	}
@@ -48,7 +48,7 @@ func (db *DB) Streets(ctx context.Context) ([]Unit, error) {
 // StreetByName finds a street; ErrNotFound if there is none.
 func (db *DB) StreetByName(ctx context.Context, name string) (Unit, error) {
 	u, err := scanUnit(db.read.QueryRowContext(ctx,
-		`SELECT `+unitColumns+` FROM units WHERE level = 'street' AND coalesce(parent_id, 0) = 0 AND name = ?`, name))
+		`SELECT `+unitColumns+` FROM units WHERE parent_id IS NULL AND name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Unit{}, fmt.Errorf("street %q: %w", name, ErrNotFound)
 	}

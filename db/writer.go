@@ -25,17 +25,27 @@ const chunkSize = 512
 // the next rows. finish writes the last chunk and reports the first error.
 //
 // Streets and communities are cached by name; compounds, which can number a
-// million, are looked up by index, a chunk at a time.
+// million, are looked up by index, a chunk at a time. Multi-row inserts say
+// OR ROLLBACK: a broken constraint ends the whole batch anyway, and SQLite
+// then keeps no statement journal for each of them.
 type writer struct {
-	ctx     context.Context
-	tx      *sql.Tx
-	batch   int64
-	touched map[streetYear]struct{} // street-years to recount (rollbacks)
-	deltas  map[streetYear]*tallyDelta
-	diff    Diff
+	ctx   context.Context
+	tx    *sql.Tx
+	batch int64
+	// Arguments boxed once, not for each of a million rows.
+	batchArg any
+	years    map[int]any
+	touched  map[streetYear]struct{} // street-years to recount (rollbacks)
+	deltas   map[streetYear]*tallyDelta
+	diff     Diff
 
-	// Single-row statements, for rollbacks.
-	getStatus, putStatus, addChange *sql.Stmt
+	// putStatus writes one status, for rollbacks.
+	putStatus *sql.Stmt
+
+	// The change log's current chunk: a JSON array of logged entries.
+	log     []byte
+	logged  int
+	nextSeq int
 
 	rows, newUnits, changed int
 
@@ -46,15 +56,15 @@ type writer struct {
 	err     error // the worker's first error
 
 	// Worker state.
-	streets  map[string]int64  // street name → ID
-	comms    map[commKey]int64 // community → ID
-	created  map[int64]bool    // streets and communities created by this batch
-	stmts    map[string]*sql.Stmt
-	sibOf    parentKey // the parent whose children's names are listed
-	sibNames []string
-	fresh    map[int64]bool // units created for the current chunk
-	parents  map[int64]bool // units with children created by this batch
-	nextID   int64          // the next unit ID, 0 until read
+	streets   map[string]int64  // street name → ID
+	comms     map[commKey]int64 // community → ID
+	created   map[int64]bool    // streets and communities created by this batch
+	stmts     map[string]*sql.Stmt
+	sibOf     parentKey // the parent whose children's names are listed
+	sibNames  []string
+	freshFrom int64          // units created for the current chunk have IDs from here
+	parents   map[int64]bool // units with children created by this batch
+	nextID    int64          // the next unit ID, 0 until read
 }
 
 type commKey struct {
@@ -81,26 +91,15 @@ type staged struct {
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, batch int64) (*writer, error) {
-	w := &writer{ctx: ctx, tx: tx, batch: batch, touched: map[streetYear]struct{}{}, deltas: map[streetYear]*tallyDelta{},
+	w := &writer{ctx: ctx, tx: tx, batch: batch, batchArg: batch, years: map[int]any{}, touched: map[streetYear]struct{}{}, deltas: map[streetYear]*tallyDelta{},
 		streets: map[string]int64{}, comms: map[commKey]int64{}, created: map[int64]bool{}, stmts: map[string]*sql.Stmt{},
-		fresh: map[int64]bool{}, parents: map[int64]bool{}}
-	stmts := []struct {
-		dst   **sql.Stmt
-		query string
-	}{
-		{&w.getStatus, `SELECT ` + statusColumns + ` FROM statuses WHERE unit_id = ? AND year = ?`},
-		{&w.putStatus, `INSERT INTO statuses (unit_id, year, ` + statusColumns + `, batch_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + upsertStatus},
-		{&w.addChange, `INSERT INTO status_changes (batch_id, unit_id, year, old, new) VALUES (?, ?, ?, ?, ?)`},
+		parents: map[int64]bool{}}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO statuses (unit_id, year, `+statusColumns+`, batch_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertStatus)
+	if err != nil {
+		return nil, fmt.Errorf("apply batch: prepare: %w", err)
 	}
-	for _, s := range stmts {
-		st, err := tx.PrepareContext(ctx, s.query)
-		if err != nil {
-			w.close()
-			return nil, fmt.Errorf("apply batch: prepare: %w", err)
-		}
-		*s.dst = st
-	}
+	w.putStatus = st
 	return w, nil
 }
 
@@ -110,6 +109,16 @@ const upsertStatus = `
 	owners_committee = excluded.owners_committee, property_service = excluded.property_service,
 	star_flags = excluded.star_flags, batch_id = excluded.batch_id`
 
+// yearArg is a year as a query argument.
+func (w *writer) yearArg(y int) any {
+	a, ok := w.years[y]
+	if !ok {
+		a = int64(y)
+		w.years[y] = a
+	}
+	return a
+}
+
 // close stops the worker (if finish did not) and closes the statements.
 func (w *writer) close() {
 	if w.work != nil {
@@ -117,10 +126,8 @@ func (w *writer) close() {
 		<-w.done
 		w.work = nil
 	}
-	for _, s := range []*sql.Stmt{w.getStatus, w.putStatus, w.addChange} {
-		if s != nil {
-			s.Close()
-		}
+	if w.putStatus != nil {
+		w.putStatus.Close()
 	}
 	for _, s := range w.stmts {
 		s.Close()
@@ -267,7 +274,12 @@ func (w *writer) newIDs(n int) (int64, error) {
 
 // store resolves and writes one chunk.
 func (w *writer) store(chunk []staged) error {
-	clear(w.fresh)
+	// IDs are given in order: those from here on are new in this chunk.
+	from, err := w.newIDs(0)
+	if err != nil {
+		return err
+	}
+	w.freshFrom = from
 	if err := w.resolveStreets(chunk); err != nil {
 		return err
 	}
@@ -295,7 +307,7 @@ func (w *writer) resolveStreets(chunk []staged) error {
 	}
 	if len(unknown) > 0 {
 		err := w.batched("find streets", len(unknown), func(n int) string {
-			return `SELECT id, name FROM units WHERE level = 'street' AND coalesce(parent_id, 0) = 0 AND name IN (` +
+			return `SELECT id, name FROM units WHERE parent_id IS NULL AND name IN (` +
 				strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
 		}, func(a []any, i int) []any { return append(a, unknown[i]) }, func(rows *sql.Rows) error {
 			var id int64
@@ -320,16 +332,16 @@ func (w *writer) resolveStreets(chunk []staged) error {
 			return err
 		}
 		err = w.batched("add streets", len(missing), func(n int) string {
-			return `INSERT INTO units (id, level, street_id, name, created_batch) VALUES ` +
+			return `INSERT OR ROLLBACK INTO units (id, level, street_id, name, created_batch) VALUES ` +
 				strings.TrimSuffix(strings.Repeat("(?, 'street', ?, ?, ?), ", n), ", ")
-		}, func(a []any, i int) []any { return append(a, ids+int64(i), ids+int64(i), missing[i], w.batch) }, nil)
+		}, func(a []any, i int) []any { return append(a, ids+int64(i), ids+int64(i), missing[i], w.batchArg) }, nil)
 		if err != nil {
 			return fmt.Errorf("apply batch: %w", err)
 		}
 		for i, name := range missing {
 			id := ids + int64(i)
 			w.streets[name] = id
-			w.created[id], w.fresh[id] = true, true
+			w.created[id] = true
 			chunk[first[name]].newStreet = true
 		}
 		w.newUnits += len(missing)
@@ -343,7 +355,7 @@ func (w *writer) resolveStreets(chunk []staged) error {
 
 func (w *writer) resolveCommunities(chunk []staged) error {
 	var unknown []commKey
-	first := map[commKey]int{}
+	first := make(map[commKey]int, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
 		if c.Unit.Community == "" {
@@ -374,7 +386,7 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 		var retype []setType
 		err := w.batched("find communities", len(look), func(n int) string {
 			return `SELECT u.id, u.parent_id, u.name, coalesce(u.community_type, '') FROM (VALUES ` + placeholders(n, 2) + `) AS k
-				CROSS JOIN units u ON u.level = 'community' AND coalesce(u.parent_id, 0) = k.column1 AND u.name = k.column2`
+				CROSS JOIN units u ON u.street_id = k.column1 AND u.parent_id = k.column1 AND u.name = k.column2`
 		}, func(a []any, i int) []any { return append(a, look[i].street, look[i].name) }, func(rows *sql.Rows) error {
 			var k commKey
 			var id int64
@@ -408,7 +420,7 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 			return err
 		}
 		err = w.batched("add communities", len(missing), func(n int) string {
-			return `INSERT INTO units (id, level, parent_id, street_id, name, community_type, created_batch) VALUES ` +
+			return `INSERT OR ROLLBACK INTO units (id, level, parent_id, street_id, name, community_type, created_batch) VALUES ` +
 				strings.TrimSuffix(strings.Repeat("(?, 'community', ?, ?, ?, ?, ?), ", n), ", ")
 		}, func(a []any, i int) []any {
 			k := missing[i]
@@ -416,7 +428,7 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 			if t := chunk[first[k]].Unit.CommunityType; t != "" {
 				ct = string(t)
 			}
-			return append(a, ids+int64(i), k.street, k.street, k.name, ct, w.batch)
+			return append(a, ids+int64(i), k.street, k.street, k.name, ct, w.batchArg)
 		}, nil)
 		if err != nil {
 			return fmt.Errorf("apply batch: %w", err)
@@ -425,7 +437,7 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 			id := ids + int64(i)
 			w.parents[k.street] = true
 			w.comms[k] = id
-			w.created[id], w.fresh[id] = true, true
+			w.created[id] = true
 			chunk[first[k]].newCommunity = true
 		}
 		w.newUnits += len(missing)
@@ -442,7 +454,7 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 
 func (w *writer) resolveCompounds(chunk []staged) error {
 	var keys []commKey // parent community and name
-	first := map[commKey]int{}
+	first := make(map[commKey]int, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
 		if c.Unit.Compound == "" {
@@ -457,7 +469,7 @@ func (w *writer) resolveCompounds(chunk []staged) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	ids := make(map[commKey]int64, len(keys))
+	ids := make(map[commKey]int64, len(chunk))
 	var look []commKey
 	for _, k := range keys {
 		if !w.created[k.street] || w.parents[k.street] {
@@ -465,9 +477,11 @@ func (w *writer) resolveCompounds(chunk []staged) error {
 		}
 	}
 	err := w.batched("find compounds", len(look), func(n int) string {
-		return `SELECT u.id, u.parent_id, u.name FROM (VALUES ` + placeholders(n, 2) + `) AS k
-			CROSS JOIN units u ON u.level = 'compound' AND coalesce(u.parent_id, 0) = k.column1 AND u.name = k.column2`
-	}, func(a []any, i int) []any { return append(a, look[i].street, look[i].name) }, func(rows *sql.Rows) error {
+		return `SELECT u.id, u.parent_id, u.name FROM (VALUES ` + placeholders(n, 3) + `) AS k
+			CROSS JOIN units u ON u.street_id = k.column1 AND u.parent_id = k.column2 AND u.name = k.column3`
+	}, func(a []any, i int) []any {
+		return append(a, chunk[first[look[i]]].street, look[i].street, look[i].name)
+	}, func(rows *sql.Rows) error {
 		var k commKey
 		var id int64
 		if err := rows.Scan(&id, &k.street, &k.name); err != nil {
@@ -490,11 +504,11 @@ func (w *writer) resolveCompounds(chunk []staged) error {
 		return err
 	}
 	err = w.batched("add compounds", len(missing), func(n int) string {
-		return `INSERT INTO units (id, level, parent_id, street_id, name, created_batch) VALUES ` +
+		return `INSERT OR ROLLBACK INTO units (id, level, parent_id, street_id, name, created_batch) VALUES ` +
 			strings.TrimSuffix(strings.Repeat("(?, 'compound', ?, ?, ?, ?), ", n), ", ")
 	}, func(a []any, i int) []any {
 		k := keys[missing[i]]
-		return append(a, first0+int64(i), k.street, chunk[first[k]].street, k.name, w.batch)
+		return append(a, first0+int64(i), k.street, chunk[first[k]].street, k.name, w.batchArg)
 	}, nil)
 	if err != nil {
 		return fmt.Errorf("apply batch: %w", err)
@@ -502,7 +516,6 @@ func (w *writer) resolveCompounds(chunk []staged) error {
 	for i, m := range missing {
 		k, id := keys[m], first0+int64(i)
 		ids[k] = id
-		w.fresh[id] = true
 		w.parents[k.street] = true
 		chunk[first[k]].newCompound = true
 	}
@@ -522,11 +535,11 @@ func (w *writer) storeStatuses(chunk []staged) error {
 	var look []unitYear
 	for i := range chunk {
 		c := &chunk[i]
-		if !w.fresh[c.unit] { // a unit created for this chunk has no status yet
+		if c.unit < w.freshFrom { // a unit created for this chunk has no status yet
 			look = append(look, unitYear{c.unit, c.Year})
 		}
 	}
-	old := make(map[unitYear]metrics.Status, len(look))
+	old := make(map[unitYear]metrics.Status, len(chunk))
 	err := w.batched("find statuses", len(look), func(n int) string {
 		return `SELECT s.unit_id, s.year, ` + prefixed("s.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
 			CROSS JOIN statuses s ON s.unit_id = k.column1 AND s.year = k.column2`
@@ -543,23 +556,23 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		return fmt.Errorf("apply batch: status: %w", err)
 	}
 	type change struct {
-		k   unitYear
-		s   metrics.Status
-		old any
+		k        unitYear
+		s        metrics.Status
+		old, new string // encoded; old "" if none
 	}
 	var changes []change
-	set := map[unitYear]bool{}
+	set := make(map[unitYear]bool, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
 		u := c.Unit
 		if c.newStreet {
-			w.noteNew(metrics.LevelStreet, 0, c.street, u.Street, metrics.UnitRef{Street: u.Street})
+			w.noteNew(metrics.LevelStreet, 0, 0, c.street, u.Street, metrics.UnitRef{Street: u.Street})
 		}
 		if c.newCommunity {
-			w.noteNew(metrics.LevelCommunity, c.street, c.community, u.Community, metrics.UnitRef{Street: u.Street, Community: u.Community})
+			w.noteNew(metrics.LevelCommunity, c.street, c.street, c.community, u.Community, metrics.UnitRef{Street: u.Street, Community: u.Community})
 		}
 		if c.newCompound {
-			w.noteNew(metrics.LevelCompound, c.community, c.unit, u.Compound, u)
+			w.noteNew(metrics.LevelCompound, c.street, c.community, c.unit, u.Compound, u)
 		}
 		if err := w.failure(); err != nil {
 			return err
@@ -567,7 +580,7 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		w.rows++
 		w.diff.count(u)
 		k := unitYear{c.unit, c.Year}
-		var prevEnc any
+		var prevEnc string
 		var had *metrics.Status
 		if prev, ok := old[k]; ok {
 			if prev.Equal(c.Status) {
@@ -580,7 +593,7 @@ func (w *writer) storeStatuses(chunk []staged) error {
 			prevEnc, had = encodeStatus(prev), &prev
 		}
 		w.diff.rating(u, c.Year, had, c.Status)
-		changes = append(changes, change{k, c.Status, prevEnc})
+		changes = append(changes, change{k, c.Status, prevEnc, encodeStatus(c.Status)})
 		old[k], set[k] = c.Status, true
 		w.changed++
 		sy := streetYear{c.street, c.Year}
@@ -596,34 +609,75 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		}
 	}
 	err = w.batched("put statuses", len(changes), func(n int) string {
-		return `INSERT INTO statuses (unit_id, year, ` + statusColumns + `, batch_id) VALUES ` + placeholders(n, 10) + upsertStatus
+		return `INSERT OR ROLLBACK INTO statuses (unit_id, year, ` + statusColumns + `, batch_id) VALUES ` + placeholders(n, 10) + upsertStatus
 	}, func(a []any, i int) []any {
 		c := &changes[i]
 		s := c.s
-		return append(a, c.k.unit, c.k.year, nullBool(s.FiveGood), nullInt(s.Stars), nullBool(s.ServiceCenter),
-			nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService), starFlags(s), w.batch)
+		return append(a, c.k.unit, w.yearArg(c.k.year), nullBool(s.FiveGood), nullInt(s.Stars), nullBool(s.ServiceCenter),
+			nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService), starFlagsOf(c.new), w.batchArg)
 	}, nil)
 	if err != nil {
 		return fmt.Errorf("apply batch: status: %w", err)
 	}
-	err = w.batched("add changes", len(changes), func(n int) string {
-		return `INSERT INTO status_changes (batch_id, unit_id, year, old, new) VALUES ` + placeholders(n, 5)
-	}, func(a []any, i int) []any {
+	for i := range changes {
 		c := &changes[i]
-		return append(a, w.batch, c.k.unit, c.k.year, c.old, encodeStatus(c.s))
-	}, nil)
-	if err != nil {
-		return fmt.Errorf("apply batch: status change: %w", err)
+		if err := w.logChange(c.k.unit, c.k.year, c.old, c.new); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// logChange adds a change to the batch's change log: old and new are
+// encoded statuses, "" for none. Full chunks are written as they fill.
+func (w *writer) logChange(unit int64, year int, old, new string) error {
+	if w.logged == 0 {
+		w.log = append(w.log[:0], '[')
+	} else {
+		w.log = append(w.log, ',')
+	}
+	w.log = append(w.log, '[')
+	w.log = strconv.AppendInt(w.log, unit, 10)
+	w.log = append(w.log, ',')
+	w.log = strconv.AppendInt(w.log, int64(year), 10)
+	for _, e := range []string{old, new} {
+		w.log = append(w.log, ',')
+		if e == "" {
+			w.log = append(w.log, "null"...)
+		} else {
+			// The encoding's characters (digits and '-') need no escaping.
+			w.log = append(append(append(w.log, '"'), e...), '"')
+		}
+	}
+	w.log = append(w.log, ']')
+	w.logged++
+	if w.logged == chunkSize {
+		return w.flushLog()
+	}
+	return nil
+}
+
+// flushLog writes the change log's current chunk, if it has entries.
+func (w *writer) flushLog() error {
+	if w.logged == 0 {
+		return nil
+	}
+	w.log = append(w.log, ']')
+	if _, err := w.tx.ExecContext(w.ctx, `INSERT INTO change_log (batch_id, seq, changes) VALUES (?, ?, ?)`,
+		w.batch, w.nextSeq, string(w.log)); err != nil {
+		return fmt.Errorf("apply batch: change log: %w", err)
+	}
+	w.nextSeq++
+	w.logged = 0
+	return nil
+}
+
 // noteNew lists a unit the batch created, with a close sibling name.
-func (w *writer) noteNew(level metrics.Level, parent, id int64, name string, u metrics.UnitRef) {
+func (w *writer) noteNew(level metrics.Level, street, parent, id int64, name string, u metrics.UnitRef) {
 	if len(w.diff.NewUnits) >= maxListed {
 		return
 	}
-	s, err := w.suggest(level, parent, id, name)
+	s, err := w.suggest(level, street, parent, id, name)
 	if err != nil {
 		w.mu.Lock()
 		w.err = fmt.Errorf("apply batch: suggest: %w", err)
@@ -639,14 +693,18 @@ func (w *writer) noteNew(level metrics.Level, parent, id int64, name string, u m
 // since (the order decides between equally close names). A parent created
 // by this batch has no old children. Records arrive grouped by parent, so
 // the list is kept for the last parent.
-func (w *writer) suggest(level metrics.Level, parent, id int64, name string) (string, error) {
+func (w *writer) suggest(level metrics.Level, street, parent, id int64, name string) (string, error) {
 	if w.created[parent] {
 		return "", nil
 	}
 	pk := parentKey{level, parent}
 	if pk != w.sibOf || w.sibNames == nil {
-		rows, err := w.tx.QueryContext(w.ctx, `SELECT name FROM units WHERE level = ? AND coalesce(parent_id, 0) = ? AND id < ?
-			ORDER BY name LIMIT 5001`, level, parent, id)
+		// Streets by units_street_name, others by units_tree: both in name order.
+		q, args := `SELECT name FROM units WHERE parent_id IS NULL AND id < ? ORDER BY name LIMIT 5001`, []any{id}
+		if level != metrics.LevelStreet {
+			q, args = `SELECT name FROM units WHERE street_id = ? AND parent_id = ? AND id < ? ORDER BY name LIMIT 5001`, []any{street, parent, id}
+		}
+		rows, err := w.tx.QueryContext(w.ctx, q, args...)
 		if err != nil {
 			return "", err
 		}

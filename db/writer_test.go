@@ -178,6 +178,11 @@ func TestApplyGolden(t *testing.T) {
 	}
 	fmt.Fprintf(&out, "== rollback: id=%d rows=%d new=%d changed=%d\n", rb.ID, rb.Rows, rb.NewUnits, rb.Changed)
 	out.WriteString(semanticDump(t, p))
+	// Batches run without SQLite's foreign-key lookups: every reference
+	// they wrote must still hold.
+	if rep, err := db.Check(ctx, p); err != nil || len(rep.ForeignKeys) > 0 {
+		t.Errorf("foreign keys after the batches: %v %v", err, rep.ForeignKeys)
+	}
 
 	golden := filepath.Join("testdata", "apply.golden")
 	if *updateGolden {
