@@ -184,10 +184,25 @@ func trimCell(s string) string {
 // normCell normalises a cell value: NFKC and trimmed. Names are stored in
 // this form.
 func normCell(s string) string {
-	if s == "" {
+	switch s {
+	case "", "是", "否": // most cells of a ledger
 		return s
 	}
+	if isASCII(s) {
+		// NFKC leaves ASCII as it is, and the only spaces trimCell
+		// trims in ASCII are those TrimSpace trims.
+		return strings.TrimSpace(s)
+	}
 	return trimCell(norm.NFKC.String(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // boolWords are the accepted yes/no spellings, lower case after NFKC.
@@ -205,6 +220,12 @@ var boolWords = map[string]bool{
 // √/×, ✓/✗, in any letter case, after NFKC and trimming. ok is false for
 // anything else, including the empty string.
 func ParseBool(s string) (v, ok bool) {
+	switch s {
+	case "是":
+		return true, true
+	case "否":
+		return false, true
+	}
 	v, ok = boolWords[strings.ToLower(normCell(s))]
 	return v, ok
 }

@@ -37,6 +37,9 @@ type sheet struct {
 	hasFlags  bool           // at least one of the five star columns is present
 	aggs      []*agg
 	aggIdx    map[aggKey]int
+	// Each field's previous cell and its normal form: a street's or a
+	// community's name repeats on row after row.
+	lastRaw, lastNorm [numFields]string
 }
 
 // aggKey identifies an aggregated warning: its code and the column index,
@@ -243,7 +246,10 @@ func (p *parser) dataRow(st *sheet, cells []string, row int) {
 				cv.state = cellBad
 				break
 			}
-			cv.v = normCell(cv.raw)
+			if cv.raw != st.lastRaw[f] {
+				st.lastRaw[f], st.lastNorm[f] = cv.raw, normCell(cv.raw)
+			}
+			cv.v = st.lastNorm[f]
 			cv.state = cellEmpty
 			if cv.v != "" {
 				cv.state = cellFilled
