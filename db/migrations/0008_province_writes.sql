@@ -23,9 +23,9 @@ CREATE TABLE change_log (
 );
 
 INSERT INTO change_log (batch_id, seq, changes)
-SELECT batch_id, 0, json_group_array(json_array(unit_id, year, old, new))
-FROM (SELECT * FROM status_changes ORDER BY batch_id, unit_id, year)
-GROUP BY batch_id;
+SELECT batch_id, n / 512, json_group_array(json_array(unit_id, year, old, new))
+FROM (SELECT *, row_number() OVER (PARTITION BY batch_id ORDER BY unit_id, year) - 1 AS n FROM status_changes)
+GROUP BY batch_id, n / 512;
 
 DROP TABLE status_changes;
 
