@@ -1,8 +1,10 @@
 // Package report prints Jindu's report pages to PDF with headless Chromium
 // (chromedp). One browser process is started on the first render and
-// reused; at most Concurrency renders run at once and the others wait for a
-// slot until their deadline; a render that exceeds its timeout is
-// cancelled. The browser may load only the origin of the page it prints:
+// reused, and so are its tabs: a tab that printed is kept open for the next
+// render, which saves creating it and warms its page's process. At most
+// Concurrency renders run at once and the others wait for a slot until
+// their deadline; a render that exceeds its timeout is cancelled, and its
+// tab closed. The browser may load only the origin of the page it prints:
 // every other request is failed before it leaves (SSRF), and the page's
 // credentials travel in a request header that is added only for that
 // origin.
@@ -19,9 +21,11 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -85,6 +89,33 @@ type Renderer struct {
 	closed  bool
 	browser context.Context // nil until the first render
 	stop    func()          // ends the browser and removes its profile
+	idle    []*tab          // open tabs of the browser that no render uses
+}
+
+// maxTabUses is how many pages one tab prints before it is closed, so that
+// a long-running server does not keep one page process for ever.
+const maxTabUses = 100
+
+// tab is a browser tab with request interception enabled. It serves one
+// render at a time; between renders it waits in Renderer.idle, still
+// showing the last page it printed.
+type tab struct {
+	ctx     context.Context // the tab's chromedp context
+	close   func()          // closes the tab and waits for it
+	browser context.Context // the browser the tab belongs to
+	done    chan struct{}   // closed when the interception loop ends
+	crashed atomic.Bool     // the page's process died
+	uses    int             // renders it served
+
+	mu  sync.Mutex
+	job *tabJob // the render in progress; nil between renders
+}
+
+// tabJob is what the interception loop needs to know of a render.
+type tabJob struct {
+	page    *url.URL
+	headers map[string]string
+	blocked []string
 }
 
 // New returns a renderer; the browser starts on the first render.
@@ -136,8 +167,12 @@ func (r *Renderer) Close() error {
 	return nil
 }
 
-// reset stops the browser, if any; r.mu is held.
+// reset closes the idle tabs and stops the browser, if any; r.mu is held.
 func (r *Renderer) reset() {
+	for _, t := range r.idle {
+		t.close()
+	}
+	r.idle = nil
 	if r.stop != nil {
 		r.stop()
 	}
@@ -177,6 +212,8 @@ func (r *Renderer) start() (context.Context, error) {
 		chromedp.Flag("disable-domain-reliability", true),
 		chromedp.Flag("dns-prefetch-disable", true),
 		chromedp.Flag("no-pings", true),
+		// A reused tab must not keep the pages it printed before.
+		chromedp.Flag("disable-back-forward-cache", true),
 		chromedp.WindowSize(1024, 1400),
 	)
 	// The browser outlives any one request: its contexts derive from
@@ -256,63 +293,166 @@ func (r *Renderer) alive(bctx context.Context) bool {
 	return err == nil
 }
 
-// render runs one job in a new tab of the browser.
-func (r *Renderer) render(ctx context.Context, bctx context.Context, page *url.URL, j Job) (Result, error) {
-	// The tab derives from the browser's context (a tab made from the
-	// request's context would start a browser of its own), bounded by the
-	// timeout and by the caller giving up.
-	tctx, cancelTimeout := context.WithTimeout(bctx, r.cfg.Timeout)
-	defer cancelTimeout()
-	stopAfter := context.AfterFunc(ctx, cancelTimeout)
-	defer stopAfter()
-	tab, closeTab := chromedp.NewContext(tctx)
-	defer closeTab()
+// takeTab returns an idle tab of the browser bctx, or opens a new one.
+// Opening is cancelled when ctx ends.
+func (r *Renderer) takeTab(ctx, bctx context.Context) (*tab, error) {
+	r.mu.Lock()
+	for len(r.idle) > 0 {
+		t := r.idle[len(r.idle)-1]
+		r.idle = r.idle[:len(r.idle)-1]
+		if t.browser == bctx && t.usable() {
+			r.mu.Unlock()
+			return t, nil
+		}
+		go t.close()
+	}
+	r.mu.Unlock()
+	return r.openTab(ctx, bctx)
+}
 
-	var mu sync.Mutex
-	var blocked []string
+// openTab opens a tab in the browser bctx and starts failing or passing on
+// its requests.
+func (r *Renderer) openTab(ctx, bctx context.Context) (*tab, error) {
+	// The tab derives from the browser's context: a tab made from the
+	// request's context would start a browser of its own, and one made
+	// from ctx would close when this render ends.
+	tctx, closeTab := chromedp.NewContext(bctx)
+	t := &tab{ctx: tctx, close: closeTab, browser: bctx, done: make(chan struct{})}
+	stopAfter := context.AfterFunc(ctx, closeTab)
+	defer stopAfter()
+	fail := func(err error) (*tab, error) {
+		closeTab()
+		return nil, err
+	}
+	if err := chromedp.Do(tctx); err != nil {
+		return fail(fmt.Errorf("render: open a tab: %w", err))
+	}
+	if err := chromedp.Listen(tctx, func(ev any) {
+		if _, ok := ev.(*inspector.EventTargetCrashed); ok {
+			t.crashed.Store(true)
+		}
+	}); err != nil {
+		return fail(fmt.Errorf("render: open a tab: %w", err))
+	}
 	// Subscribe before enabling interception, so no paused request is missed.
-	paused := chromedp.Events(tab, fetch.RequestPaused)
-	done := make(chan struct{})
+	paused := chromedp.Events(tctx, fetch.RequestPaused)
 	go func() {
-		defer close(done)
+		defer close(t.done)
 		for ev, err := range paused {
 			if err != nil {
 				return
 			}
-			if sameOrigin(page, ev.Request.URL) {
-				headers := make([]*fetch.HeaderEntry, 0, len(ev.Request.Headers)+len(j.Headers))
-				for k, v := range ev.Request.Headers {
-					if _, ours := j.Headers[k]; !ours {
-						headers = append(headers, &fetch.HeaderEntry{Name: k, Value: fmt.Sprint(v)})
-					}
-				}
-				for k, v := range j.Headers {
-					headers = append(headers, &fetch.HeaderEntry{Name: k, Value: v})
-				}
-				chromedp.Call(tab, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID, Headers: headers})
-				continue
-			}
-			mu.Lock()
-			blocked = append(blocked, ev.Request.URL)
-			mu.Unlock()
-			r.cfg.Logger.Warn("pdf: blocked a request to another origin", "url", truncate(ev.Request.URL, 200))
-			chromedp.Call(tab, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+			t.route(r.cfg.Logger, &ev)
 		}
 	}()
-	result := func(pdf []byte, err error) (Result, error) {
-		closeTab()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil && tctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-			err = fmt.Errorf("%w after %s: %v", ErrTimeout, r.cfg.Timeout, err)
+	if _, err := chromedp.Call(tctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
+		return fail(fmt.Errorf("render: intercept requests: %w", err))
+	}
+	return t, nil
+}
+
+// usable reports whether the tab is open, its page alive, and its requests
+// still handled.
+func (t *tab) usable() bool {
+	select {
+	case <-t.done:
+		return false
+	default:
+	}
+	return t.ctx.Err() == nil && !t.crashed.Load()
+}
+
+// route passes on a request to the page's origin with the job's headers,
+// and fails any other, or any request between jobs.
+func (t *tab) route(log *slog.Logger, ev *fetch.EventRequestPaused) {
+	t.mu.Lock()
+	job := t.job
+	pass := job != nil && sameOrigin(job.page, ev.Request.URL)
+	if job != nil && !pass {
+		job.blocked = append(job.blocked, ev.Request.URL)
+	}
+	t.mu.Unlock()
+	if !pass {
+		msg := "pdf: blocked a request to another origin"
+		if job == nil {
+			msg = "pdf: blocked a request between renders"
 		}
-		return Result{PDF: pdf, Blocked: blocked}, err
+		log.Warn(msg, "url", truncate(ev.Request.URL, 200))
+		chromedp.Call(t.ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+		return
+	}
+	headers := make([]*fetch.HeaderEntry, 0, len(ev.Request.Headers)+len(job.headers))
+	for k, v := range ev.Request.Headers {
+		if _, ours := job.headers[k]; !ours {
+			headers = append(headers, &fetch.HeaderEntry{Name: k, Value: fmt.Sprint(v)})
+		}
+	}
+	for k, v := range job.headers {
+		headers = append(headers, &fetch.HeaderEntry{Name: k, Value: v})
+	}
+	chromedp.Call(t.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID, Headers: headers})
+}
+
+// release puts a tab that printed back among the idle ones, or closes it:
+// after an error (its page may be anything, or still loading), when it has
+// printed enough, or when its browser is gone.
+func (r *Renderer) release(t *tab, ok bool) {
+	t.uses++
+	r.mu.Lock()
+	if ok && t.uses < maxTabUses && !r.closed && t.browser == r.browser && t.usable() && len(r.idle) < r.cfg.Concurrency {
+		r.idle = append(r.idle, t)
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Unlock()
+	t.close()
+	<-t.done
+}
+
+// render runs one job in a tab of the browser.
+func (r *Renderer) render(ctx context.Context, bctx context.Context, page *url.URL, j Job) (Result, error) {
+	// The render's context derives from the browser's (one made from the
+	// request's context would start a browser of its own), bounded by the
+	// timeout and by the caller giving up.
+	rctx, cancelTimeout := context.WithTimeout(bctx, r.cfg.Timeout)
+	defer cancelTimeout()
+	stopAfter := context.AfterFunc(ctx, cancelTimeout)
+	defer stopAfter()
+	timedOut := func(err error) error {
+		if rctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			return fmt.Errorf("%w after %s: %v", ErrTimeout, r.cfg.Timeout, err)
+		}
+		return err
+	}
+	t, err := r.takeTab(rctx, bctx)
+	if err != nil {
+		return Result{}, timedOut(err)
+	}
+	// The actions run in the tab, and end with the render.
+	tab, cancelTab := context.WithCancel(t.ctx)
+	defer cancelTab()
+	stopTab := context.AfterFunc(rctx, cancelTab)
+	defer stopTab()
+
+	t.mu.Lock()
+	t.job = &tabJob{page: page, headers: j.Headers}
+	t.mu.Unlock()
+	result := func(pdf []byte, err error) (Result, error) {
+		if err != nil {
+			// Close the tab first, so that every request it made is in
+			// the list.
+			r.release(t, false)
+		}
+		t.mu.Lock()
+		blocked := t.job.blocked
+		t.job = nil
+		t.mu.Unlock()
+		if err == nil {
+			r.release(t, true)
+		}
+		return Result{PDF: pdf, Blocked: blocked}, timedOut(err)
 	}
 
-	if _, err := chromedp.Call(tab, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
-		return result(nil, fmt.Errorf("render: intercept requests: %w", err))
-	}
 	resp, err := chromedp.RunResponse(tab, chromedp.Navigate(page.String()))
 	if err != nil {
 		return result(nil, fmt.Errorf("render: open page: %w", err))
@@ -333,7 +473,7 @@ func (r *Renderer) render(ctx context.Context, bctx context.Context, page *url.U
 			if (!els[i].querySelector("svg")) return false;
 		}
 		return true;
-	})()`, chromedp.WithPollingTimeout(0), chromedp.WithPollingInterval(25*time.Millisecond))); err != nil {
+	})()`, chromedp.WithPollingTimeout(0), chromedp.WithPollingInterval(10*time.Millisecond))); err != nil {
 		return result(nil, fmt.Errorf("render: wait for the charts: %w", err))
 	}
 	pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(

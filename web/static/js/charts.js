@@ -33,8 +33,13 @@
       for (var i = 0; i < drawn.length; i++) drawn[i].resize();
     }, 100);
   });
+  // Printing may change a chart's box; a redraw at the same size would only
+  // slow the print down (tens of milliseconds for a report).
   window.addEventListener("beforeprint", function () {
-    for (var i = 0; i < drawn.length; i++) drawn[i].resize();
+    for (var i = 0; i < drawn.length; i++) {
+      var el = drawn[i].getDom();
+      if (el.clientWidth !== drawn[i].getWidth() || el.clientHeight !== drawn[i].getHeight()) drawn[i].resize();
+    }
   });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
