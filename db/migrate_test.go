@@ -3,7 +3,6 @@ package db_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,41 +86,4 @@ func TestMigrateChangeLog(t *testing.T) {
 	if want := "2 2023 1-1-------- 0-1--------\n"; got != want {
 		t.Errorf("the rollback's change log = %q, want %q", got, want)
 	}
-}
-
-func dumpRows(t *testing.T, q interface {
-	Query(string, ...any) (*sql.Rows, error)
-}, query string) string {
-	t.Helper()
-	rows, err := q.Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var b strings.Builder
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for i, v := range vals {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			if bs, ok := v.([]byte); ok {
-				v = string(bs)
-			}
-			fmt.Fprint(&b, v)
-		}
-		b.WriteByte('\n')
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }

@@ -45,31 +45,44 @@ func semanticDump(t *testing.T, path string) string {
 	}
 	var b strings.Builder
 	for _, q := range queries {
-		rs, err := raw.Query(q)
-		if err != nil {
+		b.WriteString(dumpRows(t, raw, q))
+	}
+	return b.String()
+}
+
+// dumpRows is a query's result as text: a line a row, values separated by
+// spaces, as fmt prints them (text, not bytes).
+func dumpRows(t *testing.T, q *sql.DB, query string) string {
+	t.Helper()
+	rows, err := q.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rs.Columns()
-		for rs.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteByte(' ')
 			}
-			if err := rs.Scan(ptrs...); err != nil {
-				t.Fatal(err)
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
 			}
-			for i, v := range vals {
-				if bs, ok := v.([]byte); ok {
-					vals[i] = string(bs)
-				}
-			}
-			fmt.Fprintln(&b, vals...)
+			fmt.Fprint(&b, v)
 		}
-		if err := rs.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rs.Close()
+		b.WriteByte('\n')
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return b.String()
 }
