@@ -205,12 +205,13 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("open %s: the database has schema version %d but this jindu knows only up to %d: "+
 			"it was written by a newer jindu; upgrade jindu (or restore a backup) instead of opening it with this one", db.Path, cur, latest)
 	}
-	applied := 0
+	if cur == latest {
+		return tx.Commit()
+	}
 	for _, m := range ms {
 		if m.version <= cur {
 			continue
 		}
-		applied++
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
@@ -218,9 +219,6 @@ func (db *DB) migrate(ctx context.Context) error {
 			m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
-	}
-	if applied == 0 {
-		return tx.Commit()
 	}
 	var broken int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken); err != nil {
