@@ -32,8 +32,11 @@ type writer struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	batch int64
-	// Arguments boxed once, not for each of a million rows.
+	// Arguments boxed once, not for each of a million rows; the batch ID
+	// is also written into the multi-row statements as a literal, so that
+	// a million rows do not each bind it.
 	batchArg any
+	batchLit string
 	years    map[int]any
 	touched  map[streetYear]struct{} // street-years to recount (rollbacks)
 	deltas   map[streetYear]*tallyDelta
@@ -91,7 +94,7 @@ type staged struct {
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, batch int64) (*writer, error) {
-	w := &writer{ctx: ctx, tx: tx, batch: batch, batchArg: batch, years: map[int]any{}, touched: map[streetYear]struct{}{}, deltas: map[streetYear]*tallyDelta{},
+	w := &writer{ctx: ctx, tx: tx, batch: batch, batchArg: batch, batchLit: strconv.FormatInt(batch, 10), years: map[int]any{}, touched: map[streetYear]struct{}{}, deltas: map[streetYear]*tallyDelta{},
 		streets: map[string]int64{}, comms: map[commKey]int64{}, created: map[int64]bool{}, stmts: map[string]*sql.Stmt{},
 		parents: map[int64]bool{}}
 	st, err := tx.PrepareContext(ctx, `INSERT INTO statuses (unit_id, year, `+statusColumns+`, batch_id)
@@ -505,10 +508,10 @@ func (w *writer) resolveCompounds(chunk []staged) error {
 	}
 	err = w.batched("add compounds", len(missing), func(n int) string {
 		return `INSERT OR ROLLBACK INTO units (id, level, parent_id, street_id, name, created_batch) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, 'compound', ?, ?, ?, ?), ", n), ", ")
+			strings.TrimSuffix(strings.Repeat("(?, 'compound', ?, ?, ?, "+w.batchLit+"), ", n), ", ")
 	}, func(a []any, i int) []any {
 		k := keys[missing[i]]
-		return append(a, first0+int64(i), k.street, chunk[first[k]].street, k.name, w.batchArg)
+		return append(a, first0+int64(i), k.street, chunk[first[k]].street, k.name)
 	}, nil)
 	if err != nil {
 		return fmt.Errorf("apply batch: %w", err)
@@ -608,15 +611,32 @@ func (w *writer) storeStatuses(chunk []staged) error {
 			d.minus.Add(level, *had)
 		}
 	}
-	err = w.batched("put statuses", len(changes), func(n int) string {
-		return `INSERT OR ROLLBACK INTO statuses (unit_id, year, ` + statusColumns + `, batch_id) VALUES ` + placeholders(n, 10) + upsertStatus
-	}, func(a []any, i int) []any {
-		c := &changes[i]
-		s := c.s
-		return append(a, c.k.unit, w.yearArg(c.k.year), nullBool(s.FiveGood), nullInt(s.Stars), nullBool(s.ServiceCenter),
-			nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService), starFlagsOf(c.new), w.batchArg)
-	}, nil)
-	if err != nil {
+	// A unit-year with no stored status gets a plain insert, which SQLite
+	// runs with less work than an upsert; only the others need one.
+	var adds, puts []int
+	for i := range changes {
+		if changes[i].old == "" {
+			adds = append(adds, i)
+		} else {
+			puts = append(puts, i)
+		}
+	}
+	statusArgs := func(idx []int) func(a []any, i int) []any {
+		return func(a []any, i int) []any {
+			c := &changes[idx[i]]
+			s := c.s
+			return append(a, c.k.unit, w.yearArg(c.k.year), nullBool(s.FiveGood), nullInt(s.Stars), nullBool(s.ServiceCenter),
+				nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService), starFlagsOf(c.new))
+		}
+	}
+	insert := func(n int) string {
+		return `INSERT OR ROLLBACK INTO statuses (unit_id, year, ` + statusColumns + `, batch_id) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, "+w.batchLit+"), ", n), ", ")
+	}
+	if err := w.batched("add statuses", len(adds), insert, statusArgs(adds), nil); err != nil {
+		return fmt.Errorf("apply batch: status: %w", err)
+	}
+	if err := w.batched("put statuses", len(puts), func(n int) string { return insert(n) + upsertStatus }, statusArgs(puts), nil); err != nil {
 		return fmt.Errorf("apply batch: status: %w", err)
 	}
 	for i := range changes {
