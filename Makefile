@@ -24,6 +24,7 @@ run: build
 test: assets check-generated
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*') | grep -v '_templ.go$$'); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(MAKE) --no-print-directory vuln
 	$(MAKE) --no-print-directory fuzz
