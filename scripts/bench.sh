@@ -5,7 +5,8 @@
 # It builds bin-less into a temporary directory, generates one year of the
 # scale with `jindu gen`, imports it with `jindu import` (under
 # /usr/bin/time -v), loads the same file with the sqlite3 CLI's .import into
-# a plain table, runs the Go benchmarks of the read side (web/bench_test.go)
+# a plain table and with Jindu's own SQLite likewise (ingest's
+# BenchmarkPlainTable), runs the Go benchmarks of the read side (web/bench_test.go)
 # and the PDF (web/report_test.go) against the imported database, and times
 # `jindu serve` from exec to /healthz 200. Needs: go, sqlite3, curl,
 # /usr/bin/time (Debian: time), chromium for the PDF rows (else "n/a").
@@ -51,6 +52,10 @@ IMPORT_MB=$(rss "$TMP/import.err")
 log "sqlite3 .import of the same file"
 /usr/bin/time -v sqlite3 "$TMP/plain.db" ".mode csv" ".import $FILE plain" >/dev/null 2>"$TMP/sqlite.err"
 SQLITE_S=$(elapsed "$TMP/sqlite.err")
+
+log "the same file into a plain table by Jindu's SQLite (go test -bench PlainTable)"
+JINDU_BENCH_CSV="$FILE" go test ./ingest -run '^$' -bench '^BenchmarkPlainTable$' -benchtime 1x >"$TMP/plain.txt"
+GO_PLAIN_S=$(grep -E '^BenchmarkPlainTable-' "$TMP/plain.txt" | awk '{ printf "%.2f", $3 / 1e9 }')
 
 # median of the ns/op of a benchmark over its -count runs, in ms
 median_ms() {
@@ -110,6 +115,8 @@ echo "|---|---|---|"
 echo "| ingest: jindu import, wall time | | ${IMPORT_S} s ($(awk -v r="$ROWS" -v s="$IMPORT_S" 'BEGIN { printf "%.0f", r / s }') rows/s) |"
 echo "| ingest: sqlite3 .import into a plain table | | ${SQLITE_S} s |"
 echo "| ingest: import time / sqlite3 .import time | ≤ 2.0 | $(ratio "$IMPORT_S" "$SQLITE_S") |"
+echo "| ingest: the same rows into a plain table by Jindu's SQLite (pure Go) | | ${GO_PLAIN_S} s ($(ratio "$GO_PLAIN_S" "$SQLITE_S") × sqlite3) |"
+echo "| ingest: import time / that plain-table time | | $(ratio "$IMPORT_S" "$GO_PLAIN_S") |"
 echo "| ingest: peak RSS | ≤ 200 MB | ${IMPORT_MB} MB |"
 for s in district $BIG; do
 	for p in / /api/metrics street; do
