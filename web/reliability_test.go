@@ -76,13 +76,19 @@ func opsServer(t *testing.T) (*testServer, *lockedBuffer, *http.Client) {
 
 // ledger is a CSV of n compounds of one street for one year; v shifts the
 // star counts, so that consecutive files change every row, and rotates the
-// rows, so that no two files are identical (a duplicate is not applied).
+// rows. The party-branch column of the first 63 rows spells v in binary,
+// so that no two files are identical (a duplicate is not applied): the
+// shift and the rotation alone repeat after n files.
 func ledger(street string, year, n, v int) []byte {
 	var b bytes.Buffer
 	b.WriteString("年份,街道,社区,小区,星级,小区党支部\n")
 	for i := range n {
 		k := (i + v) % n
-		fmt.Fprintf(&b, "%d,%s,负载社区%d,负载小区%d,%d,是\n", year, street, k/50, k, (k+v)%6)
+		branch := "否"
+		if i < 63 && v>>i&1 == 1 {
+			branch = "是"
+		}
+		fmt.Fprintf(&b, "%d,%s,负载社区%d,负载小区%d,%d,%s\n", year, street, k/50, k, (k+v)%6, branch)
 	}
 	return b.Bytes()
 }
