@@ -1,6 +1,8 @@
 package charts
 
 import (
+	"encoding/json"
+
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
@@ -22,9 +24,16 @@ type ComparisonLabels struct {
 // order given (first at the top), split into met / not met / no milestone
 // series (colour, hatch pattern and the label's mark differ) with the
 // year's milestone as a vertical line. target is nil when the year has none.
+//
+// A label drawn at the end of a bar short of the milestone would be crossed
+// by the milestone's line; such a bar is continued by an invisible spacer
+// up to the line, and its label is drawn after the spacer, right of the
+// line. The milestone's own label is at the top of the line, clear of the
+// value axis's labels.
 func Comparison(bars []StreetBar, target *int, l ComparisonLabels) Options {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(baseOptions(l.Title),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Data: []string{l.Met, l.Unmet, l.NoTarget}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%"}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
@@ -34,13 +43,20 @@ func Comparison(bars []StreetBar, target *int, l ComparisonLabels) Options {
 	met := make([]opts.BarData, len(bars))
 	unmet := make([]opts.BarData, len(bars))
 	none := make([]opts.BarData, len(bars))
+	spacer := make([]opts.BarData, len(bars))
 	for i, b := range bars {
 		names[i] = b.Name
 		met[i], unmet[i], none[i] = opts.BarData{Value: "-"}, opts.BarData{Value: "-"}, opts.BarData{Value: "-"}
+		spacer[i] = opts.BarData{Value: "-"}
 		if b.Percent == nil {
 			continue
 		}
-		d := opts.BarData{Name: b.Name, Value: *b.Percent, Label: &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: b.Label}}
+		label := &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: b.Label}
+		d := opts.BarData{Name: b.Name, Value: *b.Percent, Label: label}
+		if target != nil && *b.Percent < float64(*target) {
+			spacer[i] = opts.BarData{Name: b.Name, Value: float64(*target) - *b.Percent, Label: label}
+			d.Label = nil
+		}
 		switch {
 		case b.Met == nil:
 			none[i] = d
@@ -56,14 +72,37 @@ func Comparison(bars []StreetBar, target *int, l ComparisonLabels) Options {
 		mark = append(mark,
 			charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: l.Milestone, XAxis: *target}),
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
-				Label:     &opts.Label{Show: opts.Bool(true), Formatter: l.Milestone + " {c}%"},
+				Label:     &opts.Label{Show: opts.Bool(true), Position: "start", Formatter: l.Milestone + " {c}%"},
 				LineStyle: &opts.LineStyle{Color: ColorMilestone, Width: 2, Type: "dashed"}}),
 		)
 	}
 	bar.SetXAxis(names).
 		AddSeries(l.Met, met, append([]charts.SeriesOpts{charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMet}), style}, mark...)...).
 		AddSeries(l.Unmet, unmet, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorUnmet}), style).
-		AddSeries(l.NoTarget, none, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorBaseline}), style)
+		AddSeries(l.NoTarget, none, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorBaseline}), style).
+		AddSeries("", spacer, style)
 	bar.XYReversal()
-	return finish(bar)
+	o := finish(bar)
+	// The spacer is not drawn, has no pattern and answers no pointer;
+	// go-echarts has no fields for these, so they are set on the JSON form.
+	series := asMaps(o["series"])
+	s := series[len(series)-1]
+	s["itemStyle"] = map[string]any{"color": "transparent", "decal": map[string]any{"symbol": "none"}}
+	s["silent"] = true
+	s["tooltip"] = map[string]any{"show": false}
+	o["series"] = series
+	return o
+}
+
+// asMaps returns go-echarts series as their JSON objects.
+func asMaps(series any) []map[string]any {
+	raw, err := json.Marshal(series)
+	if err != nil {
+		panic(err) // series are built from plain values
+	}
+	var out []map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(err)
+	}
+	return out
 }

@@ -22,6 +22,18 @@ type RatingLabels struct {
 	Title, Met, Unmet, Baseline, Milestone, MetMark, UnmetMark string
 }
 
+// closeBelow is how many percentage points under its milestone an unmet
+// bar is close enough for its label, drawn above the bar, to be crossed by
+// the milestone line (a label is about 12 points tall in a printed chart,
+// the smallest it is drawn). Such a label is drawn above the milestone's
+// marker instead, as the marker's label: the line is drawn over the bars
+// and their labels, and the marker is where the eye looks for "how far".
+const closeBelow = 12
+
+// labelColor is ECharts' default text colour, which bar labels have; a
+// line's labels would take the line's colour.
+const labelColor = "#333"
+
 // Rating draws a rating indicator per year: bars of the percent, split into
 // "met", "not met" and "no milestone" series (different colour, hatch
 // pattern and label text), and the milestones as a stepped line.
@@ -36,12 +48,15 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 	unmet := make([]opts.BarData, len(points))
 	base := make([]opts.BarData, len(points))
 	goal := make([]opts.LineData, len(points))
+	goalItems := make([]any, len(points)) // goal, with labels moved from bars
 	for i, p := range points {
 		xs[i] = p.Label
 		met[i], unmet[i], base[i] = opts.BarData{Value: "-"}, opts.BarData{Value: "-"}, opts.BarData{Value: "-"}
 		goal[i] = opts.LineData{Value: "-"}
+		goalItems[i] = map[string]any{"value": "-"}
 		if p.Target != nil {
 			goal[i] = opts.LineData{Value: *p.Target}
+			goalItems[i] = map[string]any{"value": *p.Target}
 		}
 		if p.Percent == nil {
 			continue
@@ -56,6 +71,11 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 			met[i] = d
 		default:
 			d.Label.Formatter = fmt.Sprintf("%s%% %s", v, l.UnmetMark)
+			if p.Target != nil && float64(*p.Target)-*p.Percent < closeBelow {
+				goalItems[i] = map[string]any{"value": *p.Target, "label": map[string]any{
+					"show": true, "position": "top", "formatter": d.Label.Formatter, "color": labelColor}}
+				d.Label = &opts.Label{Show: opts.Bool(false)}
+			}
 			unmet[i] = d
 		}
 	}
@@ -69,6 +89,7 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 		charts.WithLineStyleOpts(opts.LineStyle{Color: ColorMilestone, Width: 2, Type: "dashed"}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMilestone}),
 	)
+	line.MultiSeries[0].Data = goalItems // opts.LineData has no per-item label
 	bar.Overlap(line)
 	return finish(bar)
 }
