@@ -47,16 +47,15 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 	met := make([]opts.BarData, len(points))
 	unmet := make([]opts.BarData, len(points))
 	base := make([]opts.BarData, len(points))
-	goal := make([]opts.LineData, len(points))
-	goalItems := make([]any, len(points)) // goal, with labels moved from bars
+	// The milestones, as data items of their own: opts.LineData has no
+	// per-item label, which a label moved from a bar needs.
+	goal := make([]any, len(points))
 	for i, p := range points {
 		xs[i] = p.Label
 		met[i], unmet[i], base[i] = opts.BarData{Value: "-"}, opts.BarData{Value: "-"}, opts.BarData{Value: "-"}
-		goal[i] = opts.LineData{Value: "-"}
-		goalItems[i] = map[string]any{"value": "-"}
+		goal[i] = map[string]any{"value": "-"}
 		if p.Target != nil {
-			goal[i] = opts.LineData{Value: *p.Target}
-			goalItems[i] = map[string]any{"value": *p.Target}
+			goal[i] = map[string]any{"value": *p.Target}
 		}
 		if p.Percent == nil {
 			continue
@@ -72,7 +71,7 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 		default:
 			d.Label.Formatter = fmt.Sprintf("%s%% %s", v, l.UnmetMark)
 			if p.Target != nil && float64(*p.Target)-*p.Percent < closeBelow {
-				goalItems[i] = map[string]any{"value": *p.Target, "label": map[string]any{
+				goal[i] = map[string]any{"value": *p.Target, "label": map[string]any{
 					"show": true, "position": "top", "formatter": d.Label.Formatter, "color": labelColor}}
 				d.Label = &opts.Label{Show: opts.Bool(false)}
 			}
@@ -84,12 +83,12 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 		AddSeries(l.Unmet, unmet, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorUnmet}), charts.WithBarChartOpts(opts.BarChart{Stack: "v", BarCategoryGap: "40%"})).
 		AddSeries(l.Baseline, base, charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorBaseline}), charts.WithBarChartOpts(opts.BarChart{Stack: "v", BarCategoryGap: "40%"}))
 	line := charts.NewLine()
-	line.SetXAxis(xs).AddSeries(l.Milestone, goal,
+	line.SetXAxis(xs).AddSeries(l.Milestone, nil,
 		charts.WithLineChartOpts(opts.LineChart{Step: "middle", Symbol: "rect", SymbolSize: 8, ConnectNulls: opts.Bool(false)}),
 		charts.WithLineStyleOpts(opts.LineStyle{Color: ColorMilestone, Width: 2, Type: "dashed"}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMilestone}),
 	)
-	line.MultiSeries[0].Data = goalItems // opts.LineData has no per-item label
+	line.MultiSeries[0].Data = goal
 	bar.Overlap(line)
 	return finish(bar)
 }
