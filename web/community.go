@@ -12,14 +12,8 @@ import (
 // the street and the district.
 func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	f, err := s.figures(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	st, ok := f.street(r.PathValue("name"))
+	_, st, ok := s.streetFigures(w, r, l, r.PathValue("name"))
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
 		return
 	}
 	units, err := s.DB.StreetUnits(r.Context(), st.ID)

@@ -195,20 +195,25 @@ func isLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// reportScope reads ?year= (default: the latest year with data) and
-// ?street=; it answers 400/404 itself and returns ok false then.
-func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang, f *figures) (int, db.Unit, bool) {
+// reportScope loads the figures and reads ?year= (default: the latest year
+// with data) and ?street= against them; it answers 400/404/500 itself and
+// returns ok false then.
+func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang) (f *figures, year int, street db.Unit, ok bool) {
+	f, err := s.figures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, 0, db.Unit{}, false
+	}
 	year, asked, err := yearParam(r)
 	if err != nil {
 		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
-		return 0, db.Unit{}, false
+		return nil, 0, db.Unit{}, false
 	}
-	var street db.Unit
 	if name := r.URL.Query().Get("street"); name != "" {
 		u, ok := f.street(name)
 		if !ok {
 			s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
-			return 0, db.Unit{}, false
+			return nil, 0, db.Unit{}, false
 		}
 		street = u
 	}
@@ -219,15 +224,15 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang
 	if !asked {
 		if len(years) == 0 {
 			s.errorPage(w, r, http.StatusNotFound, l.T("nodata.title"))
-			return 0, db.Unit{}, false
+			return nil, 0, db.Unit{}, false
 		}
 		year = years[len(years)-1]
 	}
 	if !slices.Contains(years, year) {
 		s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", year), fmt.Sprintf("No data for %d", year)))
-		return 0, db.Unit{}, false
+		return nil, 0, db.Unit{}, false
 	}
-	return year, street, true
+	return f, year, street, true
 }
 
 // districtName is the district the program is for, taken from the
@@ -299,12 +304,7 @@ func userName(l i18n.Lang, u *auth.User) string {
 // showReport renders the printable report (/report?year=Y[&street=S]).
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	f, err := s.figures(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	year, street, ok := s.reportScope(w, r, l, f)
+	f, year, street, ok := s.reportScope(w, r, l)
 	if !ok {
 		return
 	}
@@ -424,12 +424,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 // an A4 PDF.
 func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	f, err := s.figures(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	year, street, ok := s.reportScope(w, r, l, f)
+	_, year, street, ok := s.reportScope(w, r, l)
 	if !ok {
 		return
 	}

@@ -101,12 +101,7 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 	r.URL.RawQuery = q.Encode()
 	l := lang(w, r)
 	u, _ := currentUser(r)
-	f, err := s.figures(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	year, street, ok := s.reportScope(w, r, l, f)
+	f, year, street, ok := s.reportScope(w, r, l)
 	if !ok {
 		return
 	}
@@ -117,6 +112,7 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 	}
 	var out RenderedReport
 	var figs snapshotFigures
+	var err error
 	for attempt := 0; ; attempt++ {
 		out, err = s.RenderReport(r.Context(), ReportRequest{Year: year, Street: street.Name, Lang: l, User: &u})
 		if err != nil {

@@ -255,19 +255,29 @@ func fiveStar(v *int) *bool {
 	return metrics.Bool(*v == 5)
 }
 
+// streetFigures loads the figures and finds the street named name in them;
+// it answers 500/404 itself and returns ok false then.
+func (s *Server) streetFigures(w http.ResponseWriter, r *http.Request, l i18n.Lang, name string) (*figures, db.Unit, bool) {
+	f, err := s.figures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, db.Unit{}, false
+	}
+	st, ok := f.street(name)
+	if !ok {
+		s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+		return nil, db.Unit{}, false
+	}
+	return f, st, true
+}
+
 // showStreet renders one street: every indicator scoped to it (the same
 // numbers as /api/metrics?street=), its trend, stars and rewards, and its
 // communities and compounds.
 func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	f, err := s.figures(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	st, ok := f.street(r.PathValue("name"))
+	f, st, ok := s.streetFigures(w, r, l, r.PathValue("name"))
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
 		return
 	}
 	tallies := f.byStreet[st.ID]

@@ -48,14 +48,8 @@ func (s *Server) templatePrefilled(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	f, err := s.figures(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	st, ok := f.street(name)
+	_, st, ok := s.streetFigures(w, r, l, name)
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
 		return
 	}
 	recs, err := s.DB.StreetRecords(r.Context(), st, year)
