@@ -106,7 +106,7 @@ func TestBackupPathAndCheck(t *testing.T) {
 	if err != nil || !rep.OK() || rep.SchemaVersion != SchemaVersion() {
 		t.Fatalf("BackupPath: %v %+v", err, rep)
 	}
-	if got := countRows(t, out, "statuses"); got != 100 {
+	if got := countRows(t, out, "compounds"); got != 100 {
 		t.Errorf("copy has %d statuses, want 100", got)
 	}
 	// A damaged file fails the check.
@@ -181,7 +181,7 @@ func TestRestore(t *testing.T) {
 	if _, err := Restore(ctx, p, bad); err == nil {
 		t.Fatal("restored a file that is not a database")
 	}
-	if n := countRows(t, p, "statuses"); n != 120 {
+	if n := countRows(t, p, "compounds"); n != 120 {
 		t.Fatalf("after a refused restore: %d statuses, want 120", n)
 	}
 
@@ -189,10 +189,10 @@ func TestRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := countRows(t, p, "statuses"); n != 50 {
+	if n := countRows(t, p, "compounds"); n != 50 {
 		t.Errorf("restored database has %d statuses, want 50", n)
 	}
-	if n := countRows(t, replaced, "statuses"); n != 120 {
+	if n := countRows(t, replaced, "compounds"); n != 120 {
 		t.Errorf("kept replaced file %s has %d statuses, want 120", replaced, n)
 	}
 	d2, err := Open(ctx, p)
@@ -272,7 +272,7 @@ func TestWALBoundedUnderReads(t *testing.T) {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				var n int
-				if err := d.read.QueryRow(`SELECT count(*) FROM statuses WHERE stars >= 3`).Scan(&n); err != nil {
+				if err := d.read.QueryRow(`SELECT count(*) FROM compounds WHERE stars >= 3`).Scan(&n); err != nil {
 					t.Error(err)
 					return
 				}

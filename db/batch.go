@@ -107,10 +107,7 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -8192`); err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
-	w, err := newWriter(ctx, tx, b.ID)
-	if err != nil {
-		return Batch{}, err
-	}
+	w := newWriter(ctx, tx, b.ID)
 	defer w.close()
 	if err := work(ctx, tx, w); err != nil {
 		return Batch{}, err
@@ -176,7 +173,7 @@ type Info struct {
 	DataSeq   int64     // bumped by every change of data
 	LastBatch time.Time // zero when there is none
 	Demo      bool      // the demo data are loaded
-	Units     int       // units ever created (never deleted, so the largest ID: O(1), unlike count(*) over a million rows)
+	Units     int       // streets and communities ever created (never deleted, so the largest ID: O(1)); compounds are not units rows
 }
 
 // Info reads the summary.

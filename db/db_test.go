@@ -103,7 +103,7 @@ func TestApplyStoresTalliesAndDataSeq(t *testing.T) {
 		t.Fatalf("batch = %+v", b)
 	}
 	info, err := d.Info(ctx)
-	if err != nil || info.DataSeq != 1 || info.Units != 4 || info.Demo {
+	if err != nil || info.DataSeq != 1 || info.Units != 3 || info.Demo {
 		t.Fatalf("info = %+v, %v", info, err)
 	}
 	tallies, err := d.StreetTallies(ctx)

@@ -11,23 +11,22 @@ import (
 	"jindu/db"
 )
 
-// TestMigrateChangeLog builds a database at schema 7 (a change log of one
-// row per unit-year), opens it with this binary and checks that the
-// changes read the same through the status_changes view and that a
-// migrated batch still rolls back.
-func TestMigrateChangeLog(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "old.db")
+// schemaBefore creates a database at p with the migrations before version
+// (a "NNNN" prefix) applied, as an older jindu left it.
+func schemaBefore(t *testing.T, p, version string) *sql.DB {
+	t.Helper()
 	raw, err := sql.Open("sqlite", "file:"+p+"?_pragma=foreign_keys(1)")
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { raw.Close() })
 	names, _ := filepath.Glob("migrations/*.sql")
 	if _, err := raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range names {
 		base := filepath.Base(n)
-		if base >= "0008" {
+		if base >= version {
 			break
 		}
 		src, err := os.ReadFile(n)
@@ -41,6 +40,16 @@ func TestMigrateChangeLog(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return raw
+}
+
+// TestMigrateChangeLog builds a database at schema 7 (a change log of one
+// row per unit-year), opens it with this binary and checks that the
+// changes read the same through the status_changes view and that a
+// migrated batch still rolls back.
+func TestMigrateChangeLog(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "old.db")
+	raw := schemaBefore(t, p, "0008")
 	// Batch 1 creates a street and a community with statuses for 2023;
 	// batch 2 changes the community's status.
 	for _, q := range []string{
@@ -85,5 +94,67 @@ func TestMigrateChangeLog(t *testing.T) {
 	got := dumpRows(t, raw, `SELECT unit_id, year, old, new FROM status_changes WHERE batch_id = 3`)
 	if want := "2 2023 1-1-------- 0-1--------\n"; got != want {
 		t.Errorf("the rollback's change log = %q, want %q", got, want)
+	}
+}
+
+// TestMigrateCompoundRows builds a database at schema 8 (compounds as units
+// with statuses), opens it with this binary and checks that the compounds
+// moved with every status, that their change log entries name them, and
+// that a migrated batch still rolls back.
+func TestMigrateCompoundRows(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "old.db")
+	raw := schemaBefore(t, p, "0009")
+	// Batch 1 creates a street, a community and two compounds (one with a
+	// quote in its name) for 2023; batch 2 changes compound 3's stars and
+	// adds its 2024 status.
+	for _, q := range []string{
+		`INSERT INTO batches (id, kind, created_at, actor, rows, new_units, changed) VALUES
+			(1, 'import', '2024-01-01T00:00:00Z', 'old', 4, 4, 4), (2, 'import', '2024-02-01T00:00:00Z', 'old', 2, 0, 2)`,
+		`INSERT INTO units (id, level, parent_id, street_id, name, community_type, created_batch) VALUES
+			(1, 'street', NULL, 1, '西大街道', NULL, 1), (2, 'community', 1, 1, '南湖社区', 'urban', 1),
+			(3, 'compound', 2, 1, '南湖小区', NULL, 1), (4, 'compound', 2, 1, '"新"苑', NULL, 1)`,
+		`INSERT INTO statuses (unit_id, year, five_good, stars, batch_id) VALUES
+			(1, 2023, 1, NULL, 1), (2, 2023, 0, NULL, 1), (3, 2023, NULL, 4, 2), (4, 2023, NULL, 2, 1), (3, 2024, NULL, 5, 2)`,
+		`INSERT INTO change_log (batch_id, seq, changes) VALUES
+			(1, 0, '[[1,2023,null,"1----------"],[2,2023,null,"0----------"],[3,2023,null,"-3---------"],[4,2023,null,"-2---------"]]'),
+			(2, 0, '[[3,2023,"-3---------","-4---------"],[3,2024,null,"-5---------"]]')`,
+		`INSERT INTO street_tallies (street_id, year, tally) VALUES (1, 2023, '{}')`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	d, err := db.Open(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ro, _ := sql.Open("sqlite", "file:"+p+"?mode=ro")
+	defer ro.Close()
+	for _, c := range []struct{ query, want string }{
+		{`SELECT id, level FROM units ORDER BY id`, "1 street\n2 community\n"},
+		{`SELECT unit_id, year FROM statuses ORDER BY 1, 2`, "1 2023\n2 2023\n"},
+		{`SELECT community_id, name, year, stars, batch_id FROM compounds ORDER BY 2, 3`,
+			"2 \"新\"苑 2023 2 1\n2 南湖小区 2023 4 2\n2 南湖小区 2024 5 2\n"},
+		{`SELECT batch_id, unit_id, coalesce(compound, '-'), year, coalesce(old, 'NULL'), new FROM status_changes ORDER BY 1, 3, 4`,
+			"1 2 \"新\"苑 2023 NULL -2---------\n1 1 - 2023 NULL 1----------\n1 2 - 2023 NULL 0----------\n" +
+				"1 2 南湖小区 2023 NULL -3---------\n2 2 南湖小区 2023 -3--------- -4---------\n2 2 南湖小区 2024 NULL -5---------\n"},
+	} {
+		if got := dumpRows(t, ro, c.query); got != c.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", c.query, got, c.want)
+		}
+	}
+	if _, err := d.Rollback(context.Background(), 2, "admin", "test"); err != nil {
+		t.Fatalf("rollback of a migrated batch: %v", err)
+	}
+	if got, want := dumpRows(t, ro, `SELECT name, year, stars, batch_id FROM compounds ORDER BY 1, 2`),
+		"\"新\"苑 2023 2 1\n南湖小区 2023 3 3\n"; got != want {
+		t.Errorf("compounds after the rollback:\n%s\nwant:\n%s", got, want)
+	}
+	recs, err := d.StreetRecords(context.Background(), db.Unit{ID: 1, Name: "西大街道"}, 2024)
+	if err != nil || len(recs) != 4 || recs[2].Unit.Compound != "\"新\"苑" || recs[3].Unit.Compound != "南湖小区" || *recs[3].Status.Stars != 3 {
+		t.Errorf("street records after the rollback = %+v, %v", recs, err)
 	}
 }

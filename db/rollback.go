@@ -50,42 +50,61 @@ func (db *DB) Rollback(ctx context.Context, id int64, actor, source string) (Bat
 }
 
 func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT c.unit_id, c.year, c.old, c.new, u.street_id,
-			coalesce(s.batch_id, 0), `+statusColumns+`
+	current := make([]string, 0, 7)
+	for _, col := range strings.Split(statusColumns, ", ") {
+		current = append(current, "coalesce(s."+col+", k."+col+")")
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT c.unit_id, coalesce(c.compound, ''), c.year, c.old, c.new, u.street_id,
+			coalesce(s.batch_id, k.batch_id, 0), `+strings.Join(current, ", ")+`
 		FROM status_changes c JOIN units u ON u.id = c.unit_id
-		LEFT JOIN statuses s ON s.unit_id = c.unit_id AND s.year = c.year
+		LEFT JOIN statuses s ON c.compound IS NULL AND s.unit_id = c.unit_id AND s.year = c.year
+		LEFT JOIN compounds k ON k.community_id = c.unit_id AND k.name = c.compound AND k.year = c.year
 		WHERE c.batch_id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("rollback: %w", err)
 	}
-	type change struct {
-		unit, street int64
-		year         int
-		old          sql.NullString
-		current      string // encoded current status, "" if none
+	type undone struct {
+		change
+		street int64
 	}
-	var changes []change
-	conflict := &RollbackConflict{Batch: id}
+	var changes []undone
+	type conflictAt struct {
+		unit     int64
+		compound string
+		year     int
+		by       int64
+	}
+	var conflicts []conflictAt
+	total := 0
 	for rows.Next() {
-		var c change
-		var set sql.NullString
+		var c undone
+		var old, set sql.NullString
 		var by int64
-		cur, err := scanStatus(rows, &c.unit, &c.year, &c.old, &set, &c.street, &by)
+		cur, err := scanStatus(rows, &c.unit, &c.compound, &c.year, &old, &set, &c.street, &by)
 		if err != nil {
 			rows.Close()
 			return fmt.Errorf("rollback: %w", err)
 		}
+		// The change is undone: the status goes from what the batch set
+		// back to what it had before (none if old is NULL).
 		if by != 0 {
-			c.current = encodeStatus(cur)
+			c.old = encodeStatus(cur)
 		}
 		// A later batch that left a different value means undoing this one
 		// would silently drop that later work.
-		if c.current != set.String {
-			conflict.Total++
-			if len(conflict.UnitYears) < 5 {
-				conflict.UnitYears = append(conflict.UnitYears, fmt.Sprintf("unit %d %d (batch %d)", c.unit, c.year, by))
+		if c.old != set.String {
+			total++
+			if len(conflicts) < 5 {
+				conflicts = append(conflicts, conflictAt{c.unit, c.compound, c.year, by})
 			}
 			continue
+		}
+		if old.Valid {
+			c.new = old.String
+			if c.s, err = decodeStatus(old.String); err != nil {
+				rows.Close()
+				return fmt.Errorf("rollback: %w", err)
+			}
 		}
 		changes = append(changes, c)
 	}
@@ -93,9 +112,11 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("rollback: %w", err)
 	}
-	if conflict.Total > 0 {
-		for i, s := range conflict.UnitYears {
-			conflict.UnitYears[i] = describeUnitYear(ctx, tx, s)
+	if total > 0 {
+		conflict := &RollbackConflict{Batch: id, Total: total}
+		for _, c := range conflicts {
+			conflict.UnitYears = append(conflict.UnitYears, describeUnitYear(ctx, tx, c.unit, c.compound)+
+				" "+strconv.Itoa(c.year)+" (batch "+strconv.FormatInt(c.by, 10)+")")
 		}
 		return conflict
 	}
@@ -104,23 +125,30 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 		return fmt.Errorf("rollback: %w", err)
 	}
 	defer del.Close()
+	delC, err := tx.PrepareContext(ctx, `DELETE FROM compounds WHERE community_id = ? AND name = ? AND year = ?`)
+	if err != nil {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	defer delC.Close()
+	var puts []change
 	for _, c := range changes {
-		newEnc := "" // the status is removed
-		if c.old.Valid {
-			old, err := decodeStatus(c.old.String)
-			if err != nil {
-				return fmt.Errorf("rollback: %w", err)
-			}
-			if _, err := w.putStatus.ExecContext(ctx, c.unit, c.year, nullBool(old.FiveGood), nullInt(old.Stars),
-				nullBool(old.ServiceCenter), nullBool(old.PartyBranch), nullBool(old.OwnersCommittee),
-				nullBool(old.PropertyService), starFlags(old), w.batch); err != nil {
-				return fmt.Errorf("rollback: %w", err)
-			}
-			newEnc = c.old.String
-		} else if _, err := del.ExecContext(ctx, c.unit, c.year); err != nil {
+		switch {
+		case c.new != "":
+			puts = append(puts, c.change)
+		case c.compound != "":
+			_, err = delC.ExecContext(ctx, c.unit, c.compound, c.year)
+		default:
+			_, err = del.ExecContext(ctx, c.unit, c.year)
+		}
+		if err != nil {
 			return fmt.Errorf("rollback: %w", err)
 		}
-		if err := w.logChange(c.unit, c.year, c.current, newEnc); err != nil {
+	}
+	if err := w.writeChanges(puts); err != nil {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	for _, c := range changes {
+		if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
 			return fmt.Errorf("rollback: %w", err)
 		}
 		w.rows++
@@ -130,21 +158,18 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 	return nil
 }
 
-// describeUnitYear turns "unit ID YEAR (batch N)" into a readable path.
-func describeUnitYear(ctx context.Context, tx *sql.Tx, s string) string {
-	var id int64
-	var year int
-	var batch int64
-	if _, err := fmt.Sscanf(s, "unit %d %d (batch %d)", &id, &year, &batch); err != nil {
-		return s
-	}
+// describeUnitYear names a unit, or a compound of a community, by its path.
+func describeUnitYear(ctx context.Context, tx *sql.Tx, id int64, compound string) string {
 	var name string
 	err := tx.QueryRowContext(ctx, `WITH RECURSIVE up(id, parent_id, name, depth) AS (
 			SELECT id, parent_id, name, 0 FROM units WHERE id = ?
 			UNION ALL SELECT u.id, u.parent_id, u.name, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id)
 		SELECT group_concat(name, ' / ') FROM (SELECT name FROM up ORDER BY depth DESC)`, id).Scan(&name)
 	if err != nil {
-		return s
+		name = "unit " + strconv.FormatInt(id, 10)
 	}
-	return name + " " + strconv.Itoa(year) + " (batch " + strconv.FormatInt(batch, 10) + ")"
+	if compound != "" {
+		name += " / " + compound
+	}
+	return name
 }

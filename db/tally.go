@@ -46,9 +46,12 @@ type streetYear struct {
 
 // refreshTallies recounts the given street-years from statuses inside tx.
 func refreshTallies(ctx context.Context, tx *sql.Tx, keys map[streetYear]struct{}) error {
-	sel, err := tx.PrepareContext(ctx, `SELECT u.level, `+statusColumns+`
+	sel, err := tx.PrepareContext(ctx, `SELECT u.level, `+prefixed("s.", statusColumns)+`
 		FROM units u JOIN statuses s ON s.unit_id = u.id
-		WHERE u.street_id = ? AND s.year = ?`)
+		WHERE u.street_id = ?1 AND s.year = ?2
+		UNION ALL SELECT 'compound', `+prefixed("c.", statusColumns)+`
+		FROM units m JOIN compounds c ON c.community_id = m.id
+		WHERE m.street_id = ?1 AND m.parent_id = ?1 AND c.year = ?2`)
 	if err != nil {
 		return fmt.Errorf("refresh tallies: %w", err)
 	}

@@ -3,11 +3,13 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"jindu/metrics"
 )
@@ -41,9 +43,6 @@ type writer struct {
 	touched  map[streetYear]struct{} // street-years to recount (rollbacks)
 	deltas   map[streetYear]*tallyDelta
 	diff     Diff
-
-	// putStatus writes one status, for rollbacks.
-	putStatus *sql.Stmt
 
 	// The change log's current chunk: a JSON array of logged entries.
 	log     []byte
@@ -88,29 +87,31 @@ type unitYear struct {
 // staged is one queued record and, once resolved, its units.
 type staged struct {
 	metrics.Record
-	street, community, unit int64
+	street, community, unit int64 // unit: the street or community whose status it is
 	// The record is the first of the batch to name a unit the batch creates.
-	newStreet, newCommunity, newCompound bool
+	newStreet, newCommunity bool
 }
 
-func newWriter(ctx context.Context, tx *sql.Tx, batch int64) (*writer, error) {
-	w := &writer{ctx: ctx, tx: tx, batch: batch, batchArg: batch, batchLit: strconv.FormatInt(batch, 10), years: map[int]any{}, touched: map[streetYear]struct{}{}, deltas: map[streetYear]*tallyDelta{},
+func newWriter(ctx context.Context, tx *sql.Tx, batch int64) *writer {
+	return &writer{ctx: ctx, tx: tx, batch: batch, batchArg: batch, batchLit: strconv.FormatInt(batch, 10), years: map[int]any{}, touched: map[streetYear]struct{}{}, deltas: map[streetYear]*tallyDelta{},
 		streets: map[string]int64{}, comms: map[commKey]int64{}, created: map[int64]bool{}, stmts: map[string]*sql.Stmt{},
 		parents: map[int64]bool{}}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO statuses (unit_id, year, `+statusColumns+`, batch_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertStatus)
-	if err != nil {
-		return nil, fmt.Errorf("apply batch: prepare: %w", err)
-	}
-	w.putStatus = st
-	return w, nil
 }
 
-const upsertStatus = `
-	ON CONFLICT (unit_id, year) DO UPDATE SET five_good = excluded.five_good, stars = excluded.stars,
+// The keys of a status: a street's or community's, a compound's.
+const (
+	unitKey     = "unit_id, year"
+	compoundKey = "community_id, name, year"
+)
+
+// upsert makes an insert of statuses keyed by key replace a stored one.
+func upsert(key string) string {
+	return `
+	ON CONFLICT (` + key + `) DO UPDATE SET five_good = excluded.five_good, stars = excluded.stars,
 	service_center = excluded.service_center, party_branch = excluded.party_branch,
 	owners_committee = excluded.owners_committee, property_service = excluded.property_service,
 	star_flags = excluded.star_flags, batch_id = excluded.batch_id`
+}
 
 // yearArg is a year as a query argument.
 func (w *writer) yearArg(y int) any {
@@ -128,9 +129,6 @@ func (w *writer) close() {
 		close(w.work)
 		<-w.done
 		w.work = nil
-	}
-	if w.putStatus != nil {
-		w.putStatus.Close()
 	}
 	for _, s := range w.stmts {
 		s.Close()
@@ -287,9 +285,6 @@ func (w *writer) store(chunk []staged) error {
 		return err
 	}
 	if err := w.resolveCommunities(chunk); err != nil {
-		return err
-	}
-	if err := w.resolveCompounds(chunk); err != nil {
 		return err
 	}
 	return w.storeStatuses(chunk)
@@ -455,95 +450,41 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 	return nil
 }
 
-func (w *writer) resolveCompounds(chunk []staged) error {
-	var keys []commKey // parent community and name
-	first := make(map[commKey]int, len(chunk))
-	for i := range chunk {
-		c := &chunk[i]
-		if c.Unit.Compound == "" {
-			continue
-		}
-		k := commKey{c.community, c.Unit.Compound}
-		if _, ok := first[k]; !ok {
-			first[k] = i
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
-		return nil
-	}
-	ids := make(map[commKey]int64, len(chunk))
-	var look []commKey
-	for _, k := range keys {
-		if !w.created[k.street] || w.parents[k.street] {
-			look = append(look, k)
-		}
-	}
-	err := w.batched("find compounds", len(look), func(n int) string {
-		return `SELECT u.id, u.parent_id, u.name FROM (VALUES ` + placeholders(n, 3) + `) AS k
-			CROSS JOIN units u ON u.street_id = k.column1 AND u.parent_id = k.column2 AND u.name = k.column3`
-	}, func(a []any, i int) []any {
-		return append(a, chunk[first[look[i]]].street, look[i].street, look[i].name)
-	}, func(rows *sql.Rows) error {
-		var k commKey
-		var id int64
-		if err := rows.Scan(&id, &k.street, &k.name); err != nil {
-			return err
-		}
-		ids[k] = id
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("apply batch: %w", err)
-	}
-	var missing []int
-	for i, k := range keys {
-		if _, ok := ids[k]; !ok {
-			missing = append(missing, i)
-		}
-	}
-	first0, err := w.newIDs(len(missing))
-	if err != nil {
-		return err
-	}
-	err = w.batched("add compounds", len(missing), func(n int) string {
-		return `INSERT OR ROLLBACK INTO units (id, level, parent_id, street_id, name, created_batch) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, 'compound', ?, ?, ?, "+w.batchLit+"), ", n), ", ")
-	}, func(a []any, i int) []any {
-		k := keys[missing[i]]
-		return append(a, first0+int64(i), k.street, chunk[first[k]].street, k.name)
-	}, nil)
-	if err != nil {
-		return fmt.Errorf("apply batch: %w", err)
-	}
-	for i, m := range missing {
-		k, id := keys[m], first0+int64(i)
-		ids[k] = id
-		w.parents[k.street] = true
-		chunk[first[k]].newCompound = true
-	}
-	w.newUnits += len(missing)
-	for i := range chunk {
-		c := &chunk[i]
-		if c.Unit.Compound != "" {
-			c.unit = ids[commKey{c.community, c.Unit.Compound}]
-		}
-	}
-	return nil
+// compKey is a compound: its community and name.
+type compKey struct {
+	community int64
+	name      string
 }
 
-// storeStatuses compares the chunk's statuses with the stored ones and
-// writes the changed ones with their change log.
-func (w *writer) storeStatuses(chunk []staged) error {
+type compYear struct {
+	compKey
+	year int
+}
+
+// findStatuses reads the stored statuses of the chunk's street and
+// community records (units created for this chunk have none) and those of
+// every year of its compounds, and which compounds are stored at all. Only
+// communities that existed before the batch, or have compounds this batch
+// wrote, can have the compounds looked for.
+func (w *writer) findStatuses(chunk []staged) (old map[unitYear]metrics.Status, oldC map[compYear]metrics.Status, known map[compKey]bool, err error) {
 	var look []unitYear
+	var lookC []compKey
+	seen := make(map[compKey]bool, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
-		if c.unit < w.freshFrom { // a unit created for this chunk has no status yet
+		switch {
+		case c.Unit.Compound != "":
+			k := compKey{c.community, c.Unit.Compound}
+			if !seen[k] && (!w.created[k.community] || w.parents[k.community]) {
+				lookC = append(lookC, k)
+			}
+			seen[k] = true
+		case c.unit < w.freshFrom: // a unit created for this chunk has no status yet
 			look = append(look, unitYear{c.unit, c.Year})
 		}
 	}
-	old := make(map[unitYear]metrics.Status, len(chunk))
-	err := w.batched("find statuses", len(look), func(n int) string {
+	old = make(map[unitYear]metrics.Status, len(look))
+	err = w.batched("find statuses", len(look), func(n int) string {
 		return `SELECT s.unit_id, s.year, ` + prefixed("s.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
 			CROSS JOIN statuses s ON s.unit_id = k.column1 AND s.year = k.column2`
 	}, func(a []any, i int) []any { return append(a, look[i].unit, look[i].year) }, func(rows *sql.Rows) error {
@@ -556,15 +497,48 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("apply batch: status: %w", err)
+		return nil, nil, nil, fmt.Errorf("apply batch: status: %w", err)
 	}
-	type change struct {
-		k        unitYear
-		s        metrics.Status
-		old, new string // encoded; old "" if none
+	oldC = make(map[compYear]metrics.Status, len(lookC))
+	known = make(map[compKey]bool, len(chunk))
+	err = w.batched("find compounds", len(lookC), func(n int) string {
+		return `SELECT c.community_id, c.name, c.year, ` + prefixed("c.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
+			CROSS JOIN compounds c ON c.community_id = k.column1 AND c.name = k.column2`
+	}, func(a []any, i int) []any { return append(a, lookC[i].community, lookC[i].name) }, func(rows *sql.Rows) error {
+		var k compYear
+		s, err := scanStatus(rows, &k.community, &k.name, &k.year)
+		if err != nil {
+			return err
+		}
+		oldC[k] = s
+		known[k.compKey] = true
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("apply batch: compound: %w", err)
+	}
+	return old, oldC, known, nil
+}
+
+// change is one unit-year or compound-year the chunk sets.
+type change struct {
+	unit     int64  // the unit, or the compound's community
+	compound string // the compound's name, "" for a street or community
+	year     int
+	s        metrics.Status
+	old, new string // encoded; old "" if none
+}
+
+// storeStatuses compares the chunk's statuses with the stored ones and
+// writes the changed ones with their change log.
+func (w *writer) storeStatuses(chunk []staged) error {
+	old, oldC, known, err := w.findStatuses(chunk)
+	if err != nil {
+		return err
 	}
 	var changes []change
-	set := make(map[unitYear]bool, len(chunk))
+	set := make(map[unitYear]bool)
+	setC := make(map[compYear]bool, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
 		u := c.Unit
@@ -574,30 +548,53 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		if c.newCommunity {
 			w.noteNew(metrics.LevelCommunity, c.street, c.street, c.community, u.Community, metrics.UnitRef{Street: u.Street, Community: u.Community})
 		}
-		if c.newCompound {
-			w.noteNew(metrics.LevelCompound, c.street, c.community, c.unit, u.Compound, u)
+		var prev metrics.Status
+		var had, twice bool
+		var k unitYear
+		var ky compYear
+		if u.Compound != "" {
+			ck := compKey{c.community, u.Compound}
+			if !known[ck] {
+				// The first record of a compound no year has yet.
+				known[ck] = true
+				w.newUnits++
+				w.noteNew(metrics.LevelCompound, c.street, c.community, 0, u.Compound, u)
+			}
+			ky = compYear{ck, c.Year}
+			prev, had = oldC[ky]
+			twice = setC[ky]
+		} else {
+			k = unitYear{c.unit, c.Year}
+			prev, had = old[k]
+			twice = set[k]
 		}
 		if err := w.failure(); err != nil {
 			return err
 		}
 		w.rows++
 		w.diff.count(u)
-		k := unitYear{c.unit, c.Year}
-		var prevEnc string
-		var had *metrics.Status
-		if prev, ok := old[k]; ok {
-			if prev.Equal(c.Status) {
-				w.diff.Unchanged++
-				continue
-			}
-			if set[k] {
-				return fmt.Errorf("apply batch: %s %d is set twice with different values", u.Path(), c.Year)
-			}
-			prevEnc, had = encodeStatus(prev), &prev
+		if had && prev.Equal(c.Status) {
+			w.diff.Unchanged++
+			continue
 		}
-		w.diff.rating(u, c.Year, had, c.Status)
-		changes = append(changes, change{k, c.Status, prevEnc, encodeStatus(c.Status)})
-		old[k], set[k] = c.Status, true
+		if twice {
+			return fmt.Errorf("apply batch: %s %d is set twice with different values", u.Path(), c.Year)
+		}
+		if u.Compound != "" {
+			oldC[ky], setC[ky] = c.Status, true
+		} else {
+			old[k], set[k] = c.Status, true
+		}
+		var prevEnc string
+		var before *metrics.Status
+		if had {
+			prevEnc, before = encodeStatus(prev), &prev
+		}
+		w.diff.rating(u, c.Year, before, c.Status)
+		changes = append(changes, change{c.unit, u.Compound, c.Year, c.Status, prevEnc, encodeStatus(c.Status)})
+		if u.Compound != "" {
+			w.parents[c.community] = true
+		}
 		w.changed++
 		sy := streetYear{c.street, c.Year}
 		d := w.deltas[sy]
@@ -607,50 +604,81 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		}
 		level := u.Level()
 		d.plus.Add(level, c.Status)
-		if had != nil {
-			d.minus.Add(level, *had)
+		if before != nil {
+			d.minus.Add(level, *before)
 		}
 	}
-	// A unit-year with no stored status gets a plain insert, which SQLite
-	// runs with less work than an upsert; only the others need one.
-	var adds, puts []int
-	for i := range changes {
-		if changes[i].old == "" {
-			adds = append(adds, i)
-		} else {
-			puts = append(puts, i)
-		}
-	}
-	statusArgs := func(idx []int) func(a []any, i int) []any {
-		return func(a []any, i int) []any {
-			c := &changes[idx[i]]
-			s := c.s
-			return append(a, c.k.unit, w.yearArg(c.k.year), nullBool(s.FiveGood), nullInt(s.Stars), nullBool(s.ServiceCenter),
-				nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService), starFlagsOf(c.new))
-		}
-	}
-	insert := func(n int) string {
-		return `INSERT OR ROLLBACK INTO statuses (unit_id, year, ` + statusColumns + `, batch_id) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, "+w.batchLit+"), ", n), ", ")
-	}
-	if err := w.batched("add statuses", len(adds), insert, statusArgs(adds), nil); err != nil {
-		return fmt.Errorf("apply batch: status: %w", err)
-	}
-	if err := w.batched("put statuses", len(puts), func(n int) string { return insert(n) + upsertStatus }, statusArgs(puts), nil); err != nil {
-		return fmt.Errorf("apply batch: status: %w", err)
+	if err := w.writeChanges(changes); err != nil {
+		return err
 	}
 	for i := range changes {
 		c := &changes[i]
-		if err := w.logChange(c.k.unit, c.k.year, c.old, c.new); err != nil {
+		if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// writeChanges writes changed statuses: a unit-year or compound-year with
+// no stored status gets a plain insert, which SQLite runs with less work
+// than an upsert; only the others need one.
+func (w *writer) writeChanges(changes []change) error {
+	var adds, puts, addsC, putsC []int
+	for i := range changes {
+		c := &changes[i]
+		switch {
+		case c.compound != "" && c.old == "":
+			addsC = append(addsC, i)
+		case c.compound != "":
+			putsC = append(putsC, i)
+		case c.old == "":
+			adds = append(adds, i)
+		default:
+			puts = append(puts, i)
+		}
+	}
+	args := func(idx []int) func(a []any, i int) []any {
+		return func(a []any, i int) []any {
+			c := &changes[idx[i]]
+			s := c.s
+			a = append(a, c.unit)
+			if c.compound != "" {
+				a = append(a, c.compound)
+			}
+			return append(a, w.yearArg(c.year), nullBool(s.FiveGood), nullInt(s.Stars), nullBool(s.ServiceCenter),
+				nullBool(s.PartyBranch), nullBool(s.OwnersCommittee), nullBool(s.PropertyService), starFlagsOf(c.new))
+		}
+	}
+	insert := func(table, key string, width int) func(n int) string {
+		return func(n int) string {
+			row := "(" + strings.Repeat("?, ", width) + w.batchLit + "), "
+			return `INSERT OR ROLLBACK INTO ` + table + ` (` + key + `, ` + statusColumns + `, batch_id) VALUES ` +
+				strings.TrimSuffix(strings.Repeat(row, n), ", ")
+		}
+	}
+	addStatus, addCompound := insert("statuses", unitKey, 9), insert("compounds", compoundKey, 10)
+	for _, s := range []struct {
+		kind  string
+		idx   []int
+		build func(n int) string
+	}{
+		{"add statuses", adds, addStatus},
+		{"put statuses", puts, func(n int) string { return addStatus(n) + upsert(unitKey) }},
+		{"add compounds", addsC, addCompound},
+		{"put compounds", putsC, func(n int) string { return addCompound(n) + upsert(compoundKey) }},
+	} {
+		if err := w.batched(s.kind, len(s.idx), s.build, args(s.idx), nil); err != nil {
+			return fmt.Errorf("apply batch: %w", err)
+		}
+	}
+	return nil
+}
+
 // logChange adds a change to the batch's change log: old and new are
-// encoded statuses, "" for none. Full chunks are written as they fill.
-func (w *writer) logChange(unit int64, year int, old, new string) error {
+// encoded statuses, "" for none; compound is the compound's name, "" for a
+// street or community. Full chunks are written as they fill.
+func (w *writer) logChange(unit int64, compound string, year int, old, new string) error {
 	if w.logged == 0 {
 		w.log = append(w.log[:0], '[')
 	} else {
@@ -668,6 +696,10 @@ func (w *writer) logChange(unit int64, year int, old, new string) error {
 			// The encoding's characters (digits and '-') need no escaping.
 			w.log = append(append(append(w.log, '"'), e...), '"')
 		}
+	}
+	if compound != "" {
+		w.log = append(w.log, ',')
+		w.log = appendJSONString(w.log, compound)
 	}
 	w.log = append(w.log, ']')
 	w.logged++
@@ -719,10 +751,18 @@ func (w *writer) suggest(level metrics.Level, street, parent, id int64, name str
 	}
 	pk := parentKey{level, parent}
 	if pk != w.sibOf || w.sibNames == nil {
-		// Streets by units_street_name, others by units_tree: both in name order.
-		q, args := `SELECT name FROM units WHERE parent_id IS NULL AND id < ? ORDER BY name LIMIT 5001`, []any{id}
-		if level != metrics.LevelStreet {
+		// Streets by units_street_name, communities by units_tree,
+		// compounds by their key: all in name order.
+		var q string
+		var args []any
+		switch level {
+		case metrics.LevelStreet:
+			q, args = `SELECT name FROM units WHERE parent_id IS NULL AND id < ? ORDER BY name LIMIT 5001`, []any{id}
+		case metrics.LevelCommunity:
 			q, args = `SELECT name FROM units WHERE street_id = ? AND parent_id = ? AND id < ? ORDER BY name LIMIT 5001`, []any{street, parent, id}
+		default:
+			// Read before the chunk's compounds are written.
+			q, args = `SELECT DISTINCT name FROM compounds WHERE community_id = ? ORDER BY name LIMIT 5001`, []any{parent}
 		}
 		rows, err := w.tx.QueryContext(w.ctx, q, args...)
 		if err != nil {
@@ -749,4 +789,14 @@ func (w *writer) suggest(level metrics.Level, street, parent, id int64, name str
 	s := closest(name, w.sibNames)
 	w.sibNames = append(w.sibNames, name)
 	return s, nil
+}
+
+// appendJSONString appends s as a JSON string. Names need escaping
+// rarely, so the common case is a copy.
+func appendJSONString(dst []byte, s string) []byte {
+	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' || r == utf8.RuneError }) {
+		q, _ := json.Marshal(s) // never fails for a string
+		return append(dst, q...)
+	}
+	return append(append(append(dst, '"'), s...), '"')
 }

@@ -36,8 +36,12 @@ func semanticDump(t *testing.T, path string) string {
 			(SELECT name FROM units s WHERE s.id = u.street_id) FROM units u JOIN p ON p.id = u.id ORDER BY 3`,
 		paths + ` SELECT 'status', p.path, s.year, coalesce(s.five_good, -1), coalesce(s.stars, -1), coalesce(s.service_center, -1),
 			coalesce(s.party_branch, -1), coalesce(s.owners_committee, -1), coalesce(s.property_service, -1),
-			coalesce(s.star_flags, 'NULL'), s.batch_id FROM statuses s JOIN p ON p.id = s.unit_id ORDER BY 3, 2`,
-		paths + ` SELECT 'change', c.batch_id, p.path, c.year, coalesce(c.old, 'NULL'), coalesce(c.new, 'NULL')
+			coalesce(s.star_flags, 'NULL'), s.batch_id FROM statuses s JOIN p ON p.id = s.unit_id
+			UNION ALL SELECT 'status', p.path || ' / ' || c.name, c.year, coalesce(c.five_good, -1), coalesce(c.stars, -1),
+			coalesce(c.service_center, -1), coalesce(c.party_branch, -1), coalesce(c.owners_committee, -1),
+			coalesce(c.property_service, -1), coalesce(c.star_flags, 'NULL'), c.batch_id FROM compounds c JOIN p ON p.id = c.community_id
+			ORDER BY 3, 2`,
+		paths + ` SELECT 'change', c.batch_id, p.path || coalesce(' / ' || c.compound, ''), c.year, coalesce(c.old, 'NULL'), coalesce(c.new, 'NULL')
 			FROM status_changes c JOIN p ON p.id = c.unit_id ORDER BY 2, 3, 4`,
 		`SELECT 'tally', u.name, t.year, t.tally FROM street_tallies t JOIN units u ON u.id = t.street_id ORDER BY 2, 3`,
 		`SELECT 'batch', id, kind, rows, new_units, changed, reverts FROM batches ORDER BY id`,
