@@ -466,7 +466,7 @@ type compYear struct {
 // every year of its compounds, and which compounds are stored at all. Only
 // communities that existed before the batch, or have compounds this batch
 // wrote, can have the compounds looked for.
-func (w *writer) findStatuses(chunk []staged) (old map[unitYear]metrics.Status, oldC map[compYear]metrics.Status, known map[compKey]bool, err error) {
+func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map[compYear]stored, known map[compKey]bool, err error) {
 	var look []unitYear
 	var lookC []compKey
 	seen := make(map[compKey]bool, len(chunk))
@@ -483,7 +483,7 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]metrics.Status, 
 			look = append(look, unitYear{c.unit, c.Year})
 		}
 	}
-	old = make(map[unitYear]metrics.Status, len(look))
+	old = make(map[unitYear]stored, len(look))
 	err = w.batched("find statuses", len(look), func(n int) string {
 		return `SELECT s.unit_id, s.year, ` + prefixed("s.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
 			CROSS JOIN statuses s ON s.unit_id = k.column1 AND s.year = k.column2`
@@ -493,13 +493,13 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]metrics.Status, 
 		if err != nil {
 			return err
 		}
-		old[k] = s
+		old[k] = stored{s: s}
 		return nil
 	})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("apply batch: status: %w", err)
 	}
-	oldC = make(map[compYear]metrics.Status, len(lookC))
+	oldC = make(map[compYear]stored, len(chunk)) // also takes the statuses the chunk sets
 	known = make(map[compKey]bool, len(chunk))
 	err = w.batched("find compounds", len(lookC), func(n int) string {
 		return `SELECT c.community_id, c.name, c.year, ` + prefixed("c.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
@@ -510,7 +510,7 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]metrics.Status, 
 		if err != nil {
 			return err
 		}
-		oldC[k] = s
+		oldC[k] = stored{s: s}
 		known[k.compKey] = true
 		return nil
 	})
@@ -518,6 +518,12 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]metrics.Status, 
 		return nil, nil, nil, fmt.Errorf("apply batch: compound: %w", err)
 	}
 	return old, oldC, known, nil
+}
+
+// stored is a status stored before the batch, or set by it.
+type stored struct {
+	s   metrics.Status
+	set bool // by this batch
 }
 
 // change is one unit-year or compound-year the chunk sets.
@@ -537,8 +543,6 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		return err
 	}
 	var changes []change
-	set := make(map[unitYear]bool)
-	setC := make(map[compYear]bool, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
 		u := c.Unit
@@ -561,12 +565,14 @@ func (w *writer) storeStatuses(chunk []staged) error {
 				w.noteNew(metrics.LevelCompound, c.street, c.community, 0, u.Compound, u)
 			}
 			ky = compYear{ck, c.Year}
-			prev, had = oldC[ky]
-			twice = setC[ky]
+			var st stored
+			st, had = oldC[ky]
+			prev, twice = st.s, st.set
 		} else {
 			k = unitYear{c.unit, c.Year}
-			prev, had = old[k]
-			twice = set[k]
+			var st stored
+			st, had = old[k]
+			prev, twice = st.s, st.set
 		}
 		if err := w.failure(); err != nil {
 			return err
@@ -581,9 +587,9 @@ func (w *writer) storeStatuses(chunk []staged) error {
 			return fmt.Errorf("apply batch: %s %d is set twice with different values", u.Path(), c.Year)
 		}
 		if u.Compound != "" {
-			oldC[ky], setC[ky] = c.Status, true
+			oldC[ky] = stored{c.Status, true}
 		} else {
-			old[k], set[k] = c.Status, true
+			old[k] = stored{c.Status, true}
 		}
 		var prevEnc string
 		var before *metrics.Status
