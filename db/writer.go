@@ -469,16 +469,20 @@ type compYear struct {
 func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map[compYear]stored, known map[compKey]bool, err error) {
 	var look []unitYear
 	var lookC []compKey
-	seen := make(map[compKey]bool, len(chunk))
+	// known holds each compound of the chunk: true once found stored.
+	known = make(map[compKey]bool, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
 		switch {
 		case c.Unit.Compound != "":
 			k := compKey{c.community, c.Unit.Compound}
-			if !seen[k] && (!w.created[k.community] || w.parents[k.community]) {
+			if _, dup := known[k]; dup {
+				continue
+			}
+			known[k] = false
+			if !w.created[k.community] || w.parents[k.community] {
 				lookC = append(lookC, k)
 			}
-			seen[k] = true
 		case c.unit < w.freshFrom: // a unit created for this chunk has no status yet
 			look = append(look, unitYear{c.unit, c.Year})
 		}
@@ -500,7 +504,6 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map
 		return nil, nil, nil, fmt.Errorf("apply batch: status: %w", err)
 	}
 	oldC = make(map[compYear]stored, len(chunk)) // also takes the statuses the chunk sets
-	known = make(map[compKey]bool, len(chunk))
 	err = w.batched("find compounds", len(lookC), func(n int) string {
 		return `SELECT c.community_id, c.name, c.year, ` + prefixed("c.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
 			CROSS JOIN compounds c ON c.community_id = k.column1 AND c.name = k.column2`
