@@ -27,6 +27,15 @@ func encodeStatus(s metrics.Status) string {
 	return string(b)
 }
 
+// encodedStatus is the SQL expression of encodeStatus over the status
+// columns of a table aliased p ("s."), NULL where the row is missing (an
+// outer join's).
+func encodedStatus(p string) string {
+	return `CASE WHEN ` + p + `year IS NOT NULL THEN coalesce(` + p + `five_good, '-') || coalesce(` + p + `stars, '-') || coalesce(` +
+		p + `service_center, '-') || coalesce(` + p + `party_branch, '-') || coalesce(` + p + `owners_committee, '-') || coalesce(` +
+		p + `property_service, '-') || coalesce(` + p + `star_flags, '-----') END`
+}
+
 func encBool(v *bool) byte {
 	switch {
 	case v == nil:

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -468,20 +470,20 @@ type compYear struct {
 // wrote, can have the compounds looked for.
 func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map[compYear]stored, known map[compKey]bool, err error) {
 	var look []unitYear
-	var lookC []compKey
+	// Compounds are read a community at a time: the communities whose
+	// compounds the chunk has in each year.
+	lookC := map[int][]int64{}
+	asked := map[unitYear]bool{}
 	// known holds each compound of the chunk: true once found stored.
 	known = make(map[compKey]bool, len(chunk))
 	for i := range chunk {
 		c := &chunk[i]
 		switch {
 		case c.Unit.Compound != "":
-			k := compKey{c.community, c.Unit.Compound}
-			if _, dup := known[k]; dup {
-				continue
-			}
-			known[k] = false
-			if !w.created[k.community] || w.parents[k.community] {
-				lookC = append(lookC, k)
+			known[compKey{c.community, c.Unit.Compound}] = false
+			if cy := (unitYear{c.community, c.Year}); !asked[cy] && (!w.created[c.community] || w.parents[c.community]) {
+				asked[cy] = true
+				lookC[c.Year] = append(lookC[c.Year], c.community)
 			}
 		case c.unit < w.freshFrom: // a unit created for this chunk has no status yet
 			look = append(look, unitYear{c.unit, c.Year})
@@ -489,43 +491,53 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map
 	}
 	old = make(map[unitYear]stored, len(look))
 	err = w.batched("find statuses", len(look), func(n int) string {
-		return `SELECT s.unit_id, s.year, ` + prefixed("s.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
+		return `SELECT s.unit_id, s.year, ` + encodedStatus("s.") + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
 			CROSS JOIN statuses s ON s.unit_id = k.column1 AND s.year = k.column2`
 	}, func(a []any, i int) []any { return append(a, look[i].unit, look[i].year) }, func(rows *sql.Rows) error {
 		var k unitYear
-		s, err := scanStatus(rows, &k.unit, &k.year)
-		if err != nil {
+		var enc string
+		if err := rows.Scan(&k.unit, &k.year, &enc); err != nil {
 			return err
 		}
-		old[k] = stored{s: s}
+		old[k] = stored{enc: enc}
 		return nil
 	})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("apply batch: status: %w", err)
 	}
+	// Each compound stored under the communities, with its status in the
+	// year encoded ('' if it has none that year): one range of the primary
+	// key per community, grouped in key order.
 	oldC = make(map[compYear]stored, len(chunk)) // also takes the statuses the chunk sets
-	err = w.batched("find compounds", len(lookC), func(n int) string {
-		return `SELECT c.community_id, c.name, c.year, ` + prefixed("c.", statusColumns) + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
-			CROSS JOIN compounds c ON c.community_id = k.column1 AND c.name = k.column2`
-	}, func(a []any, i int) []any { return append(a, lookC[i].community, lookC[i].name) }, func(rows *sql.Rows) error {
-		var k compYear
-		s, err := scanStatus(rows, &k.community, &k.name, &k.year)
+	for _, year := range slices.Sorted(maps.Keys(lookC)) {
+		comms := lookC[year]
+		y := strconv.Itoa(year)
+		err = w.batched("find compounds "+y, len(comms), func(n int) string {
+			return `SELECT community_id, name, max(CASE WHEN year = ` + y + ` THEN ` + encodedStatus("") + ` ELSE '' END)
+				FROM compounds WHERE community_id IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)
+				GROUP BY community_id, name`
+		}, func(a []any, i int) []any { return append(a, comms[i]) }, func(rows *sql.Rows) error {
+			var k compKey
+			var enc string
+			if err := rows.Scan(&k.community, &k.name, &enc); err != nil {
+				return err
+			}
+			known[k] = true
+			if enc != "" {
+				oldC[compYear{k, year}] = stored{enc: enc}
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, nil, nil, fmt.Errorf("apply batch: compound: %w", err)
 		}
-		oldC[k] = stored{s: s}
-		known[k.compKey] = true
-		return nil
-	})
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("apply batch: compound: %w", err)
 	}
 	return old, oldC, known, nil
 }
 
-// stored is a status stored before the batch, or set by it.
+// stored is a status, encoded, stored before the batch or set by it.
 type stored struct {
-	s   metrics.Status
+	enc string
 	set bool // by this batch
 }
 
@@ -555,8 +567,8 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		if c.newCommunity {
 			w.noteNew(metrics.LevelCommunity, c.street, c.street, c.community, u.Community, metrics.UnitRef{Street: u.Street, Community: u.Community})
 		}
-		var prev metrics.Status
-		var had, twice bool
+		var st stored
+		var had bool
 		var k unitYear
 		var ky compYear
 		if u.Compound != "" {
@@ -568,39 +580,39 @@ func (w *writer) storeStatuses(chunk []staged) error {
 				w.noteNew(metrics.LevelCompound, c.street, c.community, 0, u.Compound, u)
 			}
 			ky = compYear{ck, c.Year}
-			var st stored
 			st, had = oldC[ky]
-			prev, twice = st.s, st.set
 		} else {
 			k = unitYear{c.unit, c.Year}
-			var st stored
 			st, had = old[k]
-			prev, twice = st.s, st.set
 		}
 		if err := w.failure(); err != nil {
 			return err
 		}
 		w.rows++
 		w.diff.count(u)
-		if had && prev.Equal(c.Status) {
+		enc := encodeStatus(c.Status)
+		if had && st.enc == enc {
 			w.diff.Unchanged++
 			continue
 		}
-		if twice {
+		if st.set {
 			return fmt.Errorf("apply batch: %s %d is set twice with different values", u.Path(), c.Year)
 		}
 		if u.Compound != "" {
-			oldC[ky] = stored{c.Status, true}
+			oldC[ky] = stored{enc, true}
 		} else {
-			old[k] = stored{c.Status, true}
+			old[k] = stored{enc, true}
 		}
-		var prevEnc string
 		var before *metrics.Status
 		if had {
-			prevEnc, before = encodeStatus(prev), &prev
+			prev, err := decodeStatus(st.enc)
+			if err != nil {
+				return fmt.Errorf("apply batch: %w", err)
+			}
+			before = &prev
 		}
 		w.diff.rating(u, c.Year, before, c.Status)
-		changes = append(changes, change{c.unit, u.Compound, c.Year, c.Status, prevEnc, encodeStatus(c.Status)})
+		changes = append(changes, change{c.unit, u.Compound, c.Year, c.Status, st.enc, enc})
 		if u.Compound != "" {
 			w.parents[c.community] = true
 		}
