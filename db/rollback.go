@@ -49,76 +49,27 @@ func (db *DB) Rollback(ctx context.Context, id int64, actor, source string) (Bat
 	})
 }
 
+// undo writes the rollback of batch id through w, a chunk of its change
+// log at a time, so that memory stays bounded at province scale. A
+// conflict found in any chunk fails the whole rollback (its transaction is
+// rolled back): the chunks after it are only read, to count the conflicts.
 func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
-	current := make([]string, 0, 7)
-	for _, col := range strings.Split(statusColumns, ", ") {
-		current = append(current, "coalesce(s."+col+", k."+col+")")
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT c.unit_id, coalesce(c.compound, ''), c.year, c.old, c.new, u.street_id,
-			coalesce(s.batch_id, k.batch_id, 0), `+strings.Join(current, ", ")+`
-		FROM status_changes c JOIN units u ON u.id = c.unit_id
-		LEFT JOIN statuses s ON c.compound IS NULL AND s.unit_id = c.unit_id AND s.year = c.year
-		LEFT JOIN compounds k ON k.community_id = c.unit_id AND k.name = c.compound AND k.year = c.year
-		WHERE c.batch_id = ?`, id)
+	var seqs []int
+	rows, err := tx.QueryContext(ctx, `SELECT seq FROM change_log WHERE batch_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return fmt.Errorf("rollback: %w", err)
 	}
-	type undone struct {
-		change
-		street int64
-	}
-	var changes []undone
-	type conflictAt struct {
-		unit     int64
-		compound string
-		year     int
-		by       int64
-	}
-	var conflicts []conflictAt
-	total := 0
 	for rows.Next() {
-		var c undone
-		var old, set sql.NullString
-		var by int64
-		cur, err := scanStatus(rows, &c.unit, &c.compound, &c.year, &old, &set, &c.street, &by)
-		if err != nil {
+		var seq int
+		if err := rows.Scan(&seq); err != nil {
 			rows.Close()
 			return fmt.Errorf("rollback: %w", err)
 		}
-		// The change is undone: the status goes from what the batch set
-		// back to what it had before (none if old is NULL).
-		if by != 0 {
-			c.old = encodeStatus(cur)
-		}
-		// A later batch that left a different value means undoing this one
-		// would silently drop that later work.
-		if c.old != set.String {
-			total++
-			if len(conflicts) < 5 {
-				conflicts = append(conflicts, conflictAt{c.unit, c.compound, c.year, by})
-			}
-			continue
-		}
-		if old.Valid {
-			c.new = old.String
-			if c.s, err = decodeStatus(old.String); err != nil {
-				rows.Close()
-				return fmt.Errorf("rollback: %w", err)
-			}
-		}
-		changes = append(changes, c)
+		seqs = append(seqs, seq)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("rollback: %w", err)
-	}
-	if total > 0 {
-		conflict := &RollbackConflict{Batch: id, Total: total}
-		for _, c := range conflicts {
-			conflict.UnitYears = append(conflict.UnitYears, describeUnitYear(ctx, tx, c.unit, c.compound)+
-				" "+strconv.Itoa(c.year)+" (batch "+strconv.FormatInt(c.by, 10)+")")
-		}
-		return conflict
 	}
 	del, err := tx.PrepareContext(ctx, `DELETE FROM statuses WHERE unit_id = ? AND year = ?`)
 	if err != nil {
@@ -130,30 +81,115 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 		return fmt.Errorf("rollback: %w", err)
 	}
 	defer delC.Close()
+	// Each change with its unit's street and the status it has now,
+	// encoded (NULL if none). (Materialized, so that each entry's JSON is
+	// read once.)
+	read, err := tx.PrepareContext(ctx, `WITH e AS MATERIALIZED (
+			SELECT c.value ->> 0 AS unit_id, c.value ->> 1 AS year, c.value ->> 2 AS old, c.value ->> 3 AS new, c.value ->> 4 AS compound
+			FROM change_log l, json_each(l.changes) c WHERE l.batch_id = ? AND l.seq = ?)
+		SELECT e.unit_id, coalesce(e.compound, ''), e.year, e.old, e.new, u.street_id,
+			CASE WHEN e.compound IS NULL
+			THEN (SELECT `+encodedStatus("s.")+` FROM statuses s WHERE s.unit_id = e.unit_id AND s.year = e.year)
+			ELSE (SELECT `+encodedStatus("k.")+` FROM compounds k WHERE k.community_id = e.unit_id AND k.name = e.compound AND k.year = e.year) END
+		FROM e CROSS JOIN units u ON u.id = e.unit_id`)
+	if err != nil {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	defer read.Close()
+	type undone struct {
+		change
+		street int64
+	}
+	type conflictAt struct {
+		unit     int64
+		compound string
+		year     int
+	}
+	var conflicts []conflictAt
+	total := 0
+	var changes []undone
 	var puts []change
-	for _, c := range changes {
-		switch {
-		case c.new != "":
-			puts = append(puts, c.change)
-		case c.compound != "":
-			_, err = delC.ExecContext(ctx, c.unit, c.compound, c.year)
-		default:
-			_, err = del.ExecContext(ctx, c.unit, c.year)
-		}
+	for _, seq := range seqs {
+		changes = changes[:0]
+		rows, err := read.QueryContext(ctx, id, seq)
 		if err != nil {
 			return fmt.Errorf("rollback: %w", err)
 		}
-	}
-	if err := w.writeChanges(puts); err != nil {
-		return fmt.Errorf("rollback: %w", err)
-	}
-	for _, c := range changes {
-		if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
+		for rows.Next() {
+			var c undone
+			var old, set, cur sql.NullString
+			if err := rows.Scan(&c.unit, &c.compound, &c.year, &old, &set, &c.street, &cur); err != nil {
+				rows.Close()
+				return fmt.Errorf("rollback: %w", err)
+			}
+			// The change is undone: the status goes from what the batch
+			// set (and still has, unless a later batch changed it) back
+			// to what it had before (none if old is NULL).
+			c.old = cur.String
+			if c.old != set.String {
+				// Undoing it would silently drop that later work.
+				total++
+				if len(conflicts) < 5 {
+					conflicts = append(conflicts, conflictAt{c.unit, c.compound, c.year})
+				}
+				continue
+			}
+			c.new = old.String
+			changes = append(changes, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return fmt.Errorf("rollback: %w", err)
 		}
-		w.rows++
-		w.changed++
-		w.touched[streetYear{c.street, c.year}] = struct{}{}
+		if total > 0 {
+			continue // only counting now
+		}
+		puts = puts[:0]
+		for _, c := range changes {
+			switch {
+			case c.new != "":
+				if c.s, err = decodeStatus(c.new); err != nil {
+					return fmt.Errorf("rollback: %w", err)
+				}
+				puts = append(puts, c.change)
+			case c.compound != "":
+				_, err = delC.ExecContext(ctx, c.unit, c.compound, c.year)
+			default:
+				_, err = del.ExecContext(ctx, c.unit, c.year)
+			}
+			if err != nil {
+				return fmt.Errorf("rollback: %w", err)
+			}
+		}
+		if err := w.writeChanges(puts); err != nil {
+			return fmt.Errorf("rollback: %w", err)
+		}
+		for _, c := range changes {
+			if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
+				return fmt.Errorf("rollback: %w", err)
+			}
+			w.rows++
+			w.changed++
+			w.touched[streetYear{c.street, c.year}] = struct{}{}
+		}
+	}
+	if total > 0 {
+		conflict := &RollbackConflict{Batch: id, Total: total}
+		for _, c := range conflicts {
+			var by int64
+			q := `SELECT batch_id FROM statuses WHERE unit_id = ? AND year = ?`
+			args := []any{c.unit, c.year}
+			if c.compound != "" {
+				q = `SELECT batch_id FROM compounds WHERE community_id = ? AND name = ? AND year = ?`
+				args = []any{c.unit, c.compound, c.year}
+			}
+			if err := tx.QueryRowContext(ctx, q, args...).Scan(&by); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("rollback: %w", err)
+			}
+			conflict.UnitYears = append(conflict.UnitYears, describeUnitYear(ctx, tx, c.unit, c.compound)+
+				" "+strconv.Itoa(c.year)+" (batch "+strconv.FormatInt(by, 10)+")")
+		}
+		return conflict
 	}
 	return nil
 }

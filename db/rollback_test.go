@@ -133,3 +133,39 @@ func TestDryRunAndDiff(t *testing.T) {
 		t.Errorf("dry run left a batch: %d", len(bs))
 	}
 }
+
+// TestRollbackConflictInLaterChunk rolls back a batch whose change log
+// spans several chunks, the conflict being in the last one: the chunks
+// before it were already undone inside the transaction, and must not stay.
+func TestRollbackConflictInLaterChunk(t *testing.T) {
+	d := MustOpen(t)
+	ctx := context.Background()
+	var rs []metrics.Record
+	for i := range 1200 {
+		rs = append(rs, rec(2023, "西大街道", fmt.Sprintf("社区%02d", i/40), fmt.Sprintf("小区%04d", i), i%6))
+	}
+	a, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, records(rs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, records(rec(2023, "西大街道", "社区29", "小区1199", 0))); err != nil {
+		t.Fatal(err)
+	}
+	before, err := d.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump := semanticDump(t, d.Path)
+	_, err = d.Rollback(ctx, a.ID, "admin", "test")
+	var conflict *db.RollbackConflict
+	if !errors.As(err, &conflict) || conflict.Total != 1 || conflict.UnitYears[0] != "西大街道 / 社区29 / 小区1199 2023 (batch 2)" {
+		t.Fatalf("rollback: %v", err)
+	}
+	after, err := d.Info(ctx)
+	if err != nil || after.DataSeq != before.DataSeq {
+		t.Errorf("data_seq %d → %d (%v)", before.DataSeq, after.DataSeq, err)
+	}
+	if got := semanticDump(t, d.Path); got != dump {
+		t.Error("a refused rollback changed the database")
+	}
+}
