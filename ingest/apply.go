@@ -1,11 +1,7 @@
 package ingest
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -48,17 +44,14 @@ type ImportResult struct {
 // changed then, nor for a dry run or a duplicate.
 func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportResult, error) {
 	var res ImportResult
-	h := sha256.New()
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
-	tee := io.TeeReader(r, io.MultiWriter(h, zw))
+	dg := startDigest()
+	defer dg.finish()
+	tee := io.TeeReader(r, dg)
 	var sha string
 	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
 		File: func() (string, []byte, error) {
-			if err := zw.Close(); err != nil {
-				return "", nil, err
-			}
-			return sha, gz.Bytes(), nil
+			sha, gz := dg.finish()
+			return sha, gz, nil
 		}}
 	b, err := d.Apply(ctx, batchIn, func(put func(metrics.Record) error) error {
 		rep, err := Parse(in.Name, tee, in.Options, func(row Row) error { return put(row.Record) })
@@ -72,7 +65,7 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 		if len(rep.Errors) > 0 {
 			return ErrInvalid
 		}
-		sha = hex.EncodeToString(h.Sum(nil))
+		sha, _ = dg.finish()
 		dup, err := d.InEffectBySHA256(ctx, sha)
 		switch {
 		case err == nil:
