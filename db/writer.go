@@ -23,15 +23,17 @@ import (
 const chunkSize = 512
 
 // writer stores the records of one batch. put only queues a record: full
-// chunks go to a goroutine that resolves and writes them (units looked up
-// and created, old statuses read, statuses and the change log written) with
-// multi-row statements in the batch's transaction, while the caller parses
-// the next rows. finish writes the last chunk and reports the first error.
+// chunks go to a goroutine that resolves and writes them (streets and
+// communities looked up and created, stored statuses read, statuses,
+// compound rows and the change log written) with multi-row statements in
+// the batch's transaction, while the caller parses the next rows. finish
+// writes the last chunk and reports the first error.
 //
-// Streets and communities are cached by name; compounds, which can number a
-// million, are looked up by index, a chunk at a time. Multi-row inserts say
-// OR ROLLBACK: a broken constraint ends the whole batch anyway, and SQLite
-// then keeps no statement journal for each of them.
+// Streets and communities are units, cached by name. Compounds, which can
+// number a million, are rows of their own keyed by community and name: a
+// chunk reads those stored under its communities a community at a time.
+// Multi-row inserts say OR ROLLBACK: a broken constraint ends the whole
+// batch anyway, and SQLite then keeps no statement journal for each of them.
 type writer struct {
 	ctx   context.Context
 	tx    *sql.Tx
@@ -67,7 +69,7 @@ type writer struct {
 	sibOf     parentKey // the parent whose children's names are listed
 	sibNames  []string
 	freshFrom int64          // units created for the current chunk have IDs from here
-	parents   map[int64]bool // units with children created by this batch
+	parents   map[int64]bool // streets with communities, communities with compounds, written by this batch
 	nextID    int64          // the next unit ID, 0 until read
 }
 
@@ -761,11 +763,12 @@ func (w *writer) noteNew(level metrics.Level, street, parent, id int64, name str
 }
 
 // suggest finds a close name among the siblings a unit had when it was
-// created (those with a smaller ID: the batch creates units in the order of
-// its records), in name order, followed by the siblings the batch created
-// since (the order decides between equally close names). A parent created
-// by this batch has no old children. Records arrive grouped by parent, so
-// the list is kept for the last parent.
+// created (for a street or community those with a smaller ID: the batch
+// creates units in the order of its records; for a compound those stored
+// before its chunk is written), in name order, followed by the siblings
+// the batch created since (the order decides between equally close names).
+// A parent created by this batch has no old children. Records arrive
+// grouped by parent, so the list is kept for the last parent.
 func (w *writer) suggest(level metrics.Level, street, parent, id int64, name string) (string, error) {
 	if w.created[parent] {
 		return "", nil
