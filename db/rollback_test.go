@@ -169,3 +169,47 @@ func TestRollbackConflictInLaterChunk(t *testing.T) {
 		t.Error("a refused rollback changed the database")
 	}
 }
+
+// TestCompoundNamesInChangeLog applies and rolls back compounds whose
+// names need escaping in the change log's JSON.
+func TestCompoundNamesInChangeLog(t *testing.T) {
+	d := MustOpen(t)
+	ctx := context.Background()
+	names := []string{`引号"小区`, `反斜杠\小区`, "制表\t小区", "普通小区", "<&>小区"}
+	var rs []metrics.Record
+	for i, n := range names {
+		rs = append(rs, rec(2024, "西大街道", "南湖社区", n, i))
+	}
+	b, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, records(rs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.NewUnits != len(names)+2 {
+		t.Errorf("new units = %d, want %d", b.NewUnits, len(names)+2)
+	}
+	st, err := d.StreetByName(ctx, "西大街道")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := d.StreetRecords(ctx, st, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range recs {
+		if r.Unit.Compound != "" {
+			got[r.Unit.Compound] = *r.Status.Stars
+		}
+	}
+	for i, n := range names {
+		if s, ok := got[n]; !ok || s != i {
+			t.Errorf("%q: stars %d, %v; want %d", n, s, ok, i)
+		}
+	}
+	if _, err := d.Rollback(ctx, b.ID, "admin", "test"); err != nil {
+		t.Fatalf("rollback: %v", err)
+	}
+	if recs, err := d.StreetRecords(ctx, st, 2024); err != nil || len(recs) != 2 {
+		t.Errorf("after the rollback: %d records (%v), want the street and the community only", len(recs), err)
+	}
+}
