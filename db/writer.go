@@ -466,10 +466,10 @@ type compYear struct {
 }
 
 // findStatuses reads the stored statuses of the chunk's street and
-// community records (units created for this chunk have none) and those of
-// every year of its compounds, and which compounds are stored at all. Only
-// communities that existed before the batch, or have compounds this batch
-// wrote, can have the compounds looked for.
+// community records (units created for this chunk have none), encoded; and
+// for its compounds, which are stored at all (in any year) and their
+// statuses in the years the chunk has. Only communities that existed before
+// the batch, or have compounds this batch wrote, can have compounds stored.
 func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map[compYear]stored, known map[compKey]bool, err error) {
 	var look []unitYear
 	// Compounds are read a community at a time: the communities whose
