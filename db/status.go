@@ -74,10 +74,8 @@ func decodeStatus(e string) (metrics.Status, error) {
 	return s, nil
 }
 
-// starFlags is the star_flags column: NULL when no flag was listed.
-func starFlags(s metrics.Status) any { return starFlagsOf(encodeStatus(s)) }
-
-// starFlagsOf is the star_flags value of an encoded status.
+// starFlagsOf is the star_flags column of an encoded status: NULL when no
+// flag was listed.
 func starFlagsOf(enc string) any {
 	e := enc[6:]
 	if e == "-----" {

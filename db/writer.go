@@ -258,11 +258,14 @@ func (w *writer) batched(kind string, n int, build func(n int) string, args func
 	return nil
 }
 
-// placeholders is "(?, ?), (?, ?)…": n tuples of width placeholders.
-func placeholders(n, width int) string {
-	t := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(t+", ", n), ", ")
+// list is item n times, separated by ", ": a multi-row statement's
+// placeholders or rows.
+func list(n int, item string) string {
+	return strings.TrimSuffix(strings.Repeat(item+", ", n), ", ")
 }
+
+// placeholders is "(?, ?), (?, ?)…": n tuples of width placeholders.
+func placeholders(n, width int) string { return list(n, "("+list(width, "?")+")") }
 
 // newIDs reserves n consecutive unit IDs and returns the first. The batch
 // is the only writer, so the IDs are given in order, like SQLite would.
@@ -309,8 +312,7 @@ func (w *writer) resolveStreets(chunk []staged) error {
 	}
 	if len(unknown) > 0 {
 		err := w.batched("find streets", len(unknown), func(n int) string {
-			return `SELECT id, name FROM units WHERE parent_id IS NULL AND name IN (` +
-				strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
+			return `SELECT id, name FROM units WHERE parent_id IS NULL AND name IN (` + list(n, "?") + `)`
 		}, func(a []any, i int) []any { return append(a, unknown[i]) }, func(rows *sql.Rows) error {
 			var id int64
 			var name string
@@ -335,7 +337,7 @@ func (w *writer) resolveStreets(chunk []staged) error {
 		}
 		err = w.batched("add streets", len(missing), func(n int) string {
 			return `INSERT OR ROLLBACK INTO units (id, level, street_id, name, created_batch) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, 'street', ?, ?, ?), ", n), ", ")
+				list(n, "(?, 'street', ?, ?, ?)")
 		}, func(a []any, i int) []any { return append(a, ids+int64(i), ids+int64(i), missing[i], w.batchArg) }, nil)
 		if err != nil {
 			return fmt.Errorf("apply batch: %w", err)
@@ -423,7 +425,7 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 		}
 		err = w.batched("add communities", len(missing), func(n int) string {
 			return `INSERT OR ROLLBACK INTO units (id, level, parent_id, street_id, name, community_type, created_batch) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, 'community', ?, ?, ?, ?, ?), ", n), ", ")
+				list(n, "(?, 'community', ?, ?, ?, ?, ?)")
 		}, func(a []any, i int) []any {
 			k := missing[i]
 			var ct any
@@ -516,7 +518,7 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map
 		y := strconv.Itoa(year)
 		err = w.batched("find compounds "+y, len(comms), func(n int) string {
 			return `SELECT community_id, name, max(CASE WHEN year = ` + y + ` THEN ` + encodedStatus("") + ` ELSE '' END)
-				FROM compounds WHERE community_id IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)
+				FROM compounds WHERE community_id IN (` + list(n, "?") + `)
 				GROUP BY community_id, name`
 		}, func(a []any, i int) []any { return append(a, comms[i]) }, func(rows *sql.Rows) error {
 			var k compKey
@@ -675,9 +677,8 @@ func (w *writer) writeChanges(changes []change) error {
 	}
 	insert := func(table, key string, width int) func(n int) string {
 		return func(n int) string {
-			row := "(" + strings.Repeat("?, ", width) + w.batchLit + "), "
 			return `INSERT OR ROLLBACK INTO ` + table + ` (` + key + `, ` + statusColumns + `, batch_id) VALUES ` +
-				strings.TrimSuffix(strings.Repeat(row, n), ", ")
+				list(n, "("+list(width, "?")+", "+w.batchLit+")")
 		}
 	}
 	addStatus, addCompound := insert("statuses", unitKey, 9), insert("compounds", compoundKey, 10)
