@@ -46,6 +46,9 @@ type streetYear struct {
 
 // refreshTallies recounts the given street-years from statuses inside tx.
 func refreshTallies(ctx context.Context, tx *sql.Tx, keys map[streetYear]struct{}) error {
+	if len(keys) == 0 {
+		return nil
+	}
 	sel, err := tx.PrepareContext(ctx, `SELECT u.level, `+prefixed("s.", statusColumns)+`
 		FROM units u JOIN statuses s ON s.unit_id = u.id
 		WHERE u.street_id = ?1 AND s.year = ?2
@@ -56,35 +59,43 @@ func refreshTallies(ctx context.Context, tx *sql.Tx, keys map[streetYear]struct{
 		return fmt.Errorf("refresh tallies: %w", err)
 	}
 	defer sel.Close()
+	tallies := make(map[streetYear]metrics.Tally, len(keys))
+	for k := range keys {
+		if tallies[k], err = tallyOf(ctx, sel, k); err != nil {
+			return err
+		}
+	}
+	return saveTallies(ctx, tx, tallies)
+}
+
+// saveTallies stores street-year tallies; one that counts no unit is
+// removed: a derived cache row, not a record (a rollback can empty a
+// street-year).
+func saveTallies(ctx context.Context, tx *sql.Tx, tallies map[streetYear]metrics.Tally) error {
 	put, err := tx.PrepareContext(ctx, `INSERT INTO street_tallies (street_id, year, tally) VALUES (?, ?, ?)
 		ON CONFLICT (street_id, year) DO UPDATE SET tally = excluded.tally`)
 	if err != nil {
-		return fmt.Errorf("refresh tallies: %w", err)
+		return fmt.Errorf("save tallies: %w", err)
 	}
 	defer put.Close()
 	del, err := tx.PrepareContext(ctx, `DELETE FROM street_tallies WHERE street_id = ? AND year = ?`)
 	if err != nil {
-		return fmt.Errorf("refresh tallies: %w", err)
+		return fmt.Errorf("save tallies: %w", err)
 	}
 	defer del.Close()
-	for k := range keys {
-		t, err := tallyOf(ctx, sel, k)
-		if err != nil {
-			return err
-		}
+	for k, t := range tallies {
 		if t.Units() == 0 {
-			// A derived cache row, not a record: a rollback can empty a street-year.
 			if _, err := del.ExecContext(ctx, k.street, k.year); err != nil {
-				return fmt.Errorf("refresh tallies: %w", err)
+				return fmt.Errorf("save tallies: %w", err)
 			}
 			continue
 		}
 		raw, err := json.Marshal(t)
 		if err != nil {
-			return fmt.Errorf("refresh tallies: %w", err)
+			return fmt.Errorf("save tallies: %w", err)
 		}
 		if _, err := put.ExecContext(ctx, k.street, k.year, raw); err != nil {
-			return fmt.Errorf("refresh tallies: %w", err)
+			return fmt.Errorf("save tallies: %w", err)
 		}
 	}
 	return nil
@@ -142,17 +153,7 @@ func applyTallyDeltas(ctx context.Context, tx *sql.Tx, deltas map[streetYear]*ta
 		return fmt.Errorf("update tallies: %w", err)
 	}
 	defer get.Close()
-	put, err := tx.PrepareContext(ctx, `INSERT INTO street_tallies (street_id, year, tally) VALUES (?, ?, ?)
-		ON CONFLICT (street_id, year) DO UPDATE SET tally = excluded.tally`)
-	if err != nil {
-		return fmt.Errorf("update tallies: %w", err)
-	}
-	defer put.Close()
-	del, err := tx.PrepareContext(ctx, `DELETE FROM street_tallies WHERE street_id = ? AND year = ?`)
-	if err != nil {
-		return fmt.Errorf("update tallies: %w", err)
-	}
-	defer del.Close()
+	tallies := make(map[streetYear]metrics.Tally, len(deltas))
 	for k, d := range deltas {
 		var t metrics.Tally
 		var raw []byte
@@ -167,19 +168,7 @@ func applyTallyDeltas(ctx context.Context, tx *sql.Tx, deltas map[streetYear]*ta
 		}
 		t.Merge(d.plus)
 		t.Merge(negated(d.minus))
-		if t.Units() == 0 {
-			if _, err := del.ExecContext(ctx, k.street, k.year); err != nil {
-				return fmt.Errorf("update tallies: %w", err)
-			}
-			continue
-		}
-		raw, err := json.Marshal(t)
-		if err != nil {
-			return fmt.Errorf("update tallies: %w", err)
-		}
-		if _, err := put.ExecContext(ctx, k.street, k.year, raw); err != nil {
-			return fmt.Errorf("update tallies: %w", err)
-		}
+		tallies[k] = t
 	}
-	return nil
+	return saveTallies(ctx, tx, tallies)
 }
