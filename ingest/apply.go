@@ -54,7 +54,7 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 			return sha, gz, nil
 		}}
 	b, err := d.Apply(ctx, batchIn, func(put func(metrics.Record) error) error {
-		rep, err := Parse(in.Name, tee, in.Options, func(row Row) error { return put(row.Record) })
+		rep, err := Parse(ctx, in.Name, tee, in.Options, func(row Row) error { return put(row.Record) })
 		res.Report = rep
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -28,7 +29,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		var rows int
 		lines := max(bytes.Count(data, []byte{'\n'}), bytes.Count(data, []byte{'\r'})) + 1
-		rep, err := Parse(name, bytes.NewReader(data), Options{MaxRows: 1000}, func(r Row) error {
+		rep, err := Parse(context.Background(), name, bytes.NewReader(data), Options{MaxRows: 1000}, func(r Row) error {
 			rows++
 			if r.Line < 2 || (!bytes.HasPrefix(data, zipMagic) && r.Line > lines) {
 				t.Errorf("row line %d outside 2..%d", r.Line, lines)
@@ -85,7 +86,7 @@ func BenchmarkParse(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for b.Loop() {
-		rep, err := Parse("bench.csv", bytes.NewReader(data), Options{}, func(Row) error { return nil })
+		rep, err := Parse(context.Background(), "bench.csv", bytes.NewReader(data), Options{}, func(Row) error { return nil })
 		if err != nil || rep.Rows != n {
 			b.Fatalf("%v: %d rows, errors %v", err, rep.Rows, codes(rep.Errors))
 		}
@@ -102,7 +103,7 @@ func TestLargeFileMemory(t *testing.T) {
 	const n = 1_000_000
 	var peak uint64
 	var ms runtime.MemStats
-	rep, err := Parse("big.csv", genCSV(n), Options{}, func(r Row) error {
+	rep, err := Parse(context.Background(), "big.csv", genCSV(n), Options{}, func(r Row) error {
 		if r.Line%50_000 == 0 {
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapInuse)

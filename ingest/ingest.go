@@ -50,6 +50,7 @@ package ingest
 
 import (
 	"bufio"
+	"context"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -76,6 +77,9 @@ type Options struct {
 	// against zip bombs; 0 means DefaultXLSXUnzipLimit. Larger files get
 	// error code file_too_large.
 	XLSXUnzipLimit int64
+	// ParseHook, if set, is called once at the start of every Parse: a
+	// counter for tests that a flow parses a file only once.
+	ParseHook func()
 }
 
 // Defaults of Options.
@@ -90,15 +94,18 @@ const (
 const MaxStoredProblems = 1000
 
 // ErrUnsupportedFormat is returned (wrapped, with the reason) when a file is
-// neither CSV nor .xlsx.
-var ErrUnsupportedFormat = errors.New("不支持的文件格式：请上传 CSV 文件（UTF-8、GBK/GB18030 或 UTF-16 编码）或 Excel .xlsx 文件")
+// none of CSV, .xlsx, .xls and .ods.
+var ErrUnsupportedFormat = errors.New("ingest: unsupported format: upload CSV (UTF-8, GBK/GB18030 or UTF-16), .xlsx, .xls or .ods / 不支持的文件格式")
 
 // Problem is one error or warning. Row is the row as the clerk sees it in
-// Excel (header = row 1); 0 when file-level.
+// Excel (header = row 1); 0 when file-level. Problems carry a stable code
+// and parameters, not prose: the web layer and the CLI word them in the
+// reader's language (Message), see jindu/web/i18n.
 type Problem struct {
 	File  string `json:"file"`
 	Sheet string `json:"sheet,omitempty"` // empty for CSV
-	Row   int    `json:"row"`
+	// Row is the (first) row concerned.
+	Row int `json:"row"`
 	// Column is the header text as written in the file (e.g. "星级"); for
 	// missing_column the expected header; "" if none.
 	Column string `json:"column,omitempty"`
@@ -106,13 +113,26 @@ type Problem struct {
 	Value string `json:"value,omitempty"`
 	// Code is a stable English code, e.g. stars_out_of_range.
 	Code string `json:"code"`
-	// Message is in Simplified Chinese, written for the clerk.
+	// Message is the problem in words, filled by the layer that shows it
+	// (ingest leaves it empty).
 	Message string `json:"message"`
+	// Count is how many cells or rows the problem stands for when it
+	// groups several (a refused value, a skipped or filled run of rows);
+	// 0 or 1 for one.
+	Count int `json:"count,omitempty"`
+	// Rows lists the rows concerned, at most MaxListedRows of them.
+	Rows []int `json:"rows,omitempty"`
+	// Params are the code's parameters, e.g. {"reason": "chinese"} or
+	// {"field": "party_branch"}; see the package documentation.
+	Params map[string]string `json:"params,omitempty"`
 }
+
+// MaxListedRows bounds Problem.Rows.
+const MaxListedRows = 10
 
 // String returns the CLI form: "file.csv:7: 星级: message", with the sheet
 // for workbooks ("file.xlsx[Sheet1]:7: …"); row and column are left out
-// when not known.
+// when not known. The message is Message, else the code.
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
@@ -126,7 +146,11 @@ func (p Problem) String() string {
 	if p.Column != "" {
 		b.WriteString(p.Column + ": ")
 	}
-	b.WriteString(p.Message)
+	if p.Message != "" {
+		b.WriteString(p.Message)
+	} else {
+		b.WriteString(p.Code)
+	}
 	return b.String()
 }
 
@@ -147,9 +171,9 @@ type Report struct {
 	Errors   []Problem `json:"errors"`
 	Warnings []Problem `json:"warnings"`
 	// Encoding of a CSV file: "utf-8", "utf-8-bom", "gb18030", "utf-16le"
-	// or "utf-16be"; empty for .xlsx.
+	// or "utf-16be"; empty for workbooks.
 	Encoding string `json:"encoding,omitempty"`
-	// Format is "csv" or "xlsx"; empty when unsupported.
+	// Format is "csv", "xlsx", "xls" or "ods"; empty when unsupported.
 	Format string `json:"format"`
 }
 
@@ -159,11 +183,13 @@ const sniffSize = 64 << 10
 
 // parser holds the state of one Parse call.
 type parser struct {
+	ctx    context.Context
 	name   string
 	opts   Options
 	emit   func(Row) error
 	rep    Report
-	nErr   int
+	nErr   int // errors, each grouped occurrence counted
+	nLines int // error lines (problems), for the cap
 	nWarn  int
 	stop   bool  // too many rows, unrecoverable stream error or emit error
 	emitEr error // error returned by emit
@@ -174,30 +200,42 @@ type parser struct {
 	seen     map[uint64]uint64 // unit key → sheet index<<32 | row
 	sheets   []string          // sheet names by index
 	headers  int               // recognised header rows
+	grouped  map[groupKey]int  // grouped error → index in rep.Errors
+	missing  map[field]int     // not_reported for a column no header has → index in rep.Warnings
+
+	// Summary sheets and the detail counts they are checked against.
+	summaries []summaryCell
+	counts    map[string]*detailCounts
 }
 
-// Parse reads one file named name (format from extension .csv/.txt/.xlsx,
-// falling back to content sniffing: xlsx is a zip "PK\x03\x04"); it calls
-// emit for each valid row in file order (emit may be nil); rows with errors
-// are not emitted. It returns the report; err is only for I/O failures, an
-// error returned by emit, or an unsupported format (ErrUnsupportedFormat,
-// wrapped).
+// Parse reads one file named name (format from the extension .csv/.txt,
+// .xlsx, .xls or .ods, falling back to content sniffing: a zip is .xlsx or
+// .ods, an OLE2 container .xls or an encrypted workbook); it calls emit
+// for each valid row in file order (emit may be nil); rows with errors
+// are not emitted. It returns the report; err is only for I/O failures,
+// an error returned by emit, or an unsupported format
+// (ErrUnsupportedFormat, wrapped).
 //
 // Duplicate units are found by a 64-bit hash of year and names; the first
 // row of a unit is emitted and later ones are errors, so callers that must
 // not import a file with errors should buffer or stage the rows.
-func Parse(name string, r io.Reader, opts Options, emit func(Row) error) (Report, error) {
+func Parse(ctx context.Context, name string, r io.Reader, opts Options, emit func(Row) error) (Report, error) {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
 	if opts.XLSXUnzipLimit <= 0 {
 		opts.XLSXUnzipLimit = DefaultXLSXUnzipLimit
 	}
+	if opts.ParseHook != nil {
+		opts.ParseHook()
+	}
 	p := &parser{
-		name: name, opts: opts, emit: emit,
-		seed: maphash.MakeSeed(),
-		seen: map[uint64]uint64{},
-		rep:  Report{Errors: []Problem{}, Warnings: []Problem{}},
+		ctx: ctx, name: name, opts: opts, emit: emit,
+		seed:    maphash.MakeSeed(),
+		seen:    map[uint64]uint64{},
+		grouped: map[groupKey]int{},
+		missing: map[field]int{},
+		rep:     Report{Errors: []Problem{}, Warnings: []Problem{}},
 	}
 	err := p.run(r)
 	p.finish()
@@ -215,19 +253,16 @@ func (p *parser) run(r io.Reader) error {
 	}
 	atEOF := err == io.EOF
 	format, mismatch, reason := detectFormat(p.name, head)
+	if mismatch {
+		p.warn(Problem{Code: "format_mismatch", Params: map[string]string{"reason": format, "ext": extension(p.name)}})
+	}
 	switch format {
-	case "xlsx":
-		if mismatch {
-			p.warn(Problem{Code: "format_mismatch", Message: "文件扩展名不是 .xlsx，但内容是 Excel 工作簿，已按 .xlsx 读取"})
-		}
-		return p.parseXLSX(br)
+	case "xlsx", "ods", "ole":
+		return p.parseZipOrOLE(format, br)
 	case "csv":
-		if mismatch {
-			p.warn(Problem{Code: "format_mismatch", Message: "文件扩展名是 .xlsx，但内容是文本，已按 CSV 读取"})
-		}
 		return p.parseCSV(br, head, atEOF)
 	}
-	p.error(Problem{Code: "unsupported_format", Message: reason + "。" + ErrUnsupportedFormat.Error()})
+	p.error(Problem{Code: "unsupported_format", Params: map[string]string{"reason": reason, "ext": extension(p.name)}})
 	return fmt.Errorf("ingest: %s: %s: %w", p.name, reason, ErrUnsupportedFormat)
 }
 
@@ -236,53 +271,47 @@ var (
 	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 )
 
-// detectFormat decides between "csv" and "xlsx" from the name's extension
-// and the content's first bytes; "" means unsupported, with reason (in
-// Chinese). mismatch is set when content overrode the extension.
-func detectFormat(name string, head []byte) (format string, mismatch bool, reason string) {
+// extension is the lower-case extension of a file name, with its dot.
+func extension(name string) string {
 	base := name[strings.LastIndexAny(name, `/\`)+1:]
-	ext := ""
 	if i := strings.LastIndexByte(base, '.'); i >= 0 {
-		ext = strings.ToLower(base[i:])
+		return strings.ToLower(base[i:])
 	}
+	return ""
+}
+
+// detectFormat decides between "csv", "xlsx"/"ods" (a zip: which one is
+// told by its content later, "xlsx" meaning any zip here) and "ole" (an
+// OLE2 container: .xls, or an encrypted workbook) from the name's
+// extension and the content's first bytes; "" means unsupported, with a
+// reason code (see the package documentation). mismatch is set when
+// content overrode the extension.
+func detectFormat(name string, head []byte) (format string, mismatch bool, reason string) {
+	ext := extension(name)
 	isZip, isOLE := bytes.HasPrefix(head, zipMagic), bytes.HasPrefix(head, oleMagic)
 	text := looksText(head)
+	wantZip := ext == ".xlsx" || ext == ".xlsm" || ext == ".ods"
+	wantOLE := ext == ".xls" || ext == ".et"
 	switch ext {
-	case ".csv", ".txt", ".tsv":
-		switch {
-		case isZip:
-			return "xlsx", true, ""
-		case isOLE:
-			return "", false, "文件内容是旧版 Excel（.xls）或加密的工作簿，只是扩展名为 " + ext
-		}
-		return "csv", false, ""
-	case ".xlsx", ".xlsm":
-		switch {
-		case isZip:
-			return "xlsx", false, ""
-		case isOLE:
-			return "", false, "文件已设置密码，或实际是旧版 Excel 97-2003（.xls）格式；请取消密码或“另存为” .xlsx"
-		case text:
-			return "csv", len(head) > 0, ""
-		}
-		return "", false, "文件扩展名是 " + ext + "，但内容不是有效的 Excel 工作簿"
-	case "":
-		switch {
-		case isZip:
-			return "xlsx", false, ""
-		case isOLE:
-			return "", false, "文件是旧版 Excel（.xls）或加密的工作簿"
-		case text:
-			return "csv", false, ""
-		}
-		return "", false, "无法识别文件内容"
-	case ".xls", ".et":
-		if isZip {
-			return "xlsx", true, ""
-		}
-		return "", false, "不支持 " + ext + " 格式；请在 Excel 或 WPS 中“另存为” .xlsx 或 CSV"
+	case ".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls", ".et", "":
+	default:
+		return "", false, "extension"
 	}
-	return "", false, "不支持扩展名为 " + ext + " 的文件"
+	switch {
+	case isZip:
+		return "xlsx", ext != "" && !wantZip, ""
+	case isOLE:
+		return "ole", ext != "" && !wantOLE, ""
+	case text:
+		return "csv", (wantZip || wantOLE) && len(head) > 0, ""
+	}
+	if ext == "" {
+		return "", false, "content"
+	}
+	if wantZip || wantOLE {
+		return "", false, "not_workbook"
+	}
+	return "csv", false, ""
 }
 
 // looksText reports whether head can be a text file: it has a UTF-16 BOM or
@@ -294,7 +323,7 @@ func looksText(head []byte) bool {
 	return bytes.IndexByte(head, 0) < 0
 }
 
-// problem fills the file name and sanitises the value.
+// fill sets the file name and sanitises the value.
 func (p *parser) fill(pr Problem) Problem {
 	pr.File = p.name
 	pr.Value = cleanValue(pr.Value)
@@ -303,6 +332,7 @@ func (p *parser) fill(pr Problem) Problem {
 
 func (p *parser) error(pr Problem) {
 	p.nErr++
+	p.nLines++
 	if len(p.rep.Errors) < MaxStoredProblems {
 		p.rep.Errors = append(p.rep.Errors, p.fill(pr))
 	}
@@ -315,18 +345,53 @@ func (p *parser) warn(pr Problem) {
 	}
 }
 
+// groupKey identifies a grouped error: the same code, column and value
+// (and reason) in one sheet.
+type groupKey struct {
+	sheet       int
+	col         int
+	code, value string
+	reason      string
+}
+
+// groupError reports a refused cell, grouped with the same value refused
+// in the same column before: one problem per column and distinct value,
+// with its count and first rows.
+func (p *parser) groupError(st *sheet, col int, pr Problem) {
+	p.nErr++
+	k := groupKey{st.idx, col, pr.Code, pr.Value, pr.Params["reason"]}
+	if i, ok := p.grouped[k]; ok {
+		e := &p.rep.Errors[i]
+		e.Count++
+		if len(e.Rows) < MaxListedRows {
+			e.Rows = append(e.Rows, pr.Row)
+		}
+		return
+	}
+	p.nLines++
+	if len(p.rep.Errors) >= MaxStoredProblems {
+		return
+	}
+	pr.Sheet = st.name
+	pr.Count = 1
+	pr.Rows = []int{pr.Row}
+	p.grouped[k] = len(p.rep.Errors)
+	p.rep.Errors = append(p.rep.Errors, p.fill(pr))
+}
+
 // finish adds the file-level conclusions and caps.
 func (p *parser) finish() {
 	if p.rep.Format != "" && p.headers > 0 && p.dataRows == 0 && !p.stop {
-		p.error(Problem{Code: "header_only", Message: "文件只有表头，没有数据行"})
+		p.error(Problem{Code: "header_only"})
 	}
-	if p.nErr > MaxStoredProblems {
-		p.rep.Errors = append(p.rep.Errors, p.fill(Problem{Code: "too_many_errors", Value: strconv.Itoa(p.nErr),
-			Message: fmt.Sprintf("错误太多：共 %d 个，只列出前 %d 个。请先改正已列出的错误后重新上传", p.nErr, MaxStoredProblems)}))
+	p.checkSummaries()
+	if p.nLines > MaxStoredProblems {
+		p.rep.Errors = append(p.rep.Errors, p.fill(Problem{Code: "too_many_errors", Value: strconv.Itoa(p.nLines),
+			Params: map[string]string{"count": strconv.Itoa(p.nLines), "shown": strconv.Itoa(MaxStoredProblems)}}))
 	}
 	if p.nWarn > MaxStoredProblems {
 		p.rep.Warnings = append(p.rep.Warnings, p.fill(Problem{Code: "too_many_warnings", Value: strconv.Itoa(p.nWarn),
-			Message: fmt.Sprintf("提醒太多：共 %d 条，只列出前 %d 条", p.nWarn, MaxStoredProblems)}))
+			Params: map[string]string{"count": strconv.Itoa(p.nWarn), "shown": strconv.Itoa(MaxStoredProblems)}}))
 	}
 }
 
@@ -342,16 +407,17 @@ func cleanValue(s string) string {
 }
 
 // WriteProblemsCSV writes problems as a CSV for Excel: UTF-8 with a BOM,
-// header 文件,工作表,行,列,值,代码,说明. Cells starting with = + - @, a
-// tab or a carriage return get a leading ' so that Excel does not run them
-// as formulas.
-func WriteProblemsCSV(w io.Writer, ps []Problem) error {
+// the given header (e.g. 文件,工作表,行,列,值,代码,说明) and one line per
+// problem with its file, sheet, row, column, value, code and message.
+// Cells starting with = + - @, a tab or a carriage return get a leading '
+// so that Excel does not run them as formulas.
+func WriteProblemsCSV(w io.Writer, header []string, ps []Problem) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write([]string{"文件", "工作表", "行", "列", "值", "代码", "说明"}); err != nil {
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, pr := range ps {

@@ -199,10 +199,10 @@ func previewView(l i18n.Lang, p db.PendingUpload, res ingest.ImportResult) compo
 	if res.DuplicateOf != nil {
 		v.Duplicate = l.F("preview.duplicate", res.DuplicateOf.ID, res.DuplicateOf.CreatedAt.Local().Format("2006-01-02 15:04"))
 	}
-	for _, e := range rep.Errors {
+	for _, e := range LocalizeProblems(l, rep.Errors) {
 		v.Errors = append(v.Errors, problemRow(e))
 	}
-	for _, e := range rep.Warnings {
+	for _, e := range LocalizeProblems(l, rep.Warnings) {
 		v.Warnings = append(v.Warnings, problemRow(e))
 	}
 	b := res.Batch
@@ -296,5 +296,6 @@ func (s *Server) problemsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", contentDisposition("attachment", "错误报告-"+p.FileName+".csv"))
-	ingest.WriteProblemsCSV(w, append(res.Report.Errors, res.Report.Warnings...))
+	l, _ := i18n.FromRequest(r)
+	ingest.WriteProblemsCSV(w, problemsCSVHeader(l), LocalizeProblems(l, append(res.Report.Errors, res.Report.Warnings...)))
 }
