@@ -50,8 +50,8 @@ package ingest
 
 import (
 	"bufio"
-	"context"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"

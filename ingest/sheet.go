@@ -27,8 +27,8 @@ type column struct {
 
 // Phases of reading a sheet.
 const (
-	seekHeader = iota // before the header: title rows, or no table at all
-	afterHeader       // the header was read; the next row may be a sub-header
+	seekHeader  = iota // before the header: title rows, or no table at all
+	afterHeader        // the header was read; the next row may be a sub-header
 	inTable
 	inSummary // a summary sheet: rows are counts per street
 	skipSheet // nothing more to read
