@@ -356,6 +356,9 @@ func normCell(s string) string {
 		// trims in ASCII are those TrimSpace trims.
 		return strings.TrimSpace(s)
 	}
+	if norm.NFKC.IsNormalString(s) { // most cells: no copy
+		return trimCell(s)
+	}
 	return trimCell(norm.NFKC.String(s))
 }
 
@@ -398,6 +401,9 @@ func ParseBool(s string) (v, ok bool) {
 		return true, true
 	case "否":
 		return false, true
+	}
+	if v, ok = boolWords[s]; ok { // 有, √, 已建 … as written
+		return v, ok
 	}
 	v, ok = boolWords[strings.ToLower(normCell(s))]
 	return v, ok
