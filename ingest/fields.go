@@ -339,9 +339,35 @@ func trimRemark(s string) string {
 // trimCell trims white space (including U+3000), zero-width spaces and
 // byte-order marks around s.
 func trimCell(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u00a0'
-	})
+	return strings.TrimFunc(s, isTrimmed)
+}
+
+func isTrimmed(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r == ' ' || (r >= '\t' && r <= '\r')
+	case r < 0x2000:
+		return r == 0x85 || r == 0xA0 || r == 0x1680
+	}
+	return r <= 0x200B || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000 || r == 0xFEFF
+}
+
+// quickNormal reports, cheaply, that s is in NFKC already: ASCII and the
+// CJK ideographs U+4000–U+9FFF (UTF-8 lead bytes E4–E9), which NFKC
+// leaves alone, are most of a ledger's names. false means "maybe not".
+func quickNormal(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < 0x80:
+			i++
+		case c >= 0xE4 && c <= 0xE9 && i+2 < len(s):
+			i += 3
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // normCell normalises a cell value: NFKC and trimmed. Names are stored in
@@ -356,7 +382,7 @@ func normCell(s string) string {
 		// trims in ASCII are those TrimSpace trims.
 		return strings.TrimSpace(s)
 	}
-	if norm.NFKC.IsNormalString(s) { // most cells: no copy
+	if quickNormal(s) || norm.NFKC.IsNormalString(s) { // most cells: no copy
 		return trimCell(s)
 	}
 	return trimCell(norm.NFKC.String(s))
@@ -427,7 +453,23 @@ const (
 // ("★★★☆☆": the filled ones count). It tells an out-of-range count (6,
 // "七星", six ★) from an unreadable cell.
 func parseStars(s string) (int, starError) {
-	s = normCell(s)
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' { // most cells
+		if v := int(s[0] - '0'); v <= 5 {
+			return v, starOK
+		}
+		return int(s[0] - '0'), starOutOfRange
+	}
+	// As written first ("三星级", "★★★☆☆"), then in NFKC ("３", " 3 ").
+	v, e := starCount(s)
+	if e == starBad {
+		if n := normCell(s); n != s {
+			return starCount(n)
+		}
+	}
+	return v, e
+}
+
+func starCount(s string) (int, starError) {
 	if s == "" {
 		return 0, starBad
 	}
@@ -626,7 +668,11 @@ func normName(f field, s string) string {
 // lostCharacters reports whether a name holds "?", "？" or U+FFFD: what an
 // export to GBK leaves of a character it cannot hold.
 func lostCharacters(s string) bool {
-	return strings.ContainsAny(s, "?？\uFFFD")
+	if strings.IndexByte(s, '?') >= 0 {
+		return true
+	}
+	// "？" and U+FFFD both start with 0xEF in UTF-8, which few names hold.
+	return strings.IndexByte(s, 0xEF) >= 0 && (strings.Contains(s, "？") || strings.Contains(s, "\uFFFD"))
 }
 
 // colName returns the spreadsheet column letters of the 0-based index i.

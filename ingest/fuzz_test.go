@@ -78,6 +78,40 @@ func genCSV(n int) io.Reader {
 	return pr
 }
 
+// genVariedCSV is genCSV written as clerks write it: 有/无, √/×, 已建/未建,
+// ★★★☆☆ and 三星级, 街道办事处, 2023年, long headers.
+func genVariedCSV(n int) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 64<<10)
+		fmt.Fprint(bw, "年份,街道名称,社区名称,社区类型,小区名称,是否五好,星级（颗）,是否建成党群服务中心,是否建立小区党支部,是否成立业委会,是否引进物业服务\r\n")
+		yes, no := []string{"有", "√", "已建", "是"}, []string{"无", "×", "未建", "否"}
+		stars := []string{"☆☆☆☆☆", "一星级", "★★☆☆☆", "3", "四星级", "★★★★★"}
+		for i := range n {
+			fmt.Fprintf(bw, "2023年,街道%d办事处,社区%d,,小区%d,,%s,%s,%s,%s,%s\r\n", i%13, i%400, i, stars[i%6], yes[i%4], yes[(i+1)%4], no[i%4], yes[(i+2)%4])
+		}
+		bw.Flush()
+		pw.Close()
+	}()
+	return pr
+}
+
+func BenchmarkParseVaried(b *testing.B) {
+	const n = 100_000
+	var buf bytes.Buffer
+	io.Copy(&buf, genVariedCSV(n))
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := Parse(context.Background(), "bench.csv", bytes.NewReader(data), Options{}, func(Row) error { return nil })
+		if err != nil || rep.Rows != n {
+			b.Fatalf("%v: %d rows, errors %v", err, rep.Rows, codes(rep.Errors))
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
 func BenchmarkParse(b *testing.B) {
 	const n = 100_000
 	var buf bytes.Buffer

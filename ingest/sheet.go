@@ -57,6 +57,9 @@ type sheet struct {
 	// Each field's previous cell and its normal form: a street's or a
 	// community's name repeats on row after row.
 	lastRaw, lastNorm [numFields]string
+	lastLost          [numFields]bool // lostCharacters of lastNorm
+	lastYear          int             // parseYear of lastNorm[fYear]
+	lastYearErr       yearError
 	// The previous unit row's year, street and community cells, for
 	// blank hierarchy cells.
 	above [3]string
@@ -474,6 +477,14 @@ type cellVal struct {
 	merged bool // filled from a merged range
 }
 
+// trimEdges reports whether s starts or ends with a character trimCell
+// trims.
+func trimEdges(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	l, _ := utf8.DecodeLastRuneInString(s)
+	return isTrimmed(r) || isTrimmed(l)
+}
+
 // isEmptyRow reports whether every cell is blank.
 func isEmptyRow(cells []string) bool {
 	for _, c := range cells {
@@ -495,7 +506,7 @@ var (
 // alone, or at the end ("西大街道小计", "全区合计"), or at the start
 // followed by a remark ("合计（13个街道）", "小计:").
 func totalCell(c string) bool {
-	if c == "" || (!strings.Contains(c, "计") && !strings.Contains(c, "汇总") && !strings.Contains(c, "总数")) {
+	if len(c) < 6 || (!strings.Contains(c, "计") && !strings.Contains(c, "汇总") && !strings.Contains(c, "总数")) {
 		return false
 	}
 	c = squeeze(c)
@@ -535,7 +546,7 @@ func footnoteRow(cells []string) bool {
 		if c == "" {
 			continue
 		}
-		if !seen && !strings.ContainsAny(c, ":：") {
+		if !seen && strings.IndexByte(c, ':') < 0 && !strings.Contains(c, "：") {
 			return false
 		}
 		t := squeeze(c)
@@ -579,10 +590,8 @@ func (st *sheet) notUnit(cells []string) string {
 }
 
 // dataRow validates one row after the header and emits it when valid.
+// The caller (sheetRow) has skipped blank rows.
 func (p *parser) dataRow(st *sheet, cells []string, row int, hidden bool) {
-	if isEmptyRow(cells) {
-		return
-	}
 	switch st.notUnit(cells) {
 	case "total":
 		p.aggregate(st, aggKey{"total_row_skipped", -1}, "", fieldNone, row)
@@ -642,8 +651,21 @@ func (p *parser) dataRow(st *sheet, cells []string, row int, hidden bool) {
 				cv.state = cellBad
 				break
 			}
+			if f >= fFiveGood && cv.raw != "" && !trimEdges(cv.raw) {
+				// A value, not a name: the parsers take it as written
+				// first and normalise only what they do not know.
+				cv.v, cv.state = cv.raw, cellFilled
+				break
+			}
 			if cv.raw != st.lastRaw[f] {
-				st.lastRaw[f], st.lastNorm[f] = cv.raw, normName(f, cv.raw)
+				v := normName(f, cv.raw)
+				st.lastRaw[f], st.lastNorm[f] = cv.raw, v
+				switch f {
+				case fStreet, fCommunity, fCompound:
+					st.lastLost[f] = lostCharacters(v)
+				case fYear:
+					st.lastYear, st.lastYearErr = parseYear(v)
+				}
 			}
 			cv.v = st.lastNorm[f]
 			cv.state = cellEmpty
@@ -665,7 +687,10 @@ func (p *parser) dataRow(st *sheet, cells []string, row int, hidden bool) {
 	case cellEmpty:
 		rowErr(fYear, "empty_required", reason("year"))
 	case cellFilled:
-		y, e := parseYear(c.v)
+		y, e := st.lastYear, st.lastYearErr
+		if c.v != st.lastNorm[fYear] { // filled from the row above
+			y, e = parseYear(c.v)
+		}
 		switch e {
 		case yearOK:
 			rec.Year, haveYear = y, true
@@ -690,7 +715,7 @@ func (p *parser) dataRow(st *sheet, cells []string, row int, hidden bool) {
 		if utf8.RuneCountInString(c.v) > maxNameLen {
 			rowErr(f, "too_long", map[string]string{"field": fieldInfo[f].en, "limit": strconv.Itoa(maxNameLen)})
 			namesOK = false
-		} else if lostCharacters(c.v) {
+		} else if (c.v == st.lastNorm[f] && st.lastLost[f]) || (c.v != st.lastNorm[f] && lostCharacters(c.v)) {
 			rowErr(f, "lost_characters", map[string]string{"field": fieldInfo[f].en})
 			namesOK = false
 		}
