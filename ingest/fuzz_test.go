@@ -15,6 +15,8 @@ import (
 
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	books, _ := filepath.Glob(filepath.Join("testdata", "workbooks", "*.*s*")) // .xlsx, .xls, .ods
+	paths = append(paths, books...)
 	for _, p := range paths {
 		if strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".txt") && strings.Contains(p, ".rows.") {
 			continue
@@ -31,7 +33,7 @@ func FuzzParse(f *testing.F) {
 		lines := max(bytes.Count(data, []byte{'\n'}), bytes.Count(data, []byte{'\r'})) + 1
 		rep, err := Parse(context.Background(), name, bytes.NewReader(data), Options{MaxRows: 1000}, func(r Row) error {
 			rows++
-			if r.Line < 2 || (!bytes.HasPrefix(data, zipMagic) && r.Line > lines) {
+			if r.Line < 2 || (!bytes.HasPrefix(data, zipMagic) && !bytes.HasPrefix(data, oleMagic) && r.Line > lines) {
 				t.Errorf("row line %d outside 2..%d", r.Line, lines)
 			}
 			if !r.Record.Unit.Level().Valid() || r.Record.Unit.Street == "" {

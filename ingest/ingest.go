@@ -194,6 +194,8 @@ type parser struct {
 	stop   bool  // too many rows, unrecoverable stream error or emit error
 	emitEr error // error returned by emit
 	inEmit bool
+	// oleAsXLSX: an OLE2 file named .xlsx (encrypted, or a renamed .xls).
+	oleAsXLSX bool
 
 	dataRows int
 	seed     maphash.Seed
@@ -253,6 +255,12 @@ func (p *parser) run(r io.Reader) error {
 	}
 	atEOF := err == io.EOF
 	format, mismatch, reason := detectFormat(p.name, head)
+	if format == "ole" && (extension(p.name) == ".xlsx" || extension(p.name) == ".xlsm") {
+		// Excel keeps a password-protected .xlsx in an OLE2 container:
+		// parseZipOrOLE tells it from a renamed .xls.
+		mismatch = false
+		p.oleAsXLSX = true
+	}
 	if mismatch {
 		p.warn(Problem{Code: "format_mismatch", Params: map[string]string{"reason": format, "ext": extension(p.name)}})
 	}

@@ -58,6 +58,9 @@ func (p *parser) parseZipOrOLE(kind string, r io.Reader) (err error) {
 		p.error(Problem{Code: "file_too_large", Params: map[string]string{"limit": strconv.FormatInt(limit>>20, 10)}})
 		return nil
 	case errors.Is(err, errEncrypted):
+		if p.oleAsXLSX {
+			p.rep.Format = "xlsx"
+		}
 		p.error(Problem{Code: "encrypted_file"})
 		return nil
 	case errors.Is(err, errOldXLS):
@@ -66,6 +69,9 @@ func (p *parser) parseZipOrOLE(kind string, r io.Reader) (err error) {
 	case err != nil:
 		p.error(Problem{Code: "bad_" + p.rep.Format, Params: map[string]string{"reason": "damaged"}})
 		return nil
+	}
+	if p.oleAsXLSX {
+		p.warn(Problem{Code: "format_mismatch", Params: map[string]string{"reason": "ole", "ext": extension(p.name)}})
 	}
 	p.parseWorkbook(wb)
 	return nil
