@@ -8,6 +8,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -350,5 +352,35 @@ func TestUploadProblemsInEnglish(t *testing.T) {
 	code, zh, _ := postUpload(t, clerk, ts, "bad.csv", bad, nil)
 	if code != 422 || zh.Errors[0]["message"] != "“6”出现 2 次（第 2、3 行）：星级必须是 0–5，实际为“6”" {
 		t.Errorf("Chinese error = %v", zh.Errors)
+	}
+}
+
+// .xls and .ods are accepted like .xlsx (200 or 422, never 415).
+func TestAPIUploadWorkbookFormats(t *testing.T) {
+	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
+	admin := ts.client(t)
+	ts.login(t, admin, "admin", testPassword)
+	books := filepath.Join("..", "ingest", "testdata", "workbooks")
+	for _, tt := range []struct {
+		file string
+		code int
+		rows int
+		err  string
+	}{
+		{"messy.xls", 200, 3, ""}, {"messy.ods", 200, 3, ""}, {"messy.xlsx", 200, 3, ""},
+		{"encrypted.xlsx", 422, 0, "encrypted_file"}, {"encrypted.xls", 422, 0, "encrypted_file"}, {"encrypted.ods", 422, 0, "encrypted_file"},
+	} {
+		data, err := os.ReadFile(filepath.Join(books, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, r, _ := postUpload(t, admin, ts, tt.file, data, map[string]string{"dry_run": "1"})
+		if code != tt.code || r.Rows != tt.rows || (tt.err != "" && (len(r.Errors) != 1 || r.Errors[0]["code"] != tt.err)) {
+			t.Errorf("%s: %d %+v", tt.file, code, r)
+		}
+	}
+	code, r, _ := postUpload(t, admin, ts, "broken.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 1, 2, 3}, nil)
+	if code != 422 || len(r.Errors) == 0 || r.Errors[0]["code"] != "bad_xls" {
+		t.Errorf("broken.xls: %d %+v", code, r)
 	}
 }
