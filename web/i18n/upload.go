@@ -17,6 +17,7 @@ var uploadMessages = map[string][2]string{
 	"upload.toolarge":           {"文件超过 %s 上限，请拆分后分别上传。", "The file exceeds the %s limit; split it and upload the parts."},
 	"upload.nofile":             {"请选择要上传的文件。", "Choose a file to upload."},
 	"preview.title":             {"导入预览", "Preview"},
+	"preview.titlefile":         {"导入预览：%s", "Preview: %s"},
 	"preview.rechecked":         {"确认前数据已有变化（其他批次已导入），以下预览已按当前数据重新计算，请再次确认。", "The data changed before you confirmed (another batch was applied); the preview below was computed again against the current data. Please confirm again."},
 	"preview.againstprevious":   {"其中 %d 个单位今年尚无数据，与上一年比较。", "%d units have no data for the year yet and are compared with the year before."},
 	"preview.against":           {"与 %d 年比较", "compared with %d"},
