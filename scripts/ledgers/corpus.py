@@ -340,6 +340,21 @@ def total_year(name, writer, ext):
     return Fixture("total_with_year_%s.%s" % (writer, ext), writer, [sh], ["total_row_with_year", "all_levels"])
 
 
+def plain(name, writer, ext):
+    """The control: Jindu's own template layout (header in row 1, the
+    template's column names, every cell filled, the five star columns), as
+    today's parser already reads it. It must pass before and after."""
+    t = tree("plain", ["东大街道", "文峰街道"], compounds=(1, 3))
+    rs = recs("plain", t, flags=True)
+    cols = [Col("year", "年份"), Col("street", "街道"), Col("community", "社区"), Col("ctype", "社区类型", ("城市", "涉农")),
+            Col("compound", "小区"), Col("five_good", "五好", YES), Col("stars", "星级", "int"),
+            Col("service_center", "党群服务中心", YES), Col("party_branch", "小区党支部", YES),
+            Col("owners_committee", "业委会", YES), Col("property_service", "物业服务", YES)]
+    cols += [Col("flag%d" % i, h, YES) for i, h in enumerate(STAR_FLAG_HEADERS)]
+    sh = Sheet("Sheet1", cols, rs, hier="repeat")
+    return Fixture("plain_template_%s.%s" % (writer, ext), writer, [sh], ["control_template"])
+
+
 def nbsp_names(fx_name, writer, ext, encoding, lost):
     """A compound ledger whose street names end in a no-break space (copied
     from a web page); exported to CSV by Calc."""
@@ -435,6 +450,11 @@ def damaged(fx, file, how, code):
 
 def all_fixtures():
     F = []
+    # The control: today's template layout.
+    F.append(plain("", "lo", "xlsx"))
+    f = plain("", "lo", "csv")
+    f.file, f.encoding = "plain_template_lo_utf8.csv", "utf-8"
+    F.append(f)
     # A: the typical street ledger, every writer and format.
     for w, e in (("openpyxl", "xlsx"), ("lo", "xlsx"), ("sheetjs", "xlsx"), ("exceljs", "xlsx"),
                  ("lo", "xls"), ("sheetjs", "xls"), ("lo", "ods"), ("sheetjs", "ods")):

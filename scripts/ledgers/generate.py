@@ -202,6 +202,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", help="build only fixtures whose file name contains this")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--out", default=OUT, help="where to write the fixtures (default: ingest/testdata/ledgers)")
     args = ap.parse_args()
     fixtures = corpus.all_fixtures()
     if args.only:
@@ -210,7 +211,8 @@ def main():
     try:
         rendered = {fx.file: render(fx) for fx in fixtures}
         VERSIONS.update(write_all(fixtures, rendered, tmp))
-        os.makedirs(OUT, exist_ok=True)
+        out = args.out
+        os.makedirs(out, exist_ok=True)
         for fx in fixtures:
             path = os.path.join(tmp, fx.file)
             grid, infos, skip = rendered[fx.file]
@@ -221,16 +223,16 @@ def main():
             if fx.damage:
                 damage(fx, path)
                 confirm_damaged(fx, path)
-            shutil.copyfile(path, os.path.join(OUT, fx.file))
-            with open(os.path.join(OUT, fx.file + ".truth.json"), "w", encoding="utf-8") as f:
+            shutil.copyfile(path, os.path.join(out, fx.file))
+            with open(os.path.join(out, fx.file + ".truth.json"), "w", encoding="utf-8") as f:
                 json.dump(truth(fx, infos, VERSIONS), f, ensure_ascii=False, indent=1)
                 f.write("\n")
             print("ok  %-44s %s" % (fx.file, writer_name(fx, VERSIONS)))
-        if not args.only:
+        if not args.only and out == OUT:
             keep = {fx.file for fx in fixtures} | {fx.file + ".truth.json" for fx in fixtures} | {"ENFORCE"}
-            for f in os.listdir(OUT):
+            for f in os.listdir(out):
                 if f not in keep:
-                    os.remove(os.path.join(OUT, f))
+                    os.remove(os.path.join(out, f))
             with open(os.path.join(HERE, "VERSIONS.json"), "w") as f:
                 json.dump(VERSIONS, f, indent=1, sort_keys=True)
                 f.write("\n")

@@ -15,6 +15,7 @@ Grid cells:
     {"t": "s", "v": "党群服务\\n中心", "wrap": True}  wrapped text (Alt+Enter)
 """
 
+import zlib
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -105,6 +106,10 @@ def spell_ctype(ct, vocab):
     if not ct:
         return None
     return vocab[0] if ct == "urban" else vocab[1]
+
+
+def households(rec):
+    return zlib.crc32(rec.compound.encode()) % 900 + 60
 
 
 def status_value(rec, f):
@@ -286,7 +291,14 @@ class Sheet:
         if f == "note":
             return self.notes.get(idx)
         if f == "other":
-            return (hash((rec.street, rec.community, rec.compound)) % 900) + 60 if lv == "compound" else None
+            # 户数 (households): a stable number per compound, the sum of
+            # its compounds on a street or community row. Filled on every
+            # row, so that exceljs's CSV (which drops trailing empty cells)
+            # keeps every row as wide as the header.
+            return sum(households(x) for x in self.records
+                       if x.year == rec.year and x.level == "compound" and x.street == rec.street
+                       and (lv == "street" or x.community == rec.community)
+                       and (lv != "compound" or x.compound == rec.compound))
         if lv not in APPLIES.get(f, ()):
             return None
         v = status_value(rec, f)
