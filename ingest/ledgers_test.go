@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,14 +126,9 @@ func TestLedgers(t *testing.T) {
 			}
 		}
 	}
-	shapes := make([]string, 0, len(byShape))
-	for s := range byShape {
-		shapes = append(shapes, s)
-	}
-	sort.Strings(shapes)
 	var b strings.Builder
 	fmt.Fprintf(&b, "real ledgers: %d of %d files right\n", passed, ran)
-	for _, s := range shapes {
+	for _, s := range slices.Sorted(maps.Keys(byShape)) {
 		fmt.Fprintf(&b, "  %-24s %2d of %2d\n", s, byShape[s].pass, byShape[s].total)
 	}
 	t.Log(b.String())
@@ -388,12 +385,7 @@ func diffFigures(want map[string]truthYear, got map[int]*yearFigures) string {
 	for y := range got {
 		years[y] = true
 	}
-	ys := make([]int, 0, len(years))
-	for y := range years {
-		ys = append(ys, y)
-	}
-	sort.Ints(ys)
-	for _, y := range ys {
+	for _, y := range slices.Sorted(maps.Keys(years)) {
 		w, inTruth := want[strconv.Itoa(y)]
 		g := got[y]
 		if g == nil {
@@ -411,12 +403,7 @@ func diffFigures(want map[string]truthYear, got map[int]*yearFigures) string {
 		for s := range g.streets {
 			names[s] = true
 		}
-		sorted := make([]string, 0, len(names))
-		for s := range names {
-			sorted = append(sorted, s)
-		}
-		sort.Strings(sorted)
-		for _, s := range sorted {
+		for _, s := range slices.Sorted(maps.Keys(names)) {
 			wt, ok := w.Streets[s]
 			gt := g.streets[s]
 			switch {

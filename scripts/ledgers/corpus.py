@@ -452,9 +452,9 @@ def all_fixtures():
     F = []
     # The control: today's template layout.
     F.append(plain("", "lo", "xlsx"))
-    f = plain("", "lo", "csv")
-    f.file, f.encoding = "plain_template_lo_utf8.csv", "utf-8"
-    F.append(f)
+    p = plain("", "lo", "csv")
+    p.file, p.encoding = "plain_template_lo_utf8.csv", "utf-8"
+    F.append(p)
     # A: the typical street ledger, every writer and format.
     for w, e in (("openpyxl", "xlsx"), ("lo", "xlsx"), ("sheetjs", "xlsx"), ("exceljs", "xlsx"),
                  ("lo", "xls"), ("sheetjs", "xls"), ("lo", "ods"), ("sheetjs", "ods")):
@@ -492,33 +492,21 @@ def all_fixtures():
     F.append(total_year("", "openpyxl", "xlsx"))
 
     # CSV, as clerks export it.
-    f = title_merged("", "lo", "csv")
-    f.file, f.encoding = "title_merged_lo_utf8.csv", "utf-8"
-    f.shapes.append("utf8_csv")
-    F.append(f)
-    f = title_merged("", "sheetjs", "csv")
-    f.file, f.encoding = "title_merged_sheetjs_bom.csv", "utf-8-bom"
-    f.shapes.append("utf8_bom_csv")
-    F.append(f)
-    f = wrapped_mixed("", "exceljs", "csv")
-    f.file, f.encoding = "wrapped_mixed_exceljs_bom.csv", "utf-8-bom"
-    f.shapes.append("utf8_bom_csv")
-    F.append(f)
-    f = typed_once("", "lo", "csv")
-    f.file, f.encoding = "typed_once_lo_gbk.csv", "gbk"
-    f.shapes.append("gbk_csv")
-    F.append(f)
+    def csv_of(fx, file, encoding, shape):
+        fx.file, fx.encoding = file, encoding
+        if shape:
+            fx.shapes.append(shape)
+        return fx
+
+    F.append(csv_of(title_merged("", "lo", "csv"), "title_merged_lo_utf8.csv", "utf-8", "utf8_csv"))
+    F.append(csv_of(title_merged("", "sheetjs", "csv"), "title_merged_sheetjs_bom.csv", "utf-8-bom", "utf8_bom_csv"))
+    F.append(csv_of(wrapped_mixed("", "exceljs", "csv"), "wrapped_mixed_exceljs_bom.csv", "utf-8-bom", "utf8_bom_csv"))
+    F.append(csv_of(typed_once("", "lo", "csv"), "typed_once_lo_gbk.csv", "gbk", "gbk_csv"))
     F.append(nbsp_names("nbsp_names_lo_gb18030.csv", "lo", "csv", "gb18030", lost=False))
     F.append(nbsp_names("nbsp_names_lo_gbk.csv", "lo", "csv", "gbk", lost=True))
     F.append(formatted_csv("formatted_lo_gbk.csv"))
-    f = streets_only("", "lo", "csv")
-    f.file, f.encoding = "streets_only_lo_gbk.csv", "gbk"
-    f.shapes.append("gbk_csv")
-    F.append(f)
-    f = total_year("", "lo", "csv")
-    f.file, f.encoding = "total_with_year_lo_utf8.csv", "utf-8"
-    f.shapes.append("utf8_csv")
-    F.append(f)
+    F.append(csv_of(streets_only("", "lo", "csv"), "streets_only_lo_gbk.csv", "gbk", "gbk_csv"))
+    F.append(csv_of(total_year("", "lo", "csv"), "total_with_year_lo_utf8.csv", "utf-8", "utf8_csv"))
 
     # Refused.
     for e in ("xlsx", "xls", "ods"):
