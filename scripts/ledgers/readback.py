@@ -30,6 +30,7 @@ class Sheet:
         self.merges = []     # (r1, c1, r2, c2) inclusive, rows 1-based, cols 0-based
         self.hidden = set()  # hidden rows
         self.formulas = set()
+        self.autofilter = None  # its range, where the reader tells (xlsx)
 
     def get(self, r, c):
         return self.cells.get((r, c))
@@ -67,6 +68,7 @@ def read_xlsx(path):
         for r, d in ws.row_dimensions.items():
             if d.hidden:
                 s.hidden.add(r)
+        s.autofilter = ws.auto_filter.ref
         out.append(s)
     return out
 
@@ -493,6 +495,8 @@ def check_file(path, fmt, writer, grid, infos, layouts, encoding=None, workdir=N
             problems += check_table(s, info, lay.records, fmt, writer, skip_rows=skip_rows, lost=lost)
             if fmt != "csv":
                 problems += check_totals(s, gs, info)
+            if fmt == "xlsx" and gs.get("autofilter") and s.autofilter != gs["autofilter"]["ref"]:
+                problems.append("autofilter %r, layout %r" % (s.autofilter, gs["autofilter"]["ref"]))
         else:
             problems += check_plain(s, gs)
     # .xls and .ods: the same unit rows once more, as LibreOffice shows them.

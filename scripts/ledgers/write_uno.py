@@ -148,11 +148,12 @@ class Calc:
         return doc
 
     def _autofilter(self, doc, ws, index, af):
-        rng = ws.getCellRangeByName(af["ref"])
-        addr = rng.getRangeAddress()
-        name = "Filter%d" % index
-        doc.DatabaseRanges.addNewByName(name, addr)
-        db = doc.DatabaseRanges.getByName(name)
+        """A real autofilter: the sheet's own (unnamed) database range with
+        its filter buttons, filtered so that Calc hides the other rows."""
+        addr = ws.getCellRangeByName(af["ref"]).getRangeAddress()
+        unnamed = doc.getPropertyValue("UnnamedDatabaseRanges")
+        unnamed.setByTable(addr)
+        db = unnamed.getByTable(index)
         db.AutoFilter = True
         fd = db.getFilterDescriptor()
         f = uno.createUnoStruct("com.sun.star.sheet.TableFilterField")
