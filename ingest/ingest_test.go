@@ -70,7 +70,7 @@ func TestDamagedWorkbooks(t *testing.T) {
 		{"old.xls", ole, "bad_xls"},
 		{"encrypted.xlsx", ole, "bad_xls"},
 		{"renamed.csv", ole, "bad_xls"},
-		{"ledger.ods", []byte("PK\x03\x04rest"), "bad_xlsx"},
+		{"ledger.ods", []byte("PK\x03\x04rest"), "bad_ods"},
 	} {
 		rep, err := Parse(context.Background(), tt.name, bytes.NewReader(tt.data), Options{}, nil)
 		if err != nil || !hasCode(rep.Errors, tt.code) || rep.Rows != 0 {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"unicode"
 
 	"jindu/metrics"
+	"jindu/web/i18n"
 )
 
 // The ledgers of testdata/ledgers were written by real spreadsheet programs
@@ -162,13 +164,16 @@ func checkLedger(t *testing.T, tr ledgerTruth) {
 	}
 	defer f.Close()
 	var got []metrics.Record
-	rep, err := Parse(tr.File, f, Options{}, func(r Row) error {
+	rep, err := Parse(context.Background(), tr.File, f, Options{}, func(r Row) error {
 		got = append(got, r.Record)
 		return nil
 	})
 	if err != nil && !errors.Is(err, ErrUnsupportedFormat) {
 		t.Fatalf("Parse: %v", err)
 	}
+	// Problems carry codes and parameters; their rows are said in words
+	// (as the web layer and the CLI word them).
+	rep.Errors, rep.Warnings = localize(i18n.Zh, rep.Errors), localize(i18n.Zh, rep.Warnings)
 	t.Logf("%s (%s): %d rows, %d errors, %d warnings", tr.File, tr.Writer, rep.Rows, len(rep.Errors), len(rep.Warnings))
 
 	if tr.Outcome == "refused" {

@@ -97,8 +97,12 @@ type agg struct {
 	count       int
 	rows        []int
 	first, last int
-	gaps        bool // the rows are not one run
+	runs        [][2]int // the rows as runs, at most maxRuns
+	cut         bool     // more runs than maxRuns
 }
+
+// maxRuns bounds the runs of rows an aggregated warning lists in words.
+const maxRuns = 200
 
 func (p *parser) newSheet(name string, isCSV bool, merges []cellRange) *sheet {
 	st := &sheet{name: name, csv: isCSV, serialCol: -1, aggIdx: map[aggKey]int{}, merges: merges}
@@ -317,38 +321,41 @@ func (p *parser) startTable(st *sheet, cells []string) {
 	p.header(st, cells, st.headerRow)
 }
 
+// runsText writes runs of rows as Excel shows them: "5–9、12、15–22", with
+// "…" when more were cut.
+func runsText(runs [][2]int, cut bool) string {
+	var b strings.Builder
+	for i, r := range runs {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(strconv.Itoa(r[0]))
+		if r[1] > r[0] {
+			b.WriteString("–" + strconv.Itoa(r[1]))
+		}
+	}
+	if cut {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
 // listRows returns at most MaxListedRows of rows.
 func listRows(rows []int) []int {
 	return append([]int(nil), rows[:min(len(rows), MaxListedRows)]...)
 }
 
-// rowSpan writes rows as Excel shows them: "3", "1–2" for a run, else
-// "1、3、5".
+// rowSpan writes rows (in order) as runs: "3", "1–2", "1、3、5–7".
 func rowSpan(rows []int) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	run := true
-	for i := 1; i < len(rows); i++ {
-		if rows[i] != rows[i-1]+1 {
-			run = false
+	var runs [][2]int
+	for _, r := range rows {
+		if n := len(runs); n > 0 && runs[n-1][1]+1 == r {
+			runs[n-1][1] = r
+			continue
 		}
+		runs = append(runs, [2]int{r, r})
 	}
-	if len(rows) == 1 {
-		return strconv.Itoa(rows[0])
-	}
-	if run {
-		return strconv.Itoa(rows[0]) + "–" + strconv.Itoa(rows[len(rows)-1])
-	}
-	parts := make([]string, 0, MaxListedRows)
-	for _, r := range rows[:min(len(rows), MaxListedRows)] {
-		parts = append(parts, strconv.Itoa(r))
-	}
-	s := strings.Join(parts, "、")
-	if len(rows) > MaxListedRows {
-		s += "…"
-	}
-	return s
+	return runsText(runs, false)
 }
 
 // header reads a header row, after reporting unknown, similar, duplicate
@@ -992,8 +999,13 @@ func (p *parser) aggregate(st *sheet, k aggKey, column string, f field, row int)
 		st.aggs = append(st.aggs, &agg{key: k, column: column, f: f, first: row})
 	}
 	a := st.aggs[i]
-	if a.count > 0 && row != a.last+1 {
-		a.gaps = true
+	switch {
+	case a.count > 0 && row == a.last+1:
+		a.runs[len(a.runs)-1][1] = row
+	case len(a.runs) < maxRuns:
+		a.runs = append(a.runs, [2]int{row, row})
+	default:
+		a.cut = true
 	}
 	a.count++
 	a.last = row
@@ -1005,17 +1017,7 @@ func (p *parser) aggregate(st *sheet, k aggKey, column string, f field, row int)
 // finishSheet reports the aggregated warnings of a sheet.
 func (p *parser) finishSheet(st *sheet) {
 	for _, a := range st.aggs {
-		span := strconv.Itoa(a.first)
-		switch {
-		case a.count == 1:
-		case !a.gaps:
-			span += "–" + strconv.Itoa(a.last)
-		default:
-			span = rowSpan(a.rows)
-			if a.count > len(a.rows) {
-				span = strings.TrimSuffix(span, "…") + "…"
-			}
-		}
+		span := runsText(a.runs, a.cut)
 		params := map[string]string{"rows": span}
 		if a.f >= 0 {
 			params["field"] = fieldInfo[a.f].en

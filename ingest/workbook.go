@@ -67,6 +67,9 @@ func (p *parser) parseZipOrOLE(kind string, r io.Reader) (err error) {
 		p.error(Problem{Code: "bad_xls", Params: map[string]string{"reason": "old"}})
 		return nil
 	case err != nil:
+		if kind != "ole" && p.rep.Format == "xlsx" && extension(p.name) == ".ods" {
+			p.rep.Format = "ods" // a zip too damaged to tell by its content
+		}
 		p.error(Problem{Code: "bad_" + p.rep.Format, Params: map[string]string{"reason": "damaged"}})
 		return nil
 	}
