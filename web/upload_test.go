@@ -280,6 +280,9 @@ func TestUploadParsedOnce(t *testing.T) {
 	if code, csv := get(preview + "/problems.csv"); code != 200 || !strings.Contains(csv, "代码") {
 		t.Fatalf("problems.csv: %d %q", code, csv)
 	}
+	if code, csv := get(preview + "/problems.csv?lang=en"); code != 200 || !strings.HasPrefix(csv, "\uFEFFfile,sheet,row,column,value,code,message") {
+		t.Fatalf("problems.csv in English: %d %q", code, csv)
+	}
 	// Another batch changes the data before the clerk confirms.
 	if code, r, _ := postUpload(t, clerk, ts, "other.csv", []byte("年份,街道,五好\n2023,街道01,否\n"), nil); code != 200 || r.BatchID == nil {
 		t.Fatalf("other batch: %d %+v", code, r)
