@@ -86,6 +86,11 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 		}
 		return nil
 	})
+	return finishImport(in.Name, res, b, err)
+}
+
+// finishImport turns an import's batch and error into its result.
+func finishImport(name string, res ImportResult, b db.Batch, err error) (ImportResult, error) {
 	switch {
 	case errors.Is(err, errDuplicate):
 		return res, nil
@@ -94,7 +99,7 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 	case errors.Is(err, db.ErrDataChanged):
 		return res, db.ErrDataChanged
 	case err != nil:
-		return res, fmt.Errorf("import %s: %w", in.Name, err)
+		return res, fmt.Errorf("import %s: %w", name, err)
 	}
 	res.Batch = b
 	return res, nil
@@ -137,14 +142,5 @@ func ImportRecords(ctx context.Context, d *db.DB, in ImportInput, raw []byte, re
 			return put(r)
 		})
 	})
-	switch {
-	case errors.Is(err, ErrInvalid):
-		return res, ErrInvalid
-	case errors.Is(err, db.ErrDataChanged):
-		return res, db.ErrDataChanged
-	case err != nil:
-		return res, fmt.Errorf("import %s: %w", in.Name, err)
-	}
-	res.Batch = b
-	return res, nil
+	return finishImport(in.Name, res, b, err)
 }

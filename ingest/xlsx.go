@@ -90,8 +90,9 @@ func attr(se xml.StartElement, local string) string {
 	return ""
 }
 
-// eachElement calls fn for every start element of a part.
-func (z *zipParts) eachElement(name string, fn func(d *xml.Decoder, se xml.StartElement) error) error {
+// eachToken calls fn for every token of a part (RawToken: no name-space
+// translation, which the parts need not).
+func (z *zipParts) eachToken(name string, fn func(d *xml.Decoder, tok xml.Token) error) error {
 	rc, err := z.open(name)
 	if err != nil {
 		return err
@@ -106,12 +107,20 @@ func (z *zipParts) eachElement(name string, fn func(d *xml.Decoder, se xml.Start
 		if err != nil {
 			return err
 		}
-		if se, ok := tok.(xml.StartElement); ok {
-			if err := fn(d, se); err != nil {
-				return err
-			}
+		if err := fn(d, tok); err != nil {
+			return err
 		}
 	}
+}
+
+// eachElement calls fn for every start element of a part.
+func (z *zipParts) eachElement(name string, fn func(d *xml.Decoder, se xml.StartElement) error) error {
+	return z.eachToken(name, func(d *xml.Decoder, tok xml.Token) error {
+		if se, ok := tok.(xml.StartElement); ok {
+			return fn(d, se)
+		}
+		return nil
+	})
 }
 
 // relationships reads a .rels part: ID → target path, and type suffix →
@@ -201,22 +210,9 @@ func openXLSX(zr *zip.Reader, limit int64) (*xlsxBook, error) {
 // readSST reads the shared strings: the text of each <si>, rich-text runs
 // joined, phonetic runs (<rPh>) left out.
 func (b *xlsxBook) readSST(name string) error {
-	rc, err := b.z.open(name)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
 	var sb strings.Builder
 	inSI, inT, phonetic := false, false, 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return b.z.eachToken(name, func(_ *xml.Decoder, tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -243,27 +239,15 @@ func (b *xlsxBook) readSST(name string) error {
 				sb.Write(t)
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // readStyles marks the cell formats (<cellXfs>) that show a date.
 func (b *xlsxBook) readStyles(name string) error {
 	custom := map[int]string{}
 	inXfs := false
-	rc, err := b.z.open(name)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return b.z.eachToken(name, func(_ *xml.Decoder, tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -284,7 +268,8 @@ func (b *xlsxBook) readStyles(name string) error {
 				inXfs = false
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // isDateFormat reports whether a number format shows a date: one of the
