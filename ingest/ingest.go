@@ -1,32 +1,44 @@
 // Package ingest parses the ledgers (台账) clerks upload — CSV in UTF-8,
-// GBK/GB18030 or UTF-16, or Excel .xlsx — into validated metrics.Record
-// values. It streams: rows are handed to a callback as they are read, and
-// memory stays bounded for files of a million rows. Every problem found is
-// reported with its row and column as the clerk sees them in Excel, with a
-// stable English code and a message in Simplified Chinese.
+// GBK/GB18030 or UTF-16, Excel .xlsx and .xls (BIFF8), or .ods — into
+// validated metrics.Record values. It streams: rows are handed to a
+// callback as they are read, and memory stays bounded for files of a
+// million rows. It reads ledgers as clerks keep them: title rows above the
+// header, two-row headers, merged and blank hierarchy cells, 合计/小计 rows,
+// footnotes, hidden rows, summary sheets, one sheet per street, and the
+// spellings of headers and values clerks use.
+//
+// Every problem found is reported with its row and column as the clerk
+// sees them in Excel and a stable English code with parameters
+// (Problem.Params); the package words nothing: jindu/web/i18n holds the
+// messages, in Chinese and English. Params["reason"] picks a variant of a
+// code's message; Count and Rows say how many cells or rows a problem
+// stands for, and Params["rows"] lists them as runs ("5–9、12–22").
 //
 // Problem codes. Errors (the row, or for file-level ones the file, is not
 // imported):
 //
-//	unsupported_format  neither CSV nor .xlsx (Parse also returns ErrUnsupportedFormat)
+//	unsupported_format  none of CSV, .xlsx, .xls, .ods (Parse also returns ErrUnsupportedFormat); reason extension, content, not_workbook
 //	empty_file          no content at all
-//	no_header           no recognised column name in the first row (CSV) or any sheet (.xlsx)
-//	missing_column      年份 or 街道 missing, or 社区 missing beside 小区 (file-level)
+//	no_header           no header (two recognised column names) in the first 20 rows: of a CSV (reason csv), of a sheet holding a grid of data (sheet), of any sheet (workbook)
+//	missing_column      年份 or 街道 missing, or 社区 missing beside 小区 (reason year, street, community)
 //	duplicate_header    two columns mean the same field
+//	similar_column      a header close to a known one (params col, field: the suggestion)
 //	header_only         a header but no data rows
-//	bad_encoding        invalid bytes or U+FFFD in a row
+//	bad_encoding        invalid bytes or U+FFFD in a row (reason: the encoding, or decoder)
 //	nul_byte            a NUL byte in a row
 //	ragged_row          a CSV row with more or fewer fields than the header
 //	unclosed_quote      a quote never closed (the rest of the file cannot be read)
 //	bad_quote           a stray quote inside a field
-//	bad_xlsx            a damaged workbook or sheet
+//	bad_xlsx, bad_xls, bad_ods  a damaged workbook (reason damaged), sheet (sheet) or row (row); bad_xls reason old: Excel 95 or older
+//	encrypted_file      a password-protected workbook
 //	file_too_large      a workbook larger than Options.XLSXUnzipLimit unzipped
 //	too_many_rows       more than Options.MaxRows data rows (parsing stops)
-//	empty_required      year or street empty, or a compound without its community
-//	bad_year            not 2000–2100 written in digits
+//	empty_required      year or street empty, or a compound without its community (reason year, street, compound)
+//	bad_year            not a year 2000–2100 (reason chinese, range)
 //	street_not_allowed  Options.StreetAllowed refused the street
 //	too_long            a name longer than 100 characters
-//	bad_community_type  not 城市 / 涉农
+//	lost_characters     a name holding "?", "？" or U+FFFD: a character lost in an export
+//	bad_community_type  not 城市 / 涉农 (农村)
 //	bad_bool            not a yes/no value
 //	bad_stars           an unreadable star count
 //	stars_out_of_range  a star count outside 0–5
@@ -34,16 +46,29 @@
 //	duplicate_unit      the same unit and year again in the file
 //	too_many_errors     the final entry when more than MaxStoredProblems errors
 //
-// Warnings (no row is rejected for them; example rows are skipped):
+// The errors of a refused value (bad_year, bad_bool, bad_stars,
+// stars_out_of_range, bad_community_type, lost_characters,
+// street_not_allowed, empty_required, too_long) are grouped: one problem
+// per sheet, column and distinct value, with its Count and first Rows.
 //
-//	unknown_column      a column name not recognised (the column is ignored)
-//	not_reported        empty cells or a missing column, one warning per column
-//	ignored_value       values in a column that does not apply to the row's level, per column
-//	unnamed_column      values in a column without a name, per column
-//	sheet_skipped       a workbook sheet whose first row is not a header
-//	format_mismatch     the content's format differs from the extension
-//	example_row         a template example row (street 示例街道), skipped
-//	too_many_warnings   the final entry when more than MaxStoredProblems warnings
+// Warnings (no row is rejected for them; each lists its rows):
+//
+//	title_rows_skipped    rows above the header (title, subtitle, unit line)
+//	total_row_skipped     合计 / 总计 / 小计 / 汇总 rows
+//	footnote_skipped      footnotes under the table (填报人、联系电话、注：…)
+//	merged_filled         cells given their merged range's value, per column
+//	blank_filled          empty 年份/街道/社区 filled from the unit row above, per column
+//	hidden_rows           hidden or filtered-out rows, imported
+//	summary_sheet_skipped a summary sheet (counts per street), checked against the detail
+//	summary_mismatch      a summary count that differs from the detail (params summary, detail, street; reason district for the total)
+//	sheet_skipped         a sheet without any table (a 填表说明 sheet)
+//	unknown_column        a column name not recognised (the column is ignored)
+//	not_reported          empty cells, one warning per column; reason missing: a whole indicator column missing, once per file
+//	ignored_value         values in a column that does not apply to the row's level, per column
+//	unnamed_column        values in a column without a name, per column
+//	format_mismatch       the content's format differs from the extension (reason: xlsx, ole, csv)
+//	example_row           a template example row (street 示例街道), skipped
+//	too_many_warnings     the final entry when more than MaxStoredProblems warnings
 //
 // The package knows nothing of HTTP or databases.
 package ingest

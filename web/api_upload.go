@@ -25,7 +25,8 @@ type uploadResponse struct {
 
 // apiUpload validates a file and applies it at once when valid (or only
 // reports, with dry_run=1): 200 valid, 422 invalid (nothing changed), 413
-// too large, 415 not CSV/xlsx.
+// too large, 415 none of CSV, .xlsx, .xls, .ods. Problems are worded in the
+// request's language.
 func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	name, raw, fields, err := s.readUpload(w, r)
 	switch {
