@@ -422,13 +422,13 @@ var boolWords = func() map[string]bool {
 // 已引进/未引进, 已建立/未建立, in any letter case, after NFKC and
 // trimming. ok is false for anything else, including the empty string.
 func ParseBool(s string) (v, ok bool) {
-	switch s {
-	case "是":
+	switch s { // the common spellings as written, without a map lookup
+	case "是", "有", "√", "Y", "已建", "1":
 		return true, true
-	case "否":
+	case "否", "无", "×", "N", "未建", "0":
 		return false, true
 	}
-	if v, ok = boolWords[s]; ok { // 有, √, 已建 … as written
+	if v, ok = boolWords[s]; ok { // 已成立, ✓ … as written
 		return v, ok
 	}
 	v, ok = boolWords[strings.ToLower(normCell(s))]
