@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"jindu/auth"
@@ -385,5 +386,38 @@ func TestAPIUploadWorkbookFormats(t *testing.T) {
 	code, r, _ := postUpload(t, admin, ts, "broken.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 1, 2, 3}, nil)
 	if code != 422 || len(r.Errors) == 0 || r.Errors[0]["code"] != "bad_xls" {
 		t.Errorf("broken.xls: %d %+v", code, r)
+	}
+}
+
+// The preview puts one row's warnings on one line.
+func TestPreviewGroupsWarningsOfARow(t *testing.T) {
+	ts, _ := privateServer(t, auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}})
+	clerk := ts.client(t)
+	ts.login(t, clerk, "clerk01", testPassword)
+	body, ct := multipartBody(t, "台账.csv", []byte("年份,街道,五好,联系人,联系电话\n2023,街道01,是,张三,139\n"), nil)
+	req, _ := http.NewRequest("POST", ts.URL+"/upload", body)
+	req.Header.Set("Content-Type", ct)
+	resp, err := clerk.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = clerk.Get(ts.URL + resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header []string
+	doc.Find(`[data-testid="warnings"] tbody tr`).Each(func(_ int, tr *goquery.Selection) {
+		if strings.Contains(tr.Find("td").First().Text(), "第 1 行") {
+			header = append(header, tr.Text())
+		}
+	})
+	if len(header) != 1 || !strings.Contains(header[0], "“联系人”") || !strings.Contains(header[0], "“联系电话”") || !strings.Contains(header[0], "unknown_column, unknown_column") {
+		t.Errorf("warnings of the header row: %q", header)
 	}
 }
