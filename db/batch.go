@@ -3,12 +3,16 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"jindu/metrics"
 )
+
+// ErrDataChanged means the data changed since a batch was previewed.
+var ErrDataChanged = errors.New("the data changed since the preview")
 
 // Batch kinds.
 const (
@@ -32,6 +36,10 @@ type BatchInput struct {
 	DryRun bool
 	// Reverts is, for a rollback, the batch it undoes.
 	Reverts int64
+	// ExpectDataSeq, if not 0, is the data version the batch was
+	// previewed against: a different one is ErrDataChanged, and nothing
+	// is stored.
+	ExpectDataSeq int64
 	// File, if set, is called after the records are put and before the
 	// commit; it returns the file's SHA-256 and its gzip-compressed bytes,
 	// so a file streamed from disk is hashed and kept as it is read. An
@@ -58,6 +66,9 @@ type Batch struct {
 	// Diff says what the batch changes against the data before it; it is
 	// filled by Apply (and dry runs), not by the history listing.
 	Diff *Diff
+	// DataSeq is the data version the batch was computed against (filled
+	// by Apply and dry runs).
+	DataSeq int64
 }
 
 // Apply stores a batch in one transaction: produce is called with a put
@@ -106,6 +117,14 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	// as fast as 16 MiB did and keeps the import's peak RSS under 200 MB.
 	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -8192`); err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
+	}
+	var seq string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'data_seq'`).Scan(&seq); err != nil {
+		return Batch{}, fmt.Errorf("apply batch: %w", err)
+	}
+	b.DataSeq, _ = strconv.ParseInt(seq, 10, 64)
+	if in.ExpectDataSeq != 0 && b.DataSeq != in.ExpectDataSeq {
+		return Batch{}, ErrDataChanged
 	}
 	w := newWriter(ctx, tx, b.ID)
 	defer w.close()

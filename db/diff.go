@@ -1,7 +1,7 @@
 package db
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"jindu/metrics"
@@ -18,8 +18,13 @@ type Diff struct {
 	Up, Down  int // rating changes: 五好 gained / lost, stars up / down
 	// NewUnits lists units the batch creates (up to maxListed).
 	NewUnits []NewUnit
-	// Changes lists rating changes (up to maxListed).
-	Changes []RatingChange
+	// Changes lists the unit-years whose status changes, each with every
+	// field that changes (up to maxListed); a unit-year with no stored
+	// status is compared with the unit's status of the year before, if
+	// any.
+	Changes []UnitChange
+	// AgainstPrevious counts the unit-years compared with the year before.
+	AgainstPrevious int
 	// Counts counts the batch's rows by street and level.
 	Counts map[string]*LevelCounts
 }
@@ -35,13 +40,28 @@ type NewUnit struct {
 	Suggest string // "did you mean …?"; empty if nothing is close
 }
 
-// RatingChange is a rating that goes up or down.
-type RatingChange struct {
-	Path     string
-	Year     int
-	Level    metrics.Level
-	Old, New string // e.g. "否"→"是", "3★"→"5★"; "" when not reported
-	Up       bool
+// UnitChange is what changes of one unit in one year.
+type UnitChange struct {
+	Street string
+	Path   string
+	Year   int
+	// Against is the year compared with: Year, or the year before when
+	// the unit had no status in Year.
+	Against int
+	Level   metrics.Level
+	Fields  []FieldChange
+}
+
+// FieldChange is one field that changes. Field is the indicator's
+// identifier (five_good, stars, service_center, party_branch,
+// owners_committee, property_service, the star names, community_type);
+// Old and New are "yes", "no", a star count "0"–"5", "urban"/"rural", or
+// "" for not reported. Rating is +1 or -1 for a rating that goes up or
+// down (五好, stars), else 0.
+type FieldChange struct {
+	Field    string
+	Old, New string
+	Rating   int
 }
 
 func (d *Diff) count(u metrics.UnitRef) {
@@ -63,37 +83,67 @@ func (d *Diff) count(u metrics.UnitRef) {
 	}
 }
 
-// rating compares the rating of a unit's old and new status.
-func (d *Diff) rating(u metrics.UnitRef, year int, prev *metrics.Status, s metrics.Status) {
+// compare records what changes between a unit's earlier status (prev,
+// nil if none; of year against) and its new one.
+func (d *Diff) compare(u metrics.UnitRef, year, against int, prev *metrics.Status, s metrics.Status) {
+	if prev == nil {
+		return // a new unit-year with nothing to compare with
+	}
+	if against != year {
+		d.AgainstPrevious++
+	}
 	level := u.Level()
-	var o, n int = -1, -1
-	var os, ns string
+	var fields []FieldChange
+	flag := func(name string, o, n *bool, rating bool) {
+		if yesNoText(o) == yesNoText(n) {
+			return
+		}
+		fc := FieldChange{Field: name, Old: yesNoText(o), New: yesNoText(n)}
+		if rating && o != nil && n != nil {
+			fc.Rating = b2i(*n)*2 - 1
+		}
+		fields = append(fields, fc)
+	}
 	if level == metrics.LevelCompound {
-		if prev != nil && prev.Stars != nil {
-			o, os = *prev.Stars, fmt.Sprintf("%d★", *prev.Stars)
+		if o, n := starText(prev.Stars), starText(s.Stars); o != n {
+			fc := FieldChange{Field: "stars", Old: o, New: n}
+			if o, n := prev.Stars, s.Stars; o != nil && n != nil {
+				if *n > *o {
+					fc.Rating = 1
+				} else {
+					fc.Rating = -1
+				}
+			}
+			fields = append(fields, fc)
 		}
-		if s.Stars != nil {
-			n, ns = *s.Stars, fmt.Sprintf("%d★", *s.Stars)
+		for i, name := range metrics.StarNames {
+			flag(name, prev.StarFlags[i], s.StarFlags[i], false)
 		}
+		flag("party_branch", prev.PartyBranch, s.PartyBranch, false)
+		flag("owners_committee", prev.OwnersCommittee, s.OwnersCommittee, false)
+		flag("property_service", prev.PropertyService, s.PropertyService, false)
 	} else {
-		if prev != nil && prev.FiveGood != nil {
-			o, os = b2i(*prev.FiveGood), yesNo(*prev.FiveGood)
+		flag("five_good", prev.FiveGood, s.FiveGood, true)
+	}
+	flag("service_center", prev.ServiceCenter, s.ServiceCenter, false)
+	for _, f := range fields {
+		switch f.Rating {
+		case 1:
+			d.Up++
+		case -1:
+			d.Down++
 		}
-		if s.FiveGood != nil {
-			n, ns = b2i(*s.FiveGood), yesNo(*s.FiveGood)
-		}
 	}
-	if prev == nil || o == n || n < 0 {
-		return // new unit-years and unreported values are not rating changes
+	if len(fields) > 0 && len(d.Changes) < maxListed {
+		d.Changes = append(d.Changes, UnitChange{Street: u.Street, Path: u.Path(), Year: year, Against: against, Level: level, Fields: fields})
 	}
-	up := n > o
-	if up {
-		d.Up++
-	} else {
-		d.Down++
-	}
+}
+
+// retyped records a community whose type the batch changes.
+func (d *Diff) retyped(u metrics.UnitRef, year int, old, new metrics.CommunityType) {
 	if len(d.Changes) < maxListed {
-		d.Changes = append(d.Changes, RatingChange{Path: u.Path(), Year: year, Level: level, Old: os, New: ns, Up: up})
+		d.Changes = append(d.Changes, UnitChange{Street: u.Street, Path: u.Path(), Year: year, Against: year, Level: metrics.LevelCommunity,
+			Fields: []FieldChange{{Field: "community_type", Old: string(old), New: string(new)}}})
 	}
 }
 
@@ -104,11 +154,21 @@ func b2i(b bool) int {
 	return 0
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "是"
+func starText(n *int) string {
+	if n == nil {
+		return ""
 	}
-	return "否"
+	return strconv.Itoa(*n)
+}
+
+func yesNoText(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "yes"
+	}
+	return "no"
 }
 
 // closest returns the sibling name closest to name when it is close enough

@@ -48,7 +48,8 @@ func TestRollback(t *testing.T) {
 	infoA, _ := d.Info(ctx)
 	b := apply(rec(2023, "西大街道", "光明社区", "光明新村", 5), rec(2024, "西大街道", "光明社区", "光明新村", 5),
 		rec(2023, "东大街道", "天宝社区", "天宝小区", 2))
-	if b.Diff.Up != 1 || len(b.Diff.Changes) != 1 || b.Diff.Changes[0].Old != "3★" || b.Diff.Changes[0].New != "5★" {
+	if b.Diff.Up != 1 || len(b.Diff.Changes) != 1 || len(b.Diff.Changes[0].Fields) != 1 ||
+		b.Diff.Changes[0].Fields[0] != (db.FieldChange{Field: "stars", Old: "3", New: "5", Rating: 1}) {
 		t.Errorf("diff of B = %+v", b.Diff)
 	}
 
@@ -131,6 +132,53 @@ func TestDryRunAndDiff(t *testing.T) {
 	}
 	if bs, _ := d.Batches(ctx, 0); len(bs) != 1 {
 		t.Errorf("dry run left a batch: %d", len(bs))
+	}
+}
+
+// The preview's diff lists every field that changes, and a year with no
+// stored data is compared with the year before.
+func TestDiffEveryFieldAndPreviousYear(t *testing.T) {
+	d := MustOpen(t)
+	ctx := context.Background()
+	t0, f0 := metrics.Bool(true), metrics.Bool(false)
+	base := []metrics.Record{
+		{Year: 2023, Unit: metrics.UnitRef{Street: "西大街道"}, Status: metrics.Status{FiveGood: f0, ServiceCenter: t0}},
+		{Year: 2023, Unit: metrics.UnitRef{Street: "西大街道", Community: "光明社区", CommunityType: metrics.CommunityUrban}, Status: metrics.Status{FiveGood: t0}},
+		{Year: 2023, Unit: metrics.UnitRef{Street: "西大街道", Community: "光明社区", Compound: "光明新村"},
+			Status: metrics.Status{Stars: metrics.Int(3), PartyBranch: f0, OwnersCommittee: t0, StarFlags: [5]*bool{t0, t0, t0, f0, f0}}},
+	}
+	if _, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, records(base...)); err != nil {
+		t.Fatal(err)
+	}
+	// The same units for 2024, with changes: nothing is stored for 2024.
+	next := []metrics.Record{
+		{Year: 2024, Unit: metrics.UnitRef{Street: "西大街道"}, Status: metrics.Status{FiveGood: t0, ServiceCenter: t0}},
+		{Year: 2024, Unit: metrics.UnitRef{Street: "西大街道", Community: "光明社区", CommunityType: metrics.CommunityRural}, Status: metrics.Status{FiveGood: t0}},
+		{Year: 2024, Unit: metrics.UnitRef{Street: "西大街道", Community: "光明社区", Compound: "光明新村"},
+			Status: metrics.Status{Stars: metrics.Int(4), PartyBranch: t0, OwnersCommittee: t0, StarFlags: [5]*bool{t0, t0, t0, t0, f0}}},
+	}
+	b, err := d.Apply(ctx, db.BatchInput{Kind: db.KindUpload, Actor: "t", DryRun: true}, records(next...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := b.Diff
+	if df.Up != 2 || df.Down != 0 || df.AgainstPrevious != 3 {
+		t.Errorf("up %d down %d against previous %d", df.Up, df.Down, df.AgainstPrevious)
+	}
+	got := map[string][]db.FieldChange{}
+	for _, c := range df.Changes {
+		got[c.Path] = append(got[c.Path], c.Fields...)
+		if c.Street != "西大街道" {
+			t.Errorf("change %+v", c)
+		}
+	}
+	want := map[string][]db.FieldChange{
+		"西大街道":               {{Field: "five_good", Old: "no", New: "yes", Rating: 1}},
+		"西大街道 / 光明社区":        {{Field: "community_type", Old: "urban", New: "rural"}},
+		"西大街道 / 光明社区 / 光明新村": {{Field: "stars", Old: "3", New: "4", Rating: 1}, {Field: metrics.StarNames[3], Old: "no", New: "yes"}, {Field: "party_branch", Old: "no", New: "yes"}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("changes\n got %v\nwant %v", got, want)
 	}
 }
 

@@ -400,8 +400,9 @@ func (w *writer) resolveCommunities(chunk []staged) error {
 			}
 			w.comms[k] = id
 			// The latest ledger's community type wins; it rarely changes.
-			if want := chunk[first[k]].Unit.CommunityType; want != "" && string(want) != ct {
-				retype = append(retype, setType{id, want})
+			if c := chunk[first[k]]; c.Unit.CommunityType != "" && string(c.Unit.CommunityType) != ct {
+				retype = append(retype, setType{id, c.Unit.CommunityType})
+				w.diff.retyped(metrics.UnitRef{Street: c.Unit.Street, Community: c.Unit.Community}, c.Year, metrics.CommunityType(ct), c.Unit.CommunityType)
 			}
 			return nil
 		})
@@ -494,9 +495,11 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map
 		}
 	}
 	old = make(map[unitYear]stored, len(look))
+	// The year before too: a unit-year with no status yet is compared
+	// with it in the preview.
 	err = w.batched("find statuses", len(look), func(n int) string {
 		return `SELECT s.unit_id, s.year, ` + encodedStatus("s.") + ` FROM (VALUES ` + placeholders(n, 2) + `) AS k
-			CROSS JOIN statuses s ON s.unit_id = k.column1 AND s.year = k.column2`
+			CROSS JOIN statuses s ON s.unit_id = k.column1 AND s.year IN (k.column2, k.column2 - 1)`
 	}, func(a []any, i int) []any { return append(a, look[i].unit, look[i].year) }, func(rows *sql.Rows) error {
 		var k unitYear
 		var enc string
@@ -516,19 +519,24 @@ func (w *writer) findStatuses(chunk []staged) (old map[unitYear]stored, oldC map
 	for _, year := range slices.Sorted(maps.Keys(lookC)) {
 		comms := lookC[year]
 		y := strconv.Itoa(year)
+		prevY := strconv.Itoa(year - 1)
 		err = w.batched("find compounds "+y, len(comms), func(n int) string {
-			return `SELECT community_id, name, max(CASE WHEN year = ` + y + ` THEN ` + encodedStatus("") + ` ELSE '' END)
+			return `SELECT community_id, name, max(CASE WHEN year = ` + y + ` THEN ` + encodedStatus("") + ` ELSE '' END),
+				max(CASE WHEN year = ` + prevY + ` THEN ` + encodedStatus("") + ` ELSE '' END)
 				FROM compounds WHERE community_id IN (` + list(n, "?") + `)
 				GROUP BY community_id, name`
 		}, func(a []any, i int) []any { return append(a, comms[i]) }, func(rows *sql.Rows) error {
 			var k compKey
-			var enc string
-			if err := rows.Scan(&k.community, &k.name, &enc); err != nil {
+			var enc, prev string
+			if err := rows.Scan(&k.community, &k.name, &enc, &prev); err != nil {
 				return err
 			}
 			known[k] = true
 			if enc != "" {
 				oldC[compYear{k, year}] = stored{enc: enc}
+			}
+			if _, ok := oldC[compYear{k, year - 1}]; !ok && prev != "" {
+				oldC[compYear{k, year - 1}] = stored{enc: prev}
 			}
 			return nil
 		})
@@ -614,8 +622,10 @@ func (w *writer) storeStatuses(chunk []staged) error {
 				return fmt.Errorf("apply batch: %w", err)
 			}
 			before = &prev
+			w.diff.compare(u, c.Year, c.Year, before, c.Status)
+		} else {
+			w.diffPrevious(u, c.Year, c.Status, old, oldC, ky, k)
 		}
-		w.diff.rating(u, c.Year, before, c.Status)
 		changes = append(changes, change{c.unit, u.Compound, c.Year, c.Status, st.enc, enc})
 		if u.Compound != "" {
 			w.parents[c.community] = true
@@ -643,6 +653,24 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		}
 	}
 	return nil
+}
+
+// diffPrevious compares a unit-year with no stored status with the
+// unit's status of the year before, if the store (or this batch) has one.
+func (w *writer) diffPrevious(u metrics.UnitRef, year int, s metrics.Status, old map[unitYear]stored, oldC map[compYear]stored, ky compYear, k unitYear) {
+	var st stored
+	var ok bool
+	if u.Compound != "" {
+		st, ok = oldC[compYear{ky.compKey, year - 1}]
+	} else {
+		st, ok = old[unitYear{k.unit, year - 1}]
+	}
+	if !ok {
+		return
+	}
+	if prev, err := decodeStatus(st.enc); err == nil {
+		w.diff.compare(u, year, year-1, &prev, s)
+	}
 }
 
 // writeChanges writes changed statuses: a unit-year or compound-year with

@@ -25,6 +25,9 @@ type ImportInput struct {
 	Source  string
 	DryRun  bool // validate and report what would change; store nothing
 	Options Options
+	// Keep, if set, is given every valid record as it is parsed (a
+	// pending upload keeps them to be applied without a second parse).
+	Keep func(metrics.Record) error
 }
 
 // ImportResult is what an import did (or, for a dry run, would do).
@@ -54,7 +57,14 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 			return sha, gz, nil
 		}}
 	b, err := d.Apply(ctx, batchIn, func(put func(metrics.Record) error) error {
-		rep, err := Parse(in.Name, tee, in.Options, func(row Row) error { return put(row.Record) })
+		rep, err := Parse(ctx, in.Name, tee, in.Options, func(row Row) error {
+			if in.Keep != nil {
+				if err := in.Keep(row.Record); err != nil {
+					return err
+				}
+			}
+			return put(row.Record)
+		})
 		res.Report = rep
 		if err != nil {
 			return err
@@ -76,14 +86,61 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 		}
 		return nil
 	})
+	return finishImport(in.Name, res, b, err)
+}
+
+// finishImport turns an import's batch and error into its result.
+func finishImport(name string, res ImportResult, b db.Batch, err error) (ImportResult, error) {
 	switch {
 	case errors.Is(err, errDuplicate):
 		return res, nil
 	case errors.Is(err, ErrInvalid):
 		return res, ErrInvalid
+	case errors.Is(err, db.ErrDataChanged):
+		return res, db.ErrDataChanged
 	case err != nil:
-		return res, fmt.Errorf("import %s: %w", in.Name, err)
+		return res, fmt.Errorf("import %s: %w", name, err)
 	}
 	res.Batch = b
 	return res, nil
+}
+
+// ImportRecords applies records validated by an earlier parse of raw (a
+// pending upload's, see RecordLog) as one batch, all or nothing, without
+// parsing the file again: the same batch as Import would make of raw. A
+// record of a street opts.StreetAllowed refuses (the uploader's scope
+// changed since) is ErrInvalid, and nothing changes.
+//
+// dataSeq, if not 0, is the data version the records were previewed
+// against: if the data changed since, the batch is db.ErrDataChanged.
+func ImportRecords(ctx context.Context, d *db.DB, in ImportInput, raw []byte, records []byte, dataSeq int64) (ImportResult, error) {
+	var res ImportResult
+	dg := startDigest()
+	defer dg.finish()
+	dg.Write(raw)
+	sha, _ := dg.finish()
+	dup, err := d.InEffectBySHA256(ctx, sha)
+	switch {
+	case err == nil:
+		res.DuplicateOf = &dup
+		return res, nil
+	case !errors.Is(err, db.ErrNotFound):
+		return res, fmt.Errorf("import %s: %w", in.Name, err)
+	}
+	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
+		ExpectDataSeq: dataSeq,
+		File: func() (string, []byte, error) {
+			sha, gz := dg.finish()
+			return sha, gz, nil
+		}}
+	b, err := d.Apply(ctx, batchIn, func(put func(metrics.Record) error) error {
+		return EachRecord(records, func(r metrics.Record) error {
+			if in.Options.StreetAllowed != nil && !in.Options.StreetAllowed(r.Unit.Street) {
+				return ErrInvalid
+			}
+			res.Report.Rows++
+			return put(r)
+		})
+	})
+	return finishImport(in.Name, res, b, err)
 }

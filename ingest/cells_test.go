@@ -20,7 +20,11 @@ func TestParseBool(t *testing.T) {
 		{"✓", true, true}, {"✗", false, true},
 		{" 是 ", true, true}, {"\u3000否\u3000", false, true},
 		{"ＹＥＳ", true, true}, {"１", true, true}, // full width, via NFKC
-		{"", false, false}, {"有", false, false}, {"无", false, false},
+		{"有", true, true}, {"无", false, true}, {"已建", true, true}, {"未建", false, true},
+		{"已建成", true, true}, {"未建成", false, true}, {"已成立", true, true}, {"未成立", false, true},
+		{"已配备", true, true}, {"未配备", false, true}, {"已引进", true, true}, {"未引进", false, true},
+		{"已建立", true, true}, {"未建立", false, true}, {" 有 ", true, true},
+		{"", false, false}, {"有的", false, false}, {"无效", false, false}, {"建", false, false},
 		{"2", false, false}, {"是的", false, false}, {"x", false, false}, {"ok", false, false},
 	}
 	for _, tt := range tests {
@@ -43,7 +47,10 @@ func TestParseStars(t *testing.T) {
 		{"★", 1, starOK}, {"★★★★★", 5, starOK},
 		{"6", 6, starOutOfRange}, {"-1", -1, starOutOfRange}, {"10", 10, starOutOfRange},
 		{"6星", 6, starOutOfRange}, {"六星", 6, starOutOfRange}, {"★★★★★★", 6, starOutOfRange},
-		{"", 0, starBad}, {"星", 0, starBad}, {"3.0", 0, starBad}, {"+3", 0, starBad},
+		{"3.0", 3, starOK}, {"5.0", 5, starOK}, {"5.00", 5, starOK}, {"五星级", 5, starOK}, {"三星级", 3, starOK},
+		{"3星级", 3, starOK}, {"★★★☆☆", 3, starOK}, {"☆☆☆☆☆", 0, starOK}, {"★★★★★", 5, starOK}, {"4颗星", 4, starOK},
+		{"3.5", 0, starBad}, {"★★☆", 0, starBad}, {"七星级", 7, starOutOfRange}, {"6.0", 6, starOutOfRange},
+		{"", 0, starBad}, {"星", 0, starBad}, {"+3", 0, starBad}, {"级", 0, starBad},
 		{"三", 0, starBad}, {"★☆", 0, starBad}, {"很好", 0, starBad}, {"99999999", 0, starBad},
 	}
 	for _, tt := range tests {
@@ -68,7 +75,10 @@ func TestParseYear(t *testing.T) {
 		{"２０２３", 2023, yearOK}, {"2000", 2000, yearOK}, {"2100", 2100, yearOK},
 		{"二〇二三", 0, yearChinese}, {"二零二三年", 0, yearChinese},
 		{"1999", 1999, yearOutOfRange}, {"2101", 2101, yearOutOfRange}, {"0", 0, yearOutOfRange},
-		{"", 0, yearBad}, {"2023.0", 0, yearBad}, {"23年度", 0, yearBad}, {"2023-01-01", 0, yearBad},
+		{"2023.0", 2023, yearOK}, {"2023-01-01", 2023, yearOK}, {"2023/1/1", 2023, yearOK}, {"2023年1月", 2023, yearOK},
+		{"2023年12月31日", 2023, yearOK}, {"2023-06-30 00:00:00", 2023, yearOK}, {"2023.5", 0, yearBad},
+		{"2023-13-01", 0, yearBad}, {"2023-", 0, yearBad}, {"1999-01-01", 1999, yearOutOfRange},
+		{"", 0, yearBad}, {"23年度", 0, yearBad},
 		{"-2023", 0, yearBad}, {"1e3", 0, yearBad}, {"20233333", 0, yearBad},
 	}
 	for _, tt := range tests {
@@ -114,7 +124,8 @@ func TestParseCommunityType(t *testing.T) {
 	}{
 		{"城市", metrics.CommunityUrban, true}, {"城市社区", metrics.CommunityUrban, true}, {"Urban", metrics.CommunityUrban, true},
 		{"涉农", metrics.CommunityRural, true}, {" 涉农社区 ", metrics.CommunityRural, true}, {"rural", metrics.CommunityRural, true},
-		{"农村", "", false}, {"", "", false},
+		{"农村", metrics.CommunityRural, true}, {"农村社区", metrics.CommunityRural, true},
+		{"乡村", "", false}, {"", "", false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseCommunityType(tt.in)

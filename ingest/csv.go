@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -135,7 +136,7 @@ func (g *guardReader) Read(b []byte) (int, error) {
 func (p *parser) parseCSV(br *bufio.Reader, head []byte, atEOF bool) error {
 	p.rep.Format = "csv"
 	if len(head) == 0 {
-		p.error(Problem{Code: "empty_file", Message: "文件是空的"})
+		p.error(Problem{Code: "empty_file"})
 		return nil
 	}
 	enc, bom := sniffEncoding(head, atEOF)
@@ -169,7 +170,7 @@ func (p *parser) parseCSV(br *bufio.Reader, head []byte, atEOF bool) error {
 	cr.LazyQuotes = false
 	cr.ReuseRecord = true
 
-	var st *sheet
+	st := p.newSheet("", true, nil)
 	prevRow, prevEnd := 0, 0 // Excel row and last physical line of the previous record
 	for !p.stop {
 		g.recStart = cr.InputOffset()
@@ -187,36 +188,30 @@ func (p *parser) parseCSV(br *bufio.Reader, head []byte, atEOF bool) error {
 				end += strings.Count(f, "\n")
 			}
 			prevRow, prevEnd = row, end
-			if st == nil {
-				if isEmptyRow(rec) {
-					continue
-				}
-				if st = p.header("", rec, row, true); st == nil {
-					p.error(Problem{Row: row, Code: "no_header",
-						Message: "第一行不是表头：没有找到“年份”“街道”“社区”“小区”等列名。请确认第一行是列名（如果第一行是标题，请删除标题行）"})
-					return nil
-				}
-				continue
+			p.sheetRow(st, rec, row, false)
+			if st.phase == skipSheet {
+				return nil
 			}
-			p.dataRow(st, rec, row)
 		case errors.As(err, &pe):
+			if st.phase == afterHeader {
+				p.startTable(st, st.hdrCells)
+			}
 			row := prevRow + pe.StartLine - prevEnd
 			prevRow, prevEnd = row, pe.Line
 			if errors.Is(pe.Err, csv.ErrQuote) && g.n == cr.InputOffset() && atEnd(db) && pe.Column-1 >= g.lastLineLen() {
-				p.error(Problem{Row: row, Code: "unclosed_quote",
-					Message: fmt.Sprintf("第 %d 行开始的英文双引号没有闭合，其后的内容都无法读取。含引号的单元格要整体用英文双引号括起，内部的引号写成两个（\"\"）", row)})
-				if st != nil {
+				p.error(Problem{Row: row, Code: "unclosed_quote"})
+				if st.phase == inTable {
 					p.rep.Invalid++
 				}
 				p.stop = true
 				break
 			}
-			msg := fmt.Sprintf("第 %d 行的英文双引号用法不对：不在单元格开头的引号要写成两个（\"\"），以引号开头的单元格必须以引号结束", row)
+			var params map[string]string
 			if pe.Line > pe.StartLine {
-				msg = fmt.Sprintf("第 %d 行开始的英文双引号用法不对（一直读到第 %d 个物理行）：可能有引号没有闭合", row, pe.Line)
+				params = map[string]string{"reason": "lines", "line": strconv.Itoa(pe.Line)}
 			}
-			p.error(Problem{Row: row, Code: "bad_quote", Message: msg})
-			if st == nil {
+			p.error(Problem{Row: row, Code: "bad_quote", Params: params})
+			if st.phase != inTable {
 				p.stop = true // a broken header makes the rest meaningless
 				break
 			}
@@ -224,18 +219,19 @@ func (p *parser) parseCSV(br *bufio.Reader, head []byte, atEOF bool) error {
 			p.rep.Invalid++
 		case errors.Is(err, errRecordTooLong):
 			row := prevRow + 1
-			p.error(Problem{Row: row, Code: "unclosed_quote",
-				Message: fmt.Sprintf("从第 %d 行起的一个单元格超过 1 MiB 仍未结束，很可能是英文双引号没有闭合；其后的内容无法读取", row)})
+			p.error(Problem{Row: row, Code: "unclosed_quote", Params: map[string]string{"reason": "too_long"}})
 			p.stop = true
 		default:
 			return p.streamError(src, err, prevRow+1)
 		}
 	}
-	if st != nil {
-		p.finishSheet(st)
-	} else if !p.stop && p.nErr == 0 {
-		p.error(Problem{Code: "empty_file", Message: "文件中没有任何内容"})
+	if st.phase == seekHeader && len(st.titleRows) == 0 {
+		if !p.stop && p.nErr == 0 {
+			p.error(Problem{Code: "empty_file", Params: map[string]string{"reason": "blank"}})
+		}
+		return nil
 	}
+	p.endSheet(st)
 	return nil
 }
 
@@ -251,7 +247,7 @@ func (p *parser) streamError(src *sourceReader, err error, row int) error {
 	if src.err != nil {
 		return fmt.Errorf("ingest: reading %s: %w", p.name, src.err)
 	}
-	p.error(Problem{Row: row, Code: "bad_encoding", Message: fmt.Sprintf("文件无法按 %s 编码读取：%v", p.rep.Encoding, err)})
+	p.error(Problem{Row: row, Code: "bad_encoding", Params: map[string]string{"reason": "decoder", "encoding": p.rep.Encoding}})
 	p.stop = true
 	return nil
 }
@@ -283,12 +279,8 @@ func sniffDelimiter(sample []byte, complete bool) rune {
 			if err != nil {
 				break
 			}
-			if len(counts) == 0 {
-				for _, c := range rec {
-					if _, ok := headerIndex[normHeader(c)]; ok {
-						recognised++
-					}
-				}
+			if len(counts) < sniffLines { // the header may follow title rows
+				recognised = max(recognised, recognisedCells(rec))
 			}
 			counts = append(counts, len(rec))
 		}

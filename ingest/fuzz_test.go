@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,8 @@ import (
 
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	books, _ := filepath.Glob(filepath.Join("testdata", "workbooks", "*.*s*")) // .xlsx, .xls, .ods
+	paths = append(paths, books...)
 	for _, p := range paths {
 		if strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".txt") && strings.Contains(p, ".rows.") {
 			continue
@@ -28,9 +31,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		var rows int
 		lines := max(bytes.Count(data, []byte{'\n'}), bytes.Count(data, []byte{'\r'})) + 1
-		rep, err := Parse(name, bytes.NewReader(data), Options{MaxRows: 1000}, func(r Row) error {
+		rep, err := Parse(context.Background(), name, bytes.NewReader(data), Options{MaxRows: 1000}, func(r Row) error {
 			rows++
-			if r.Line < 2 || (!bytes.HasPrefix(data, zipMagic) && r.Line > lines) {
+			if r.Line < 2 || (!bytes.HasPrefix(data, zipMagic) && !bytes.HasPrefix(data, oleMagic) && r.Line > lines) {
 				t.Errorf("row line %d outside 2..%d", r.Line, lines)
 			}
 			if !r.Record.Unit.Level().Valid() || r.Record.Unit.Street == "" {
@@ -77,6 +80,40 @@ func genCSV(n int) io.Reader {
 	return pr
 }
 
+// genVariedCSV is genCSV written as clerks write it: 有/无, √/×, 已建/未建,
+// ★★★☆☆ and 三星级, 街道办事处, 2023年, long headers.
+func genVariedCSV(n int) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 64<<10)
+		fmt.Fprint(bw, "年份,街道名称,社区名称,社区类型,小区名称,是否五好,星级（颗）,是否建成党群服务中心,是否建立小区党支部,是否成立业委会,是否引进物业服务\r\n")
+		yes, no := []string{"有", "√", "已建", "是"}, []string{"无", "×", "未建", "否"}
+		stars := []string{"☆☆☆☆☆", "一星级", "★★☆☆☆", "3", "四星级", "★★★★★"}
+		for i := range n {
+			fmt.Fprintf(bw, "2023年,街道%d办事处,社区%d,,小区%d,,%s,%s,%s,%s,%s\r\n", i%13, i%400, i, stars[i%6], yes[i%4], yes[(i+1)%4], no[i%4], yes[(i+2)%4])
+		}
+		bw.Flush()
+		pw.Close()
+	}()
+	return pr
+}
+
+func BenchmarkParseVaried(b *testing.B) {
+	const n = 100_000
+	var buf bytes.Buffer
+	io.Copy(&buf, genVariedCSV(n))
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := Parse(context.Background(), "bench.csv", bytes.NewReader(data), Options{}, func(Row) error { return nil })
+		if err != nil || rep.Rows != n {
+			b.Fatalf("%v: %d rows, errors %v", err, rep.Rows, codes(rep.Errors))
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
 func BenchmarkParse(b *testing.B) {
 	const n = 100_000
 	var buf bytes.Buffer
@@ -85,7 +122,7 @@ func BenchmarkParse(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for b.Loop() {
-		rep, err := Parse("bench.csv", bytes.NewReader(data), Options{}, func(Row) error { return nil })
+		rep, err := Parse(context.Background(), "bench.csv", bytes.NewReader(data), Options{}, func(Row) error { return nil })
 		if err != nil || rep.Rows != n {
 			b.Fatalf("%v: %d rows, errors %v", err, rep.Rows, codes(rep.Errors))
 		}
@@ -102,7 +139,7 @@ func TestLargeFileMemory(t *testing.T) {
 	const n = 1_000_000
 	var peak uint64
 	var ms runtime.MemStats
-	rep, err := Parse("big.csv", genCSV(n), Options{}, func(r Row) error {
+	rep, err := Parse(context.Background(), "big.csv", genCSV(n), Options{}, func(r Row) error {
 		if r.Line%50_000 == 0 {
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapInuse)

@@ -2,9 +2,11 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"jindu/web/i18n"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,7 +222,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("%v (run go test ./ingest -update)", err)
 			}
 			var rows []Row
-			rep, err := Parse(fx.name, bytes.NewReader(data), fx.opts, func(r Row) error {
+			rep, err := Parse(context.Background(), fx.name, bytes.NewReader(data), fx.opts, func(r Row) error {
 				rows = append(rows, r)
 				return nil
 			})
@@ -231,6 +233,7 @@ func TestGolden(t *testing.T) {
 			if rep.Rows != len(rows) {
 				t.Errorf("Report.Rows = %d, emitted %d", rep.Rows, len(rows))
 			}
+			rep.Errors, rep.Warnings = localize(i18n.Zh, rep.Errors), localize(i18n.Zh, rep.Warnings)
 			compareGolden(t, filepath.Join("testdata", fx.name+".golden.json"), rep)
 			var b strings.Builder
 			for _, r := range rows {
@@ -298,14 +301,36 @@ func compareGoldenBytes(t *testing.T, path string, got []byte) {
 	}
 }
 
-// checkReport asserts invariants every report must hold.
+// csvHeader is the Chinese header of problems.csv.
+var csvHeader = []string{"文件", "工作表", "行", "列", "值", "代码", "说明"}
+
+// localize words problems in l, as the web layer and the CLI do.
+func localize(l i18n.Lang, ps []Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		p.Message = l.Problem(i18n.ProblemFields{Code: p.Code, Sheet: p.Sheet, Column: p.Column, Value: p.Value,
+			Row: p.Row, Count: p.Count, Rows: p.Rows, Params: p.Params})
+		out[i] = p
+	}
+	return out
+}
+
+// checkReport asserts invariants every report must hold, among them that
+// every problem has a code and is worded in Chinese and in English with
+// all its parameters.
 func checkReport(t *testing.T, rep Report, data []byte) {
 	t.Helper()
 	lines := max(bytes.Count(data, []byte{'\n'}), bytes.Count(data, []byte{'\r'})) + 1
 	for _, ps := range [][]Problem{rep.Errors, rep.Warnings} {
 		for _, p := range ps {
-			if p.Code == "" || p.Message == "" {
-				t.Errorf("problem without code or message: %+v", p)
+			if p.Code == "" {
+				t.Errorf("problem without code: %+v", p)
+			}
+			for _, l := range []i18n.Lang{i18n.Zh, i18n.En} {
+				m := localize(l, []Problem{p})[0].Message
+				if m == "" || m == p.Code || strings.Contains(m, "{") || strings.Contains(m, "field.") || strings.Contains(m, "levels.") {
+					t.Errorf("problem %s (%v) worded in %s as %q", p.Code, p.Params, l, m)
+				}
 			}
 			if p.Row < 0 || (rep.Format == "csv" && p.Row > lines) {
 				t.Errorf("row %d outside the file's %d lines: %+v", p.Row, lines, p)

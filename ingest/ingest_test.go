@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"jindu/web/i18n"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,21 +33,18 @@ func hasCode(ps []Problem, code string) bool {
 }
 
 func TestUnsupportedFormat(t *testing.T) {
-	ole := []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0}
 	tests := []struct {
 		name string
 		data []byte
 	}{
-		{"old.xls", ole},
-		{"encrypted.xlsx", ole},
-		{"renamed.csv", ole},
 		{"report.pdf", []byte("%PDF-1.4\n")},
-		{"ledger.ods", []byte("PK\x03\x04rest")},
 		{"noext", []byte{0, 1, 2, 3}},
 		{"binary.xlsx", []byte{0, 1, 2, 3}},
+		{"binary.xls", []byte{0, 1, 2, 3}},
+		{"binary.ods", []byte{0, 1, 2, 3}},
 	}
 	for _, tt := range tests {
-		rep, err := Parse(tt.name, bytes.NewReader(tt.data), Options{}, nil)
+		rep, err := Parse(context.Background(), tt.name, bytes.NewReader(tt.data), Options{}, nil)
 		if !errors.Is(err, ErrUnsupportedFormat) {
 			t.Errorf("%s: err = %v, want ErrUnsupportedFormat", tt.name, err)
 			continue
@@ -59,13 +58,34 @@ func TestUnsupportedFormat(t *testing.T) {
 	}
 }
 
+// Damaged workbooks of every accepted kind are errors of their format,
+// not unsupported files: .xls and .ods are read like .xlsx.
+func TestDamagedWorkbooks(t *testing.T) {
+	ole := []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0}
+	for _, tt := range []struct {
+		name string
+		data []byte
+		code string
+	}{
+		{"old.xls", ole, "bad_xls"},
+		{"encrypted.xlsx", ole, "bad_xls"},
+		{"renamed.csv", ole, "bad_xls"},
+		{"ledger.ods", []byte("PK\x03\x04rest"), "bad_ods"},
+	} {
+		rep, err := Parse(context.Background(), tt.name, bytes.NewReader(tt.data), Options{}, nil)
+		if err != nil || !hasCode(rep.Errors, tt.code) || rep.Rows != 0 {
+			t.Errorf("%s: %v %+v", tt.name, err, rep)
+		}
+	}
+}
+
 func TestFormatFallback(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "good.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"ledger", "ledger.csv", `C:\Users\clerk\ledger.CSV`} {
-		rep, err := Parse(name, bytes.NewReader(data), Options{}, nil)
+		rep, err := Parse(context.Background(), name, bytes.NewReader(data), Options{}, nil)
 		if err != nil || rep.Format != "xlsx" || rep.Rows != 5 || len(rep.Errors) != 0 {
 			t.Errorf("%s: %v %+v", name, err, rep)
 		}
@@ -73,18 +93,18 @@ func TestFormatFallback(t *testing.T) {
 			t.Errorf("%s: warnings %v", name, codes(rep.Warnings))
 		}
 	}
-	rep, err := Parse("ledger.xlsx", strings.NewReader("年份,街道\n2023,西大街道\n"), Options{}, nil)
+	rep, err := Parse(context.Background(), "ledger.xlsx", strings.NewReader("年份,街道\n2023,西大街道\n"), Options{}, nil)
 	if err != nil || rep.Format != "csv" || rep.Rows != 1 || !hasCode(rep.Warnings, "format_mismatch") {
 		t.Errorf("text named .xlsx: %v %+v", err, rep)
 	}
-	rep, err = Parse("noext", strings.NewReader("年份,街道\n2023,西大街道\n"), Options{}, nil)
+	rep, err = Parse(context.Background(), "noext", strings.NewReader("年份,街道\n2023,西大街道\n"), Options{}, nil)
 	if err != nil || rep.Format != "csv" || rep.Rows != 1 {
 		t.Errorf("text without extension: %v %+v", err, rep)
 	}
 }
 
 func TestBadXLSX(t *testing.T) {
-	rep, err := Parse("broken.xlsx", strings.NewReader("PK\x03\x04 this is not a zip"), Options{}, nil)
+	rep, err := Parse(context.Background(), "broken.xlsx", strings.NewReader("PK\x03\x04 this is not a zip"), Options{}, nil)
 	if err != nil || len(rep.Errors) != 1 || rep.Errors[0].Code != "bad_xlsx" {
 		t.Errorf("%v %+v", err, rep)
 	}
@@ -95,7 +115,7 @@ func TestXLSXUnzipLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Parse("good.xlsx", bytes.NewReader(data), Options{XLSXUnzipLimit: 2048}, nil)
+	rep, err := Parse(context.Background(), "good.xlsx", bytes.NewReader(data), Options{XLSXUnzipLimit: 2048}, nil)
 	if err != nil || !hasCode(rep.Errors, "file_too_large") || rep.Rows != 0 {
 		t.Errorf("%v %+v", err, rep)
 	}
@@ -115,7 +135,7 @@ func TestInvalidUTF8AfterPrefix(t *testing.T) {
 	b.WriteString("2023,西大街道,天宝社区,\xd0\xa1\xc7\xf8,3\n") // 小区 in GBK
 	b.WriteString("2023,西大街道,天宝社区,最后小区,3\n")
 	var got int
-	rep, err := Parse("mixed.csv", &b, Options{}, func(Row) error { got++; return nil })
+	rep, err := Parse(context.Background(), "mixed.csv", &b, Options{}, func(Row) error { got++; return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +161,7 @@ func TestUTF8CharOnSniffBoundary(t *testing.T) {
 		b.WriteString("a")
 	}
 	b.WriteString("街道\n") // starts one byte before the boundary
-	rep, err := Parse("edge.csv", strings.NewReader(b.String()), Options{}, nil)
+	rep, err := Parse(context.Background(), "edge.csv", strings.NewReader(b.String()), Options{}, nil)
 	if err != nil || rep.Encoding != "utf-8" || len(rep.Errors) != 0 {
 		t.Errorf("%v encoding %q errors %v", err, rep.Encoding, codes(rep.Errors))
 	}
@@ -151,16 +171,16 @@ func TestTooManyErrors(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("年份,街道,五好\n")
 	for i := range 1500 {
-		fmt.Fprintf(&b, "2023,街道%d,也许\n", i)
+		fmt.Fprintf(&b, "2023,街道%d,也许%d\n", i, i) // distinct values: one error each
 	}
-	rep, err := Parse("many.csv", strings.NewReader(b.String()), Options{}, nil)
+	rep, err := Parse(context.Background(), "many.csv", strings.NewReader(b.String()), Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Errors) != MaxStoredProblems+1 {
 		t.Fatalf("%d errors stored", len(rep.Errors))
 	}
-	last := rep.Errors[len(rep.Errors)-1]
+	last := localize(i18n.Zh, rep.Errors[len(rep.Errors)-1:])[0]
 	if last.Code != "too_many_errors" || last.Value != "1500" || !strings.Contains(last.Message, "1500") {
 		t.Errorf("last problem %+v", last)
 	}
@@ -172,7 +192,7 @@ func TestTooManyErrors(t *testing.T) {
 func TestEmitError(t *testing.T) {
 	stop := errors.New("database full")
 	calls := 0
-	_, err := Parse("a.csv", strings.NewReader("年份,街道\n2023,甲\n2023,乙\n2023,丙\n"), Options{}, func(Row) error {
+	_, err := Parse(context.Background(), "a.csv", strings.NewReader("年份,街道\n2023,甲\n2023,乙\n2023,丙\n"), Options{}, func(Row) error {
 		calls++
 		return stop
 	})
@@ -184,11 +204,11 @@ func TestEmitError(t *testing.T) {
 func TestReadError(t *testing.T) {
 	boom := errors.New("disk on fire")
 	r := io.MultiReader(strings.NewReader("年份,街道\n2023,甲\n"), iotest.ErrReader(boom))
-	_, err := Parse("a.csv", r, Options{}, nil)
+	_, err := Parse(context.Background(), "a.csv", r, Options{}, nil)
 	if !errors.Is(err, boom) {
 		t.Errorf("err = %v, want the read error", err)
 	}
-	_, err = Parse("a.csv", iotest.TimeoutReader(strings.NewReader(strings.Repeat("年份,街道\n", 20000))), Options{}, nil)
+	_, err = Parse(context.Background(), "a.csv", iotest.TimeoutReader(strings.NewReader(strings.Repeat("年份,街道\n", 20000))), Options{}, nil)
 	if err == nil {
 		t.Error("timeout after the sniffed prefix was not reported")
 	}
@@ -200,7 +220,7 @@ func TestUnclosedQuoteIsBounded(t *testing.T) {
 	for b.Len() < 3<<20 {
 		b.WriteString("2023,东大街道\n")
 	}
-	rep, err := Parse("big.csv", strings.NewReader(b.String()), Options{}, nil)
+	rep, err := Parse(context.Background(), "big.csv", strings.NewReader(b.String()), Options{}, nil)
 	if err != nil || len(rep.Errors) != 1 || rep.Errors[0].Code != "unclosed_quote" || rep.Errors[0].Row != 2 {
 		t.Errorf("%v %+v", err, rep)
 	}
@@ -230,7 +250,7 @@ func TestWriteProblemsCSV(t *testing.T) {
 		{File: "@f", Value: "\tx", Code: "c", Message: "\rm"},
 	}
 	var b bytes.Buffer
-	if err := WriteProblemsCSV(&b, ps); err != nil {
+	if err := WriteProblemsCSV(&b, csvHeader, ps); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(b.Bytes(), []byte("\xEF\xBB\xBF")) {
@@ -257,9 +277,10 @@ func TestProblemsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, _ := Parse("bad_values.csv", bytes.NewReader(data), Options{}, nil)
+	rep, _ := Parse(context.Background(), "bad_values.csv", bytes.NewReader(data), Options{}, nil)
 	var b bytes.Buffer
-	if err := WriteProblemsCSV(&b, rep.Errors); err != nil {
+	rep.Errors = localize(i18n.Zh, rep.Errors)
+	if err := WriteProblemsCSV(&b, csvHeader, rep.Errors); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(b.Bytes()[3:])).ReadAll()

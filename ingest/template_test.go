@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestTemplateCSVRoundTrip(t *testing.T) {
 	if n := strings.Count(b.String(), "\r\n"); n != 3 {
 		t.Errorf("%d lines, want header and two examples", n)
 	}
-	rep, err := Parse("模板.csv", &b, Options{}, func(r Row) error {
+	rep, err := Parse(context.Background(), "模板.csv", &b, Options{}, func(r Row) error {
 		t.Errorf("example row emitted: %+v", r)
 		return nil
 	})
@@ -59,7 +60,7 @@ func TestTemplateXLSXRoundTrip(t *testing.T) {
 	}
 	data := b.Bytes()
 	var got []metrics.Record
-	rep, err := Parse("西大街道.xlsx", bytes.NewReader(data), Options{}, func(r Row) error {
+	rep, err := Parse(context.Background(), "西大街道.xlsx", bytes.NewReader(data), Options{}, func(r Row) error {
 		if r.Sheet != TemplateSheet {
 			t.Errorf("sheet %q", r.Sheet)
 		}
@@ -117,7 +118,7 @@ func TestTemplateXLSXExamples(t *testing.T) {
 	if err := WriteTemplateXLSX(&b, nil); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Parse("模板.xlsx", &b, Options{}, func(r Row) error {
+	rep, err := Parse(context.Background(), "模板.xlsx", &b, Options{}, func(r Row) error {
 		t.Errorf("example row emitted: %+v", r)
 		return nil
 	})

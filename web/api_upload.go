@@ -9,6 +9,7 @@ import (
 
 	"jindu/db"
 	"jindu/ingest"
+	"jindu/web/i18n"
 )
 
 // uploadResponse is the JSON of POST /api/uploads (the contract).
@@ -24,7 +25,8 @@ type uploadResponse struct {
 
 // apiUpload validates a file and applies it at once when valid (or only
 // reports, with dry_run=1): 200 valid, 422 invalid (nothing changed), 413
-// too large, 415 not CSV/xlsx.
+// too large, 415 none of CSV, .xlsx, .xls, .ods. Problems are worded in the
+// request's language.
 func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	name, raw, fields, err := s.readUpload(w, r)
 	switch {
@@ -39,7 +41,8 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	dry := fields["dry_run"] == "1" || fields["dry_run"] == "true" || r.URL.Query().Get("dry_run") == "1"
 	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: name, Kind: db.KindUpload, Actor: u.Name,
 		Source: "api " + clientAddress(r), DryRun: dry, Options: s.importOptions(u)}, bytes.NewReader(raw))
-	resp := uploadResponse{DryRun: dry, Rows: res.Report.Rows, Errors: res.Report.Errors, Warnings: res.Report.Warnings}
+	l, _ := i18n.FromRequest(r)
+	resp := uploadResponse{DryRun: dry, Rows: res.Report.Rows, Errors: LocalizeProblems(l, res.Report.Errors), Warnings: LocalizeProblems(l, res.Report.Warnings)}
 	if resp.Errors == nil {
 		resp.Errors = []ingest.Problem{}
 	}

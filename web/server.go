@@ -40,6 +40,8 @@ type Server struct {
 	BackupKeep int
 
 	throttle *auth.Throttle
+	// parses counts the ledger files parsed (Parses).
+	parses atomic.Int64
 
 	ready atomic.Bool
 	// effective is Program with the administrators' targets (LoadTargets).
@@ -48,6 +50,10 @@ type Server struct {
 	// reports holds render tokens and the loopback listener (report.go).
 	reports reportState
 }
+
+// Parses is the number of ledger files the server has parsed: tests check
+// that an upload is parsed once however often its preview is seen.
+func (s *Server) Parses() int64 { return s.parses.Load() }
 
 // New returns a server for the database and program.
 func New(d *db.DB, p metrics.Program, logger *slog.Logger) (*Server, error) {

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -90,9 +92,10 @@ func sizeText(n int64) string {
 	return strconv.FormatInt(n>>10, 10) + " KiB"
 }
 
-// importOptions applies the server's limits and the user's street scope.
+// importOptions applies the server's limits and the user's street scope;
+// every parse is counted (Parses).
 func (s *Server) importOptions(u auth.User) ingest.Options {
-	return ingest.Options{MaxRows: s.MaxRows, StreetAllowed: u.MayChangeStreet}
+	return ingest.Options{MaxRows: s.MaxRows, StreetAllowed: u.MayChangeStreet, ParseHook: func() { s.parses.Add(1) }}
 }
 
 func (s *Server) showUpload(w http.ResponseWriter, r *http.Request) {
@@ -118,8 +121,9 @@ func (s *Server) renderUploadForm(w http.ResponseWriter, r *http.Request, status
 	s.html(w, r, status, components.UploadFormPage(v))
 }
 
-// postUpload keeps the file as a pending upload and shows its preview.
-// Nothing but the pending file is stored before the clerk confirms.
+// postUpload parses and dry-runs the file once, keeps it with what that
+// found as a pending upload and shows its preview. Nothing but the
+// pending file and its result is stored before the clerk confirms.
 func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) {
 	l, _ := i18n.FromRequest(r)
 	u, _ := currentUser(r)
@@ -132,15 +136,87 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) {
 		s.renderUploadForm(w, r, http.StatusBadRequest, l.T("upload.nofile"))
 		return
 	}
+	p := db.PendingUpload{User: u.Name, FileName: name, SHA256: sha256Hex(raw), Raw: raw}
+	if err := s.checkPending(r, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	tok := make([]byte, 16)
 	rand.Read(tok)
-	p, err := s.DB.AddPendingUpload(r.Context(), db.PendingUpload{Token: hex.EncodeToString(tok), User: u.Name,
-		FileName: name, SHA256: sha256Hex(raw), Raw: raw})
+	p.Token = hex.EncodeToString(tok)
+	p, err = s.DB.AddPendingUpload(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/upload/"+p.Token, http.StatusSeeOther)
+}
+
+// pendingResult is what the parse and dry run of a pending upload found,
+// stored with it (gzip JSON).
+type pendingResult struct {
+	Report      ingest.Report
+	Batch       db.Batch
+	DuplicateOf *db.Batch
+	// Rechecked is set when the data changed after the preview and the
+	// dry run was done again against the new data.
+	Rechecked bool
+}
+
+// checkPending parses and dry-runs a pending upload's file as the current
+// user, and sets its result, records and data version.
+func (s *Server) checkPending(r *http.Request, p *db.PendingUpload) error {
+	u, _ := currentUser(r)
+	var log ingest.RecordLog
+	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
+		DryRun: true, Options: s.importOptions(u), Keep: log.Add}, bytes.NewReader(p.Raw))
+	if err != nil && !errors.Is(err, ingest.ErrInvalid) && !errors.Is(err, ingest.ErrUnsupportedFormat) {
+		return err
+	}
+	recs, err := log.Bytes()
+	if err != nil {
+		return err
+	}
+	if len(res.Report.Errors) > 0 {
+		recs = nil // an invalid file is never applied
+	}
+	p.Records, p.DataSeq = recs, res.Batch.DataSeq
+	p.Result, err = encodeResult(pendingResult{Report: res.Report, Batch: res.Batch, DuplicateOf: res.DuplicateOf})
+	return err
+}
+
+func encodeResult(res pendingResult) ([]byte, error) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if err := json.NewEncoder(zw).Encode(res); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// result returns a pending upload's stored result; one stored before
+// results were kept is computed (and stored) now.
+func (s *Server) result(r *http.Request, p *db.PendingUpload) (pendingResult, error) {
+	if p.Result == nil {
+		if err := s.checkPending(r, p); err != nil {
+			return pendingResult{}, err
+		}
+		if err := s.DB.SetPendingResult(r.Context(), p.ID, p.Result, p.Records, p.DataSeq); err != nil {
+			return pendingResult{}, err
+		}
+	}
+	var res pendingResult
+	zr, err := gzip.NewReader(bytes.NewReader(p.Result))
+	if err != nil {
+		return res, fmt.Errorf("pending result: %w", err)
+	}
+	if err := json.NewDecoder(zr).Decode(&res); err != nil {
+		return res, fmt.Errorf("pending result: %w", err)
+	}
+	return res, nil
 }
 
 // pending finds the pending upload of the path; only its uploader and
@@ -159,24 +235,13 @@ func (s *Server) pending(w http.ResponseWriter, r *http.Request) (db.PendingUplo
 	return p, true
 }
 
-// dryRun validates a pending file and computes what it would change.
-func (s *Server) dryRun(r *http.Request, p db.PendingUpload) (ingest.ImportResult, error) {
-	u, _ := currentUser(r)
-	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
-		DryRun: true, Options: s.importOptions(u)}, bytes.NewReader(p.Raw))
-	if errors.Is(err, ingest.ErrInvalid) || errors.Is(err, ingest.ErrUnsupportedFormat) {
-		err = nil // the report says why
-	}
-	return res, err
-}
-
 func (s *Server) showPreview(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.pending(w, r)
 	if !ok {
 		return
 	}
 	l := lang(w, r)
-	res, err := s.dryRun(r, p)
+	res, err := s.result(r, &p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -188,26 +253,40 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request) {
 	s.html(w, r, http.StatusOK, components.UploadPreviewPage(v))
 }
 
-func previewView(l i18n.Lang, p db.PendingUpload, res ingest.ImportResult) components.UploadPreview {
+func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.UploadPreview {
 	rep := res.Report
 	v := components.UploadPreview{FileName: p.FileName, Valid: len(rep.Errors) == 0 && rep.Format != "",
 		ApplyURL: "/upload/" + p.Token + "/apply", ProblemsURL: "/upload/" + p.Token + "/problems.csv"}
-	v.Summary = l.F("preview.summary", rep.Rows, strings.ToUpper(rep.Format), rep.Encoding)
+	enc := rep.Encoding
+	if enc == "" {
+		enc = "—"
+	}
+	v.Summary = l.F("preview.summary", rep.Rows, strings.ToUpper(rep.Format), enc)
 	if p.BatchID != 0 {
 		v.Applied = l.F("preview.applied", p.BatchID)
 	}
 	if res.DuplicateOf != nil {
 		v.Duplicate = l.F("preview.duplicate", res.DuplicateOf.ID, res.DuplicateOf.CreatedAt.Local().Format("2006-01-02 15:04"))
 	}
-	for _, e := range rep.Errors {
-		v.Errors = append(v.Errors, problemRow(e))
+	if res.Rechecked {
+		v.Rechecked = l.T("preview.rechecked")
 	}
-	for _, e := range rep.Warnings {
-		v.Warnings = append(v.Warnings, problemRow(e))
+	for _, e := range LocalizeProblems(l, rep.Errors) {
+		v.Errors = append(v.Errors, problemRow(l, e))
 	}
+	warnings := LocalizeProblems(l, rep.Warnings)
+	for _, w := range warnings {
+		if w.Code == "not_reported" && w.Params["reason"] == "missing" {
+			v.Notices = append(v.Notices, w.Message)
+		}
+	}
+	v.Warnings = groupByRow(l, warnings)
 	b := res.Batch
 	if d := b.Diff; d != nil {
 		v.Changed = l.F("preview.changed", b.Changed, d.Up, d.Down, d.Unchanged, b.NewUnits)
+		if d.AgainstPrevious > 0 {
+			v.Changed += " " + l.F("preview.againstprevious", d.AgainstPrevious)
+		}
 		for _, n := range d.NewUnits {
 			row := components.NewUnitRow{Level: l.T("level." + string(n.Level)), Path: n.Path}
 			if n.Suggest != "" {
@@ -218,12 +297,9 @@ func previewView(l i18n.Lang, p db.PendingUpload, res ingest.ImportResult) compo
 		if b.NewUnits > len(d.NewUnits) {
 			v.MoreNew = l.F("preview.morenew", b.NewUnits-len(d.NewUnits))
 		}
-		for _, c := range d.Changes {
-			old := c.Old
-			if old == "" {
-				old = "—"
-			}
-			v.Changes = append(v.Changes, components.ChangeRow{Path: c.Path, Year: strconv.Itoa(c.Year), Old: old, New: c.New, Up: c.Up})
+		v.Changes = changeGroups(l, d.Changes)
+		if b.Changed > len(d.Changes) && len(d.Changes) > 0 {
+			v.MoreChanges = l.F("preview.morechanges", len(d.Changes), b.Changed)
 		}
 		for _, st := range sortedKeys(d.Counts) {
 			c := d.Counts[st]
@@ -234,18 +310,87 @@ func previewView(l i18n.Lang, p db.PendingUpload, res ingest.ImportResult) compo
 	return v
 }
 
-func problemRow(p ingest.Problem) components.ProblemRow {
+// changeGroups groups what changes by street, then unit, each field old →
+// new in words.
+func changeGroups(l i18n.Lang, changes []db.UnitChange) []components.ChangeGroup {
+	var groups []components.ChangeGroup
+	at := map[string]int{}
+	for _, c := range changes {
+		i, ok := at[c.Street]
+		if !ok {
+			i = len(groups)
+			at[c.Street] = i
+			groups = append(groups, components.ChangeGroup{Street: c.Street})
+		}
+		u := components.ChangeUnit{Path: strings.TrimPrefix(strings.TrimPrefix(c.Path, c.Street), " / "), Level: l.T("level." + string(c.Level)),
+			Year: strconv.Itoa(c.Year)}
+		if u.Path == "" {
+			u.Path = c.Street
+		}
+		if c.Against != c.Year {
+			u.Against = l.F("preview.against", c.Against)
+		}
+		for _, f := range c.Fields {
+			u.Fields = append(u.Fields, components.ChangeField{Name: l.T("field." + f.Field),
+				Old: valueText(l, f.Field, f.Old), New: valueText(l, f.Field, f.New), Dir: f.Rating})
+		}
+		groups[i].Units = append(groups[i].Units, u)
+	}
+	return groups
+}
+
+// valueText words a changed field's value.
+func valueText(l i18n.Lang, field, v string) string {
+	switch {
+	case v == "":
+		return l.T("preview.notreported")
+	case field == "stars":
+		return v + "★"
+	case field == "community_type":
+		return l.T("communitytype." + v)
+	}
+	return l.T("value." + v)
+}
+
+// groupByRow puts the warnings of one row on one line.
+func groupByRow(l i18n.Lang, ps []ingest.Problem) []components.ProblemRow {
+	var out []components.ProblemRow
+	at := map[string]int{}
+	for _, p := range ps {
+		row := problemRow(l, p)
+		single := p.Row > 0 && len(p.Rows) <= 1 && p.Count <= 1
+		key := p.File + "\x00" + p.Sheet + "\x00" + strconv.Itoa(p.Row)
+		if i, ok := at[key]; ok && single {
+			o := &out[i]
+			o.Message += "；" + row.Message
+			o.Code += ", " + row.Code
+			if row.Column != "" && o.Column != row.Column {
+				o.Column = strings.TrimPrefix(o.Column+"、"+row.Column, "、")
+			}
+			continue
+		}
+		if single {
+			at[key] = len(out)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func problemRow(l i18n.Lang, p ingest.Problem) components.ProblemRow {
 	where := p.File
 	if p.Sheet != "" {
 		where += " [" + p.Sheet + "]"
 	}
 	if p.Row > 0 {
-		where += fmt.Sprintf(" 第 %d 行", p.Row)
+		where += " " + l.F("preview.row", p.Row)
 	}
 	return components.ProblemRow{Where: where, Column: p.Column, Value: p.Value, Code: p.Code, Message: p.Message}
 }
 
-// applyPending applies a confirmed upload as one batch.
+// applyPending applies a confirmed upload as one batch, from the records
+// its parse kept. If the data changed since the preview, the dry run is
+// done again and the preview shown anew, to be confirmed again.
 func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.pending(w, r)
 	if !ok {
@@ -255,26 +400,59 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/history?batch="+strconv.FormatInt(p.BatchID, 10), http.StatusSeeOther)
 		return
 	}
-	u, _ := currentUser(r)
-	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
-		Source: "web " + clientAddress(r), Options: s.importOptions(u)}, bytes.NewReader(p.Raw))
-	if errors.Is(err, ingest.ErrInvalid) || errors.Is(err, ingest.ErrUnsupportedFormat) {
-		http.Redirect(w, r, "/upload/"+p.Token, http.StatusSeeOther) // the preview shows why
-		return
-	}
+	res, err := s.result(r, &p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if res.DuplicateOf != nil {
-		http.Redirect(w, r, "/upload/"+p.Token, http.StatusSeeOther)
+	preview := "/upload/" + p.Token
+	if len(res.Report.Errors) > 0 || res.Report.Format == "" || res.DuplicateOf != nil {
+		http.Redirect(w, r, preview, http.StatusSeeOther) // the preview shows why
 		return
 	}
-	if err := s.DB.MarkPendingApplied(r.Context(), p.ID, res.Batch.ID); err != nil {
+	u, _ := currentUser(r)
+	in := ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name, Source: "web " + clientAddress(r), Options: s.importOptions(u)}
+	applied, err := ingest.ImportRecords(r.Context(), s.DB, in, p.Raw, p.Records, p.DataSeq)
+	switch {
+	case errors.Is(err, db.ErrDataChanged):
+		// Preview again against the data as it is now, from the kept records.
+		in.DryRun = true
+		again, err := ingest.ImportRecords(r.Context(), s.DB, in, p.Raw, p.Records, 0)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		res.Batch, res.DuplicateOf, res.Rechecked = again.Batch, again.DuplicateOf, true
+		enc, err := encodeResult(res)
+		if err == nil {
+			err = s.DB.SetPendingResult(r.Context(), p.ID, enc, p.Records, again.Batch.DataSeq)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, preview, http.StatusSeeOther)
+		return
+	case errors.Is(err, ingest.ErrInvalid):
+		// The user's streets changed: check the file again as them.
+		if err := s.checkPending(r, &p); err == nil {
+			err = s.DB.SetPendingResult(r.Context(), p.ID, p.Result, p.Records, p.DataSeq)
+		}
+		http.Redirect(w, r, preview, http.StatusSeeOther)
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	if applied.DuplicateOf != nil {
+		http.Redirect(w, r, preview, http.StatusSeeOther)
+		return
+	}
+	if err := s.DB.MarkPendingApplied(r.Context(), p.ID, applied.Batch.ID); err != nil {
 		s.Logger.Error("mark pending applied", "err", err)
 	}
-	s.auditBatch(r, db.AuditUpload, res.Batch)
-	http.Redirect(w, r, "/history?batch="+strconv.FormatInt(res.Batch.ID, 10), http.StatusSeeOther)
+	s.auditBatch(r, db.AuditUpload, applied.Batch)
+	http.Redirect(w, r, "/history?batch="+strconv.FormatInt(applied.Batch.ID, 10), http.StatusSeeOther)
 }
 
 func (s *Server) auditBatch(r *http.Request, action string, b db.Batch) {
@@ -283,18 +461,20 @@ func (s *Server) auditBatch(r *http.Request, action string, b db.Batch) {
 		Detail: fmt.Sprintf("file=%s sha256=%s rows=%d new_units=%d changed=%d", b.FileName, b.SHA256, b.Rows, b.NewUnits, b.Changed)})
 }
 
-// problemsCSV downloads the preview's errors and warnings as CSV.
+// problemsCSV downloads the preview's errors and warnings as CSV, in the
+// page's language.
 func (s *Server) problemsCSV(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.pending(w, r)
 	if !ok {
 		return
 	}
-	res, err := s.dryRun(r, p)
+	res, err := s.result(r, &p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	l, _ := i18n.FromRequest(r)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", contentDisposition("attachment", "错误报告-"+p.FileName+".csv"))
-	ingest.WriteProblemsCSV(w, append(res.Report.Errors, res.Report.Warnings...))
+	w.Header().Set("Content-Disposition", contentDisposition("attachment", l.T("preview.reportfile")+"-"+p.FileName+".csv"))
+	ingest.WriteProblemsCSV(w, problemsCSVHeader(l), LocalizeProblems(l, append(res.Report.Errors, res.Report.Warnings...)))
 }

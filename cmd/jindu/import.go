@@ -12,6 +12,8 @@ import (
 
 	"jindu/db"
 	"jindu/ingest"
+	"jindu/web"
+	"jindu/web/i18n"
 )
 
 // exitError carries a process exit code with its message.
@@ -43,12 +45,18 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	dry := fs.Bool("dry-run", false, "check the files and report what would change; store nothing")
 	as := fs.String("as", "", "record the batches as this account (a clerk's streets then apply)")
 	maxRows := fs.Int("max-rows", ingest.DefaultMaxRows, "refuse files with more data rows")
+	langFlag := fs.String("lang", "zh", "language of the problem messages: zh or en")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	lang, ok := i18n.Parse(*langFlag)
+	if !ok {
+		fmt.Fprintf(stderr, "--lang %s: use zh or en\n", *langFlag)
+		return errUsage
+	}
 	files := fs.Args()
 	if len(files) == 0 {
-		fmt.Fprintln(stderr, "usage: jindu import --db PATH [--dry-run] [--as USER] FILE...")
+		fmt.Fprintln(stderr, "usage: jindu import --db PATH [--dry-run] [--as USER] [--lang zh|en] FILE...")
 		return errUsage
 	}
 	d, err := db.Open(ctx, *dbPath)
@@ -75,12 +83,12 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	checked := *dry || len(files) > 1
 	bad := 0
 	printProblems := func(res ingest.ImportResult) {
-		for _, p := range res.Report.Errors {
+		for _, p := range web.LocalizeProblems(lang, res.Report.Errors) {
 			fmt.Fprintln(stderr, p.String())
 		}
 	}
 	printWarnings := func(res ingest.ImportResult) {
-		for _, p := range res.Report.Warnings {
+		for _, p := range web.LocalizeProblems(lang, res.Report.Warnings) {
 			fmt.Fprintln(stderr, "warning: "+p.String())
 		}
 	}
@@ -96,7 +104,7 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		if *dry {
 			res, err = importOne(ctx, d, f, actor, opts, true, stderr)
 		} else {
-			res, err = checkOne(f, opts, stderr)
+			res, err = checkOne(ctx, f, opts, stderr)
 		}
 		if errors.Is(err, ingest.ErrInvalid) || errors.Is(err, ingest.ErrUnsupportedFormat) {
 			printProblems(res)
@@ -141,14 +149,14 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 
 // checkOne parses a file without touching the database: its errors and
 // warnings, as Import would report them.
-func checkOne(path string, opts ingest.Options, stderr io.Writer) (ingest.ImportResult, error) {
+func checkOne(ctx context.Context, path string, opts ingest.Options, stderr io.Writer) (ingest.ImportResult, error) {
 	r, done, err := openWithProgress(path, "检查", stderr)
 	if err != nil {
 		return ingest.ImportResult{}, err
 	}
 	defer done()
 	var res ingest.ImportResult
-	res.Report, err = ingest.Parse(filepath.Base(path), r, opts, nil)
+	res.Report, err = ingest.Parse(ctx, filepath.Base(path), r, opts, nil)
 	if err != nil {
 		return res, err
 	}

@@ -53,3 +53,37 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("--as unknown: %d %s", code, e)
 	}
 }
+
+// .xls and .ods import like .xlsx; problems print in Chinese, or in
+// English with --lang en.
+func TestImportWorkbooksAndLanguage(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "j.db")
+	runIn := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := run(ctx, args, strings.NewReader(""), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	books := filepath.Join("..", "..", "ingest", "testdata", "workbooks")
+	for _, name := range []string{"messy.xls", "messy.ods"} {
+		if code, out, e := runIn("import", "--db", dbPath, "--dry-run", filepath.Join(books, name)); code != 0 || !strings.Contains(out, "valid, 3 rows") ||
+			!strings.Contains(e, "warning: "+name+"[西大街道]:1: 已跳过第 1–2 行（标题）") {
+			t.Errorf("%s: %d %q\n%s", name, code, out, e)
+		}
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("年份,街道,社区,小区,星级\n2023,西大街道,光明社区,光明新村,6\n"), 0o644)
+	if code, _, e := runIn("import", "--db", dbPath, "--lang", "en", bad); code != 1 || !strings.Contains(e, "bad.csv:2: 星级: The star count must be 0–5, not “6”.") {
+		t.Errorf("--lang en: %d\n%s", code, e)
+	}
+	if code, _, e := runIn("import", "--db", dbPath, bad); code != 1 || !strings.Contains(e, "bad.csv:2: 星级: 星级必须是 0–5，实际为“6”") {
+		t.Errorf("Chinese: %d\n%s", code, e)
+	}
+	if code, _, _ := runIn("import", "--db", dbPath, "--lang", "fr", bad); code != 2 {
+		t.Errorf("--lang fr: %d", code)
+	}
+	if code, _, e := runIn("import", "--db", dbPath, filepath.Join(books, "encrypted.xlsx")); code != 1 || !strings.Contains(e, "已加密") {
+		t.Errorf("encrypted: %d\n%s", code, e)
+	}
+}
