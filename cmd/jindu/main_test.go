@@ -59,24 +59,18 @@ func TestServeDemoHealthzAndShutdown(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "sub", "demo.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	var errb bytes.Buffer
+	var errb syncBuffer
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", addr, "--db", dbPath, "--demo"}, nil, io.Discard, &errb)
 	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	waitFor(t, func() bool {
 		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server never became healthy: %v\n%s", err, errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}, "the server to be healthy", &errb)
 	resp, err := http.Get("http://" + addr + "/api/metrics")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/api/metrics: %v %v", resp, err)
@@ -88,8 +82,8 @@ func TestServeDemoHealthzAndShutdown(t *testing.T) {
 		if code != 0 {
 			t.Errorf("serve exited %d: %s", code, errb.String())
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not shut down")
+	case <-time.After(waitLimit):
+		t.Fatalf("serve did not shut down within %v", waitLimit)
 	}
 	if !strings.Contains(errb.String(), "demo data loaded") {
 		t.Errorf("log lacks the demo load: %s", errb.String())
