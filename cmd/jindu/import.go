@@ -39,7 +39,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(120 << 20))
 	}
-	fs := newFlags("import", stderr)
+	fs := newFlags("import", stderr, "FILE...")
 	dbPath := fs.String("db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file (env JINDU_DB)")
 	dry := fs.Bool("dry-run", false, "check the files and report what would change; store nothing")
 	as := fs.String("as", "", "record the batches as this account (a clerk's streets then apply)")
@@ -51,6 +51,9 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "usage: jindu import --db PATH [--dry-run] [--as USER] FILE...")
 		return errUsage
+	}
+	if err := makeParentDir(*dbPath); err != nil {
+		return err
 	}
 	d, err := db.Open(ctx, *dbPath)
 	if err != nil {
