@@ -124,14 +124,7 @@ func TestDemoPasswordsAtEveryStart(t *testing.T) {
 	if code, _, e := runIn(t, "a long enough password\n", "user", "add", "--db", p, "--name", "li", "--role", "viewer", "--password-stdin"); code != 0 {
 		t.Fatalf("user add: %s", e)
 	}
-	before := hashes(t, p)
-	out = serveOnce(t, "--demo", "--db", p)
-	if len(demoPasswords(t, out)) != 0 || !strings.Contains(out, "Demo accounts not reset") || !strings.Contains(out, "account li is not a demo account") {
-		t.Errorf("start with another account printed:\n%s", out)
-	}
-	if after := hashes(t, p); !maps.Equal(before, after) {
-		t.Error("a password changed on a database holding more than the demo")
-	}
+	notReset(t, p, "account li is not a demo account")
 
 	// An imported batch on top of the demo.
 	p2 := filepath.Join(dir, "demo2.db")
@@ -141,14 +134,7 @@ func TestDemoPasswordsAtEveryStart(t *testing.T) {
 	if code, _, e := runIn(t, "", "import", "--db", p2, ledger); code != 0 {
 		t.Fatalf("import: %s", e)
 	}
-	before = hashes(t, p2)
-	out = serveOnce(t, "--demo", "--db", p2)
-	if len(demoPasswords(t, out)) != 0 || !strings.Contains(out, "batch 2 (import, a.csv) is not the demo's") {
-		t.Errorf("start after an import printed:\n%s", out)
-	}
-	if !maps.Equal(before, hashes(t, p2)) {
-		t.Error("a password changed after an import")
-	}
+	notReset(t, p2, "batch 2 (import, a.csv) is not the demo's")
 
 	// An administrator named admin made before the demo was loaded is a
 	// real account: never reset, and no demo account is added.
@@ -156,23 +142,30 @@ func TestDemoPasswordsAtEveryStart(t *testing.T) {
 	if code, _, e := runIn(t, "a long enough password\n", "user", "add", "--db", p3, "--name", "admin", "--role", "admin", "--password-stdin"); code != 0 {
 		t.Fatalf("user add: %s", e)
 	}
-	before = hashes(t, p3)
-	out = serveOnce(t, "--demo", "--db", p3)
-	if len(demoPasswords(t, out)) != 0 || !strings.Contains(out, "account admin was added by cli") {
-		t.Errorf("start with a real admin printed:\n%s", out)
-	}
-	if !maps.Equal(before, hashes(t, p3)) {
-		t.Error("the real admin's password changed, or demo accounts were added")
-	}
+	notReset(t, p3, "account admin was added by cli")
 
 	// Real data before the demo: --demo loads nothing and resets nothing.
 	p4 := filepath.Join(dir, "real.db")
 	if code, _, e := runIn(t, "", "import", "--db", p4, ledger); code != 0 {
 		t.Fatalf("import: %s", e)
 	}
-	out = serveOnce(t, "--demo", "--db", p4)
-	if len(demoPasswords(t, out)) != 0 || !strings.Contains(out, "it held other data before the demo") || len(hashes(t, p4)) != 0 {
-		t.Errorf("start on real data printed:\n%s", out)
+	notReset(t, p4, "it held other data before the demo")
+	if n := len(hashes(t, p4)); n != 0 {
+		t.Errorf("%d accounts on real data after --demo", n)
+	}
+}
+
+// notReset starts `serve --demo` on a database that holds more than the
+// demo: it must print no password, say why (want), and change no account.
+func notReset(t *testing.T, p, want string) {
+	t.Helper()
+	before := hashes(t, p)
+	out := serveOnce(t, "--demo", "--db", p)
+	if len(demoPasswords(t, out)) != 0 || !strings.Contains(out, "Demo accounts not reset") || !strings.Contains(out, want) {
+		t.Errorf("start on %s printed, want %q:\n%s", filepath.Base(p), want, out)
+	}
+	if !maps.Equal(before, hashes(t, p)) {
+		t.Errorf("%s: an account was changed or added on a database holding more than the demo", filepath.Base(p))
 	}
 }
 

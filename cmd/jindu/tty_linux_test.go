@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,8 +20,7 @@ import (
 // the other end as its standard input, a terminal.
 type pty struct {
 	master, tty *os.File
-	mu          sync.Mutex
-	shown       strings.Builder // what the terminal showed (its echo)
+	shown       syncBuffer // what the terminal showed (its echo)
 	done        chan struct{}
 }
 
@@ -55,9 +53,7 @@ func openPTY(t *testing.T) *pty {
 		buf := make([]byte, 1024)
 		for {
 			n, err := m.Read(buf)
-			p.mu.Lock()
 			p.shown.Write(buf[:n])
-			p.mu.Unlock()
 			if err != nil {
 				return
 			}
@@ -79,8 +75,6 @@ func (p *pty) echoOff() bool {
 func (p *pty) finish() string {
 	p.tty.Close()
 	<-p.done
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	return p.shown.String()
 }
 
@@ -122,11 +116,7 @@ func TestPasswordOnTerminal(t *testing.T) {
 		t.Fatal("a new terminal starts with the echo off")
 	}
 	ctl.master.WriteString("echo check\n")
-	waitFor(t, func() bool {
-		ctl.mu.Lock()
-		defer ctl.mu.Unlock()
-		return strings.Contains(ctl.shown.String(), "echo check")
-	}, "the terminal to echo", &syncBuffer{})
+	waitFor(t, func() bool { return strings.Contains(ctl.shown.String(), "echo check") }, "the terminal to echo", &ctl.shown)
 	ctl.finish()
 
 	const pw, pw2 = "typed on a terminal 1", "typed on a terminal 2"
