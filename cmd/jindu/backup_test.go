@@ -86,15 +86,15 @@ func TestServeOperations(t *testing.T) {
 		strings.NewReader(pw+"\n"), &out, &out); code != 0 {
 		t.Fatalf("user add: %s", out.String())
 	}
-	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
-	var logs syncBuffer
+	var stdout, logs syncBuffer
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--db", p, "--backup-dir", backups, "--backup-every", "1h", "--backup-keep", "3"}, nil, io.Discard, &logs)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", p, "--backup-dir", backups, "--backup-every", "1h", "--backup-keep", "3"}, nil, &stdout, &logs)
 	}()
-	base := "http://" + addr
+	base := serving(t, &stdout, &logs, done)
+	addr := strings.TrimPrefix(base, "http://")
 	waitFor(t, func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
@@ -112,7 +112,7 @@ func TestServeOperations(t *testing.T) {
 
 	// The database is held: a second server and a restore are refused.
 	var errb bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--addr", freeAddr(t), "--db", p}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "in use") {
+	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", p}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "in use") {
 		t.Errorf("second serve: %d %s", code, errb.String())
 	}
 	bs, _ := db.ListBackups(backups)

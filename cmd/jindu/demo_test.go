@@ -23,17 +23,9 @@ func serveOnce(t *testing.T, args ...string) string {
 	var out, logs syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", freeAddr(t)}, args...), nil, &out, &logs)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), nil, &out, &logs)
 	}()
-	waitFor(t, func() bool {
-		select {
-		case code := <-done:
-			done <- code
-			return true
-		default:
-		}
-		return strings.Contains(out.String(), "Jindu is running at")
-	}, "the server to run", &logs)
+	serving(t, &out, &logs, done)
 	cancel()
 	select {
 	case code := <-done:

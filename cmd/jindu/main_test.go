@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -166,33 +166,48 @@ func TestServeRefusesBadProgram(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+// runningAt is the line `jindu serve` prints once it listens.
+var runningAt = regexp.MustCompile(`Jindu is running at (http://\S+?)/\n`)
+
+// serving waits until a `jindu serve` started with --addr 127.0.0.1:0 (a
+// port the system chooses, so no other process can take it first) prints
+// where it runs, and returns that base URL. done is serve's exit code.
+func serving(t *testing.T, out, logs *syncBuffer, done chan int) string {
+	t.Helper()
+	var base string
+	waitFor(t, func() bool {
+		if m := runningAt.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+			return true
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d before it ran:\n%s", code, logs.String())
+		default:
+		}
+		return false
+	}, "the server to say where it runs", logs)
+	return base
 }
 
 func TestServeDemoHealthzAndShutdown(t *testing.T) {
-	addr := freeAddr(t)
 	dbPath := filepath.Join(t.TempDir(), "sub", "demo.db")
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var errb syncBuffer
+	done := make(chan int, 1)
+	var out, errb syncBuffer
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--db", dbPath, "--demo"}, nil, io.Discard, &errb)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath, "--demo"}, nil, &out, &errb)
 	}()
+	base := serving(t, &out, &errb, done)
 	waitFor(t, func() bool {
-		resp, err := http.Get("http://" + addr + "/healthz")
+		resp, err := http.Get(base + "/healthz")
 		if err != nil {
 			return false
 		}
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	}, "the server to be healthy", &errb)
-	resp, err := http.Get("http://" + addr + "/api/metrics")
+	resp, err := http.Get(base + "/api/metrics")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/api/metrics: %v %v", resp, err)
 	}
