@@ -66,7 +66,7 @@ func TestRenderBlocksOtherHosts(t *testing.T) {
 	}))
 	defer page.Close()
 
-	r := report.New(report.Config{Logger: quiet(), Timeout: 30 * time.Second})
+	r := report.New(report.Config{Logger: quiet(), Timeout: report.WaitLimit})
 	defer r.Close()
 	res, err := r.Render(context.Background(), report.Job{URL: page.URL + "/", Headers: map[string]string{"X-Token": "secret"},
 		Footer: `<b>user</b>`, PageOf: [3]string{"第 ", " 页 / 共 ", " 页"}})
@@ -106,7 +106,7 @@ func TestRenderWaitsForCharts(t *testing.T) {
 			}, 400);</script></body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet()})
+	r := report.New(report.Config{Logger: quiet(), Timeout: report.WaitLimit})
 	defer r.Close()
 	res, err := r.Render(context.Background(), report.Job{URL: page.URL})
 	if err != nil {
@@ -151,7 +151,7 @@ func TestRenderTimeout(t *testing.T) {
 	t.Logf("cancelled after %v (timeout %v)", time.Since(start).Round(time.Millisecond), r.Timeout())
 	// The same renderer prints the next page; with a longer timeout, so a
 	// loaded machine cannot make it time out too.
-	report.SetTimeout(r, 2*time.Minute)
+	report.SetTimeout(r, report.WaitLimit)
 	if _, err := r.Render(context.Background(), report.Job{URL: page.URL + "/ok"}); err != nil {
 		t.Errorf("render after a timeout: %v", err)
 	}
@@ -180,7 +180,7 @@ func TestRenderConcurrencyLimit(t *testing.T) {
 		io.WriteString(w, `<!DOCTYPE html><body>page</body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Concurrency: 2, Timeout: 5 * time.Minute}) // the waiting renders may take long on a loaded machine
+	r := report.New(report.Config{Logger: quiet(), Concurrency: 2, Timeout: report.WaitLimit})
 	defer r.Close()
 	var wg sync.WaitGroup
 	errs := make(chan error, 5)

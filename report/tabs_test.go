@@ -26,7 +26,7 @@ func chromium(t *testing.T) *Renderer {
 	if testing.Short() {
 		t.Skip("-short: no Chromium")
 	}
-	r := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: 30 * time.Second})
+	r := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: WaitLimit})
 	if !r.Available() {
 		if os.Getenv("CI") != "" {
 			t.Fatal("chromium is not installed; .ci/run installs it")
@@ -152,7 +152,6 @@ func sameSet(a, b []string) bool {
 // its page's process crashed while it was idle; renders still work.
 func TestTabDiscarded(t *testing.T) {
 	r := chromium(t)
-	r.cfg.Timeout = 3 * time.Second
 	ok := newOrigin(t)
 	never := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -164,10 +163,11 @@ func TestTabDiscarded(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := r.idleTabs()
+	r.cfg.Timeout = 3 * time.Second // for the render that must time out only
 	if _, err := r.Render(context.Background(), Job{URL: never.URL + "/"}); err == nil {
 		t.Fatal("a chart that never draws printed")
 	}
-	r.cfg.Timeout = 30 * time.Second // the next renders must not time out on a loaded machine
+	r.cfg.Timeout = WaitLimit
 	if n := len(r.idleTabs()); n != 0 {
 		t.Errorf("%d idle tabs after a timeout, want 0", n)
 	}
