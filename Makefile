@@ -4,7 +4,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ECHARTS := web/static/vendor/echarts.min.js
 
-.PHONY: build run test assets generate check-generated screenshot clean fuzz vuln bench bench-smoke
+.PHONY: build run test test-short assets generate check-generated screenshot clean fuzz vuln bench bench-smoke
 
 # Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz`.
 FUZZ_TARGETS := ./ingest:FuzzParse ./ingest:FuzzCells ./metrics:FuzzParseProgram
@@ -17,8 +17,9 @@ build: assets
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/jindu ./cmd/jindu
 
 ## run: start Jindu on http://127.0.0.1:8080/ with the built-in demo data
+## (another address: make run ADDR=127.0.0.1:8081, or JINDU_ADDR)
 run: build
-	./bin/jindu serve --demo --db data/demo.db
+	./bin/jindu serve --demo --db data/demo.db $(if $(ADDR),--addr $(ADDR))
 
 ## test: every check and test, as CI runs them
 test: assets check-generated
@@ -29,6 +30,10 @@ test: assets check-generated
 	$(MAKE) --no-print-directory vuln
 	$(MAKE) --no-print-directory fuzz
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## test-short: the quick loop while editing: no Chromium, no crash or load test
+test-short: assets
+	$(GO) test -short ./...
 
 ## fuzz: run each fuzz target for FUZZTIME (default 20s) without a failure
 fuzz:
@@ -52,7 +57,8 @@ vuln:
 assets: $(ECHARTS)
 
 $(ECHARTS): web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@command -v npm >/dev/null 2>&1 || { echo "make assets: npm is needed: ECharts is fetched from the npm registry (apt-get install npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error || { echo "make assets: npm ci failed: ECharts is fetched from the npm registry, pinned by web/package-lock.json"; exit 1; }
 	mkdir -p $(dir $@)
 	cp web/node_modules/echarts/dist/echarts.min.js $@
 

@@ -19,10 +19,14 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromium skips without a browser on a developer machine; CI has one.
+// chromium skips under -short, and without a browser on a developer
+// machine; CI has one.
 func chromium(t *testing.T) *Renderer {
 	t.Helper()
-	r := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: 30 * time.Second})
+	if testing.Short() {
+		t.Skip("-short: no Chromium")
+	}
+	r := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: WaitLimit})
 	if !r.Available() {
 		if os.Getenv("CI") != "" {
 			t.Fatal("chromium is not installed; .ci/run installs it")
@@ -148,7 +152,6 @@ func sameSet(a, b []string) bool {
 // its page's process crashed while it was idle; renders still work.
 func TestTabDiscarded(t *testing.T) {
 	r := chromium(t)
-	r.cfg.Timeout = 3 * time.Second
 	ok := newOrigin(t)
 	never := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -160,9 +163,11 @@ func TestTabDiscarded(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := r.idleTabs()
+	r.cfg.Timeout = 3 * time.Second // for the render that must time out only
 	if _, err := r.Render(context.Background(), Job{URL: never.URL + "/"}); err == nil {
 		t.Fatal("a chart that never draws printed")
 	}
+	r.cfg.Timeout = WaitLimit
 	if n := len(r.idleTabs()); n != 0 {
 		t.Errorf("%d idle tabs after a timeout, want 0", n)
 	}
@@ -178,7 +183,7 @@ func TestTabDiscarded(t *testing.T) {
 	cctx, cancel := context.WithTimeout(idle[0].ctx, time.Second)
 	chromedp.Call(cctx, page.Crash, cdp.Empty{})
 	cancel()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute)
 	for !idle[0].crashed.Load() && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -209,7 +214,7 @@ func TestBrowserKilled(t *testing.T) {
 	}
 	select {
 	case <-bctx.Done():
-	case <-time.After(20 * time.Second):
+	case <-time.After(3 * time.Minute):
 		t.Fatal("the browser's context did not end when it was killed")
 	}
 	if _, err := r.Render(context.Background(), Job{URL: ok.URL + "/"}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -31,6 +32,20 @@ const (
 	AssetIcon    = "img/favicon.svg"
 	AssetUpload  = "js/upload.js"
 )
+
+// ErrNoECharts means the binary was built without ECharts, which `make
+// assets` (and so `make build`) fetches from the npm registry into
+// static/vendor before go build embeds it.
+var ErrNoECharts = errors.New("run `make assets` first: ECharts is fetched from npm")
+
+// CheckAssets reports ErrNoECharts when the build embedded no ECharts: a
+// server without it would serve pages whose charts never draw.
+func CheckAssets() error {
+	if _, err := fs.Stat(staticFS, "static/"+AssetECharts); err != nil {
+		return ErrNoECharts
+	}
+	return nil
+}
 
 // asset is one static file with its content-hashed URL.
 type asset struct {
@@ -76,6 +91,9 @@ func LoadAssets() (*Assets, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
+	}
+	if err := CheckAssets(); err != nil {
+		return nil, fmt.Errorf("load assets: this binary was built without ECharts (%s): %w, then build again (`make build` does both)", AssetECharts, err)
 	}
 	for _, req := range []string{AssetECharts, AssetCharts, AssetCSS, AssetIcon, AssetUpload} {
 		if a.byName[req] == nil {

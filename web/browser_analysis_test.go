@@ -22,8 +22,8 @@ func (b *browser) waitPath(t *testing.T, prefix string) string {
 	})()`, prefix)
 	// Evaluate in a loop: a navigation destroys the context a single
 	// long poll would run in.
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+	for deadline := time.Now().Add(waitLimit); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second) // retried: a navigation can end an evaluation
 		path, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
 		cancel()
 		if err == nil && path != "" {
@@ -38,8 +38,8 @@ func (b *browser) waitPath(t *testing.T, prefix string) string {
 // waitFor waits until a JavaScript condition holds, across navigations.
 func (b *browser) waitFor(t *testing.T, cond string) {
 	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+	for deadline := time.Now().Add(waitLimit); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second) // retried: a navigation can end an evaluation
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (`+cond+`)`))
 		cancel()
 		if err == nil && ok {
@@ -55,7 +55,7 @@ func (b *browser) waitFor(t *testing.T, cond string) {
 func (b *browser) click(t *testing.T, sel string) {
 	t.Helper()
 	b.waitFor(t, fmt.Sprintf(`!!document.querySelector(%q)`, sel))
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, waitLimit)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).click(), true`, sel))); err != nil {
 		t.Fatalf("click %s: %v", sel, err)

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -29,11 +31,16 @@ type browser struct {
 	errors   []string
 	dialogs  []string
 	requests []string
+	marks    []string // console.info lines of check's flush marker
 }
 
 // chromiumPath finds Debian's chromium. Without it the browser tests skip
-// on a developer machine and fail in CI (CI installs it).
+// on a developer machine and fail in CI (CI installs it); under -short
+// they always skip.
 func chromiumPath(t testing.TB) string {
+	if testing.Short() {
+		t.Skip("-short: no Chromium")
+	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
@@ -81,11 +88,14 @@ func newBrowser(t testing.TB) *browser {
 			if err != nil {
 				return
 			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				b.mu.Lock()
+			b.mu.Lock()
+			switch {
+			case m.Type == chromedp.ConsoleError || m.IsException():
 				b.errors = append(b.errors, m.String())
-				b.mu.Unlock()
+			case strings.HasPrefix(m.Text, flushMark):
+				b.marks = append(b.marks, m.Text)
 			}
+			b.mu.Unlock()
 		}
 	}()
 	go func() {
@@ -110,7 +120,7 @@ func newBrowser(t testing.TB) *browser {
 // open navigates and waits until every chart on the page has drawn its SVG.
 func (b *browser) open(t testing.TB, u string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, waitLimit)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
 		t.Fatalf("navigate %s: %v", u, err)
@@ -121,21 +131,45 @@ func (b *browser) open(t testing.TB, u string) {
 			if (!els[i].querySelector("svg")) return false;
 		}
 		return document.readyState === "complete";
-	})()`, chromedp.WithPollingTimeout(20*time.Second)))
+	})()`, chromedp.WithPollingTimeout(waitLimit)))
 	if err != nil {
 		t.Fatalf("charts of %s did not draw: %v", u, err)
 	}
 }
 
+// flushMark starts the console line check writes to know that every
+// console message before it has arrived.
+const flushMark = "jindu-test-flush "
+
 // check asserts the page raised no error, dialog or CSP violation and made
 // no request to another host.
 func (b *browser) check(t testing.TB, base string) {
 	t.Helper()
-	csp, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
+	// The console's messages arrive in order: once a line logged now is
+	// here, so is every message the page logged before it.
+	b.mu.Lock()
+	mark := flushMark + strconv.Itoa(len(b.marks))
+	b.mu.Unlock()
+	ctx, cancel := context.WithTimeout(b.ctx, waitLimit)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`console.info(`+strconv.Quote(mark)+`), true`)); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(waitLimit); ; time.Sleep(10 * time.Millisecond) {
+		b.mu.Lock()
+		seen := slices.Contains(b.marks, mark)
+		b.mu.Unlock()
+		if seen {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the console line %q never arrived", mark)
+		}
+	}
+	csp, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // let the last console events arrive
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, e := range b.errors {
@@ -222,7 +256,7 @@ func TestBrowserLoginLogout(t *testing.T) {
 	evil := `</script><script>alert(1)</script><img src=x onerror=alert(2)>`
 	ts.apply(t, db.KindImport, []metrics.Record{{Year: 2023, Unit: metrics.UnitRef{Street: evil}, Status: metrics.Status{FiveGood: metrics.Bool(true)}}})
 
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, waitLimit)
 	defer cancel()
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/?lang=zh"),

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -22,7 +21,7 @@ func TestBrowserClerkUploads(t *testing.T) {
 	if err := os.WriteFile(file, gbk(t, goodLedger), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, waitLimit)
 	defer cancel()
 	fiveStar := func() string {
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelectorAll('[data-testid="card"]')[2].textContent`))

@@ -17,6 +17,13 @@ import (
 	"jindu/web"
 )
 
+// waitLimit bounds every wait in these tests, for a page in the browser,
+// a PDF or a response: far longer than any of them takes on a loaded
+// machine under -race, it only keeps a broken build from hanging the
+// suite. The tests wait for events (a chart's SVG, a path, an element, a
+// response), never for a time.
+const waitLimit = 3 * time.Minute
+
 // testServer is a real Jindu server on a real SQLite file.
 type testServer struct {
 	*httptest.Server

@@ -144,15 +144,16 @@ func busyLines(logs string) []string {
 }
 
 // TestUnderLoad has one clerk uploading again and again while 50 readers
-// load the dashboard, /api/metrics and a street page without pause (20 s;
-// 3 s with -short): no request may fail, no SQLITE_BUSY may appear, and
-// the readers' 99th-percentile latency is reported.
+// load the dashboard, /api/metrics and a street page without pause (20 s,
+// or JINDU_LOAD_SECONDS): no request may fail, no SQLITE_BUSY may appear,
+// and the readers' latency is reported (logged, not judged: it says how
+// loaded the machine was as much as how fast Jindu is). Not under -short.
 func TestUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the load test runs 20 s")
+	}
 	const readers = 50
 	dur := 20 * time.Second
-	if testing.Short() {
-		dur = 3 * time.Second
-	}
 	if s := os.Getenv("JINDU_LOAD_SECONDS"); s != "" {
 		n, _ := strconv.Atoi(s)
 		dur = time.Duration(n) * time.Second
@@ -163,7 +164,7 @@ func TestUnderLoad(t *testing.T) {
 
 	tr := &http.Transport{MaxIdleConnsPerHost: readers + 4}
 	defer tr.CloseIdleConnections()
-	rc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	rc := &http.Client{Transport: tr, Timeout: waitLimit}
 	ctx, cancel := context.WithTimeout(context.Background(), dur)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -293,7 +294,7 @@ func rawRequest(t *testing.T, addr, req string) int {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	conn.SetDeadline(time.Now().Add(waitLimit))
 	io.WriteString(conn, req)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {

@@ -36,10 +36,14 @@ func withPDF(cfg report.Config) func(*web.Server) {
 	}
 }
 
-// pdfServer is a --public test server that makes PDFs with Chromium.
+// pdfServer is a --public test server that makes PDFs with Chromium; a
+// render may take up to waitLimit unless cfg says otherwise.
 func pdfServer(t *testing.T, cfg report.Config) *testServer {
 	t.Helper()
 	chromiumPath(t)
+	if cfg.Timeout == 0 {
+		cfg.Timeout = waitLimit
+	}
 	ts := newTestServer(t, withPDF(cfg))
 	t.Cleanup(func() { ts.Web.Close() })
 	return ts
@@ -247,7 +251,7 @@ func TestReportPDF(t *testing.T) {
 
 // TestReportPDFConcurrent: six PDFs at once with a limit of two all finish.
 func TestReportPDFConcurrent(t *testing.T) {
-	ts := pdfServer(t, report.Config{Concurrency: 2, Timeout: 60 * time.Second})
+	ts := pdfServer(t, report.Config{Concurrency: 2})
 	ts.apply(t, "import", smallDistrict())
 	var wg sync.WaitGroup
 	status := make([]int, 6)
@@ -273,7 +277,7 @@ func TestReportPDFConcurrent(t *testing.T) {
 func TestReportPDFPrivate(t *testing.T) {
 	chromiumPath(t)
 	ts, _ := privateServer(t, auth.User{Name: "viewer7", Role: auth.Viewer})
-	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
 	t.Cleanup(func() { ts.Web.Close() })
 	c := ts.client(t)
 	if resp := do(t, c, "GET", ts.URL+"/report.pdf?year=2023", nil); resp.StatusCode != http.StatusSeeOther {

@@ -38,7 +38,7 @@ func getBody(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
 func TestSnapshotFrozen(t *testing.T) {
 	chromiumPath(t)
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin}, auth.User{Name: "viewer", Role: auth.Viewer})
-	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
 	t.Cleanup(func() { ts.Web.Close() })
 	admin := ts.client(t)
 	ts.login(t, admin, "admin", testPassword)

@@ -15,13 +15,16 @@ import (
 func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("backup", stderr)
 	dbPath := fs.String("db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file (env JINDU_DB); may be in use by a server")
-	out := fs.String("out", "", "backup file to write (replaced only by a checked copy)")
+	out := fs.String("out", "", "backup file to write, its directory created if need be; replaced only by a checked copy (required)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "usage: jindu backup --db PATH --out FILE")
 		return errUsage
+	}
+	if err := makeParentDir(*out); err != nil {
+		return err
 	}
 	start := time.Now()
 	rep, err := db.BackupPath(ctx, *dbPath, *out)
@@ -56,13 +59,16 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 func runRestore(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("restore", stderr)
 	dbPath := fs.String("db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file to replace (env JINDU_DB)")
-	from := fs.String("from", "", "backup file to restore")
+	from := fs.String("from", "", "backup file to restore (required)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *from == "" {
 		fmt.Fprintln(stderr, "usage: jindu restore --db PATH --from FILE")
 		return errUsage
+	}
+	if err := makeParentDir(*dbPath); err != nil {
+		return err
 	}
 	replaced, err := db.Restore(ctx, *dbPath, *from)
 	if err != nil {

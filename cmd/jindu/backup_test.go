@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -85,15 +86,15 @@ func TestServeOperations(t *testing.T) {
 		strings.NewReader(pw+"\n"), &out, &out); code != 0 {
 		t.Fatalf("user add: %s", out.String())
 	}
-	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
-	var logs syncBuffer
+	var stdout, logs syncBuffer
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--db", p, "--backup-dir", backups, "--backup-every", "1h", "--backup-keep", "3"}, nil, io.Discard, &logs)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", p, "--backup-dir", backups, "--backup-every", "1h", "--backup-keep", "3"}, nil, &stdout, &logs)
 	}()
-	base := "http://" + addr
+	base := serving(t, &stdout, &logs, done)
+	addr := strings.TrimPrefix(base, "http://")
 	waitFor(t, func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
@@ -102,14 +103,16 @@ func TestServeOperations(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	}, "ready", &logs)
-	waitFor(t, func() bool { bs, _ := db.ListBackups(backups); return len(bs) == 1 }, "first automatic backup", &logs)
-	if !strings.Contains(logs.String(), "backup written") {
-		t.Errorf("the backup is not logged:\n%s", logs.String())
+	// The file is renamed into place before the line is logged: wait for
+	// the line, then look at the file.
+	waitFor(t, func() bool { return strings.Contains(logs.String(), "backup written") }, "the first automatic backup to be logged", &logs)
+	if bs, err := db.ListBackups(backups); err != nil || len(bs) != 1 {
+		t.Fatalf("backups after the first was logged: %v %v", bs, err)
 	}
 
 	// The database is held: a second server and a restore are refused.
 	var errb bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--addr", freeAddr(t), "--db", p}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "in use") {
+	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", p}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "in use") {
 		t.Errorf("second serve: %d %s", code, errb.String())
 	}
 	bs, _ := db.ListBackups(backups)
@@ -118,9 +121,14 @@ func TestServeOperations(t *testing.T) {
 		t.Errorf("restore while serving: %d %s", code, errb.String())
 	}
 
-	// An upload whose body is still arriving when shutdown begins.
+	// An upload whose body is still arriving when shutdown begins. The
+	// request asks "Expect: 100-continue", and the client sends no byte of
+	// the body before the server's handler has started reading it (the
+	// handler's first read answers 100 Continue): the first write to the
+	// pipe returns only then.
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: &http.Transport{ExpectContinueTimeout: 10 * time.Minute}}
 	resp, err := c.PostForm(base+"/login", url.Values{"username": {"admin"}, "password": {pw}})
 	if err != nil || resp.StatusCode != 303 {
 		t.Fatalf("login: %v %v", resp, err)
@@ -139,6 +147,7 @@ func TestServeOperations(t *testing.T) {
 	pr, pwr := io.Pipe()
 	req, _ := http.NewRequest("POST", base+"/api/uploads", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Expect", "100-continue")
 	req.ContentLength = int64(body.Len())
 	type result struct {
 		status int
@@ -158,11 +167,29 @@ func TestServeOperations(t *testing.T) {
 	}()
 	raw := body.Bytes()
 	half := len(raw) / 2
-	pwr.Write(raw[:half])
-	time.Sleep(200 * time.Millisecond)
+	wrote := make(chan error, 1)
+	go func() { _, err := pwr.Write(raw[:half]); wrote <- err }() // returns once the handler reads the body
+	select {
+	case err := <-wrote:
+		if err != nil {
+			t.Fatalf("first half of the upload: %v", err)
+		}
+	case r := <-resc:
+		t.Fatalf("the server answered before it read the upload: %d %v %s", r.status, r.err, r.body)
+	}
 	cancel() // SIGTERM
-	waitFor(t, func() bool { return strings.Contains(logs.String(), "shutting down") }, "shutdown to begin", &logs)
-	time.Sleep(300 * time.Millisecond) // the body keeps arriving after shutdown began
+	// Shutdown has begun once the listener is closed: a new connection
+	// is refused. Only then does the rest of the body arrive.
+	waitFor(t, func() bool {
+		conn, err := net.Dial("tcp", addr)
+		if err == nil {
+			conn.Close()
+		}
+		return err != nil
+	}, "shutdown to close the listener", &logs)
+	if !strings.Contains(logs.String(), "shutting down") {
+		t.Errorf("the shutdown is not logged:\n%s", logs.String())
+	}
 	pwr.Write(raw[half:])
 	pwr.Close()
 	r := <-resc
@@ -181,8 +208,8 @@ func TestServeOperations(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("serve exited %d:\n%s", code, logs.String())
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not shut down")
+	case <-time.After(waitLimit):
+		t.Fatalf("serve did not shut down within %v", waitLimit)
 	}
 	d, err := db.Open(context.Background(), p)
 	if err != nil {
@@ -201,13 +228,19 @@ func TestServeOperations(t *testing.T) {
 	}
 }
 
+// waitLimit bounds every wait for an event in these tests. It is far
+// longer than any event takes on a loaded machine: it only keeps a broken
+// build from hanging until go test's own timeout.
+const waitLimit = 3 * time.Minute
+
+// waitFor polls until ok holds, failing with the logs after waitLimit.
 func waitFor(t *testing.T, ok func() bool, what string, logs *syncBuffer) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for !ok() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s:\n%s", what, logs.String())
+			t.Fatalf("waited %v in vain for %s:\n%s", waitLimit, what, logs.String())
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"jindu/auth"
@@ -42,29 +44,106 @@ func seedDemo(ctx context.Context, d *db.DB, logger *slog.Logger) error {
 	return nil
 }
 
-// seedDemoAccounts creates the demo accounts admin, clerk (for the first
-// street) and viewer with random passwords, printed once, when the
-// database has no account yet.
-func seedDemoAccounts(ctx context.Context, d *db.DB, stdout io.Writer) error {
-	if n, err := d.CountUsers(ctx); err != nil || n > 0 {
+// demoUsers are the demo's accounts; the clerk's street is the first.
+var demoUsers = []auth.User{{Name: "admin", Role: auth.Admin}, {Name: "clerk", Role: auth.Clerk}, {Name: "viewer", Role: auth.Viewer}}
+
+// onlyDemo reports whether a database holds only what --demo put there,
+// and if not, why: the demo filled it (the demo batch sets meta demo = 1),
+// that batch is its only batch (no import, upload or rollback since), and
+// its only accounts are the demo's admin, clerk and viewer (or none yet),
+// none of them added by anyone but the demo (the audit log says who added
+// each account).
+func onlyDemo(ctx context.Context, d *db.DB) (bool, string, error) {
+	info, err := d.Info(ctx)
+	if err != nil {
+		return false, "", err
+	}
+	if !info.Demo {
+		return false, "it held other data before the demo", nil
+	}
+	batches, err := d.Batches(ctx, 0)
+	if err != nil {
+		return false, "", err
+	}
+	for _, b := range batches {
+		if b.Kind != db.KindDemo {
+			return false, fmt.Sprintf("batch %d (%s, %s) is not the demo's", b.ID, b.Kind, b.FileName), nil
+		}
+	}
+	users, err := d.Users(ctx)
+	if err != nil {
+		return false, "", err
+	}
+	for _, u := range users {
+		if !slices.ContainsFunc(demoUsers, func(du auth.User) bool { return du.Name == u.Name }) {
+			return false, fmt.Sprintf("account %s is not a demo account", u.Name), nil
+		}
+	}
+	adds, err := d.AuditEntries(ctx, db.AuditFilter{Action: db.AuditUserAdd})
+	if err != nil {
+		return false, "", err
+	}
+	for _, e := range adds {
+		if e.Actor != "demo" {
+			return false, fmt.Sprintf("account %s was added by %s", e.Target, e.Actor), nil
+		}
+	}
+	return true, "", nil
+}
+
+// demoAccounts gives the demo accounts admin, clerk (for the first street)
+// and viewer new random passwords, creating them if need be, and prints
+// them, at every start while the database holds only demo data: so `make
+// run` always says how to log in. A database with anything else in it
+// keeps its accounts as they are.
+func demoAccounts(ctx context.Context, d *db.DB, dbPath string, stdout io.Writer, logger *slog.Logger) error {
+	ok, why, err := onlyDemo(ctx, d)
+	if err != nil {
 		return err
+	}
+	if !ok {
+		logger.Warn("demo accounts left as they are: the database holds more than the demo", "why", why)
+		fmt.Fprintf(stdout, "Demo accounts not reset: %s holds more than the demo data (%s).\n"+
+			"Log in with its own accounts (bin/jindu user passwd --db %s --name NAME --password-stdin sets a password),\n"+
+			"or remove %s to start the demo afresh.\n", dbPath, why, dbPath, dbPath)
+		return nil
 	}
 	streets, err := d.Streets(ctx)
 	if err != nil {
 		return err
 	}
-	var first []string
-	if len(streets) > 0 {
-		first = []string{streets[0].Name}
-	}
-	fmt.Fprintln(stdout, "Demo accounts (passwords are shown only this once):")
-	for _, u := range []auth.User{{Name: "admin", Role: auth.Admin}, {Name: "clerk", Role: auth.Clerk, Streets: first}, {Name: "viewer", Role: auth.Viewer}} {
+	fmt.Fprintln(stdout, "Demo accounts (new passwords at every start, while the database holds only demo data):")
+	for _, u := range demoUsers {
 		pw := auth.RandomPassword()
 		hash, err := auth.HashPassword(pw)
 		if err != nil {
 			return err
 		}
-		if _, err := d.AddUser(ctx, u, hash); err != nil {
+		action := db.AuditUserPassword
+		existing, _, err := d.UserByName(ctx, u.Name)
+		switch {
+		case err == nil:
+			u = existing
+			if err := d.SetPassword(ctx, u.Name, hash); err != nil {
+				return err
+			}
+			if u.Disabled {
+				if err := d.SetDisabled(ctx, u.Name, false); err != nil {
+					return err
+				}
+			}
+		case errors.Is(err, db.ErrNotFound):
+			action = db.AuditUserAdd
+			if u.Role == auth.Clerk && len(streets) > 0 {
+				u.Streets = []string{streets[0].Name}
+			}
+			if _, err := d.AddUser(ctx, u, hash); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		if err := d.Audit(ctx, db.AuditEntry{Actor: "demo", Action: action, Target: u.Name, Detail: "demo account, new random password"}); err != nil {
 			return err
 		}
 		scope := ""

@@ -25,7 +25,7 @@ func runGen(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	scaleName := fs.String("scale", "district", "district (13/100/1,000), city (100/1,000/10,000) or province (2,500/50,000/1,000,000)")
 	yearsFlag := fs.String("years", "2021-2024", "years to write, e.g. 2021-2024 or 2023")
 	seed := fs.Int64("seed", 2021, "random seed; the same seed gives the same files")
-	out := fs.String("out", "", "output directory (required)")
+	out := fs.String("out", "", "output directory `DIR`, created if need be (required)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -29,7 +30,7 @@ func (e *exitError) ExitCode() int { return e.code }
 // reports as the upload page. Every file is checked before any is applied,
 // so an error in one leaves the database unchanged; each valid file then
 // becomes its own batch.
-func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// A province year keeps about 80 MB of Go heap live (mostly the
 	// duplicate check's million keys), and by default the heap may grow
 	// to twice that: peak RSS was 192-199 MB. A soft limit of 120 MiB
@@ -40,7 +41,7 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(120 << 20))
 	}
-	fs := newFlags("import", stderr)
+	fs := newFlags("import", stderr, "FILE...")
 	dbPath := fs.String("db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file (env JINDU_DB)")
 	dry := fs.Bool("dry-run", false, "check the files and report what would change; store nothing")
 	as := fs.String("as", "", "record the batches as this account (a clerk's streets then apply)")
@@ -59,11 +60,16 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "usage: jindu import --db PATH [--dry-run] [--as USER] [--lang zh|en] FILE...")
 		return errUsage
 	}
+	if err := makeParentDir(*dbPath); err != nil {
+		return err
+	}
 	d, err := db.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	steps := newSteps(stdin, stderr)
+	steps.step("opened")
 	actor := cliActor()
 	opts := ingest.Options{MaxRows: *maxRows}
 	if *as != "" {
@@ -102,7 +108,7 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		var res ingest.ImportResult
 		var err error
 		if *dry {
-			res, err = importOne(ctx, d, f, actor, opts, true, stderr)
+			res, err = importOne(ctx, d, f, actor, opts, true, stderr, nil)
 		} else {
 			res, err = checkOne(ctx, f, opts, stderr)
 		}
@@ -126,7 +132,7 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return nil
 	}
 	for _, f := range files {
-		res, err := importOne(ctx, d, f, actor, opts, false, stderr)
+		res, err := importOne(ctx, d, f, actor, opts, false, stderr, steps)
 		if !checked && (errors.Is(err, ingest.ErrInvalid) || errors.Is(err, ingest.ErrUnsupportedFormat)) {
 			printProblems(res)
 			return refused(1)
@@ -139,6 +145,7 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 		report(stdout, f, res, false)
 		if res.Batch.ID != 0 {
+			steps.step("applied %d", res.Batch.ID)
 			b := res.Batch
 			d.Audit(ctx, db.AuditEntry{Actor: actor, Action: db.AuditUpload, Target: fmt.Sprintf("batch %d", b.ID),
 				Detail: fmt.Sprintf("cli file=%s sha256=%s rows=%d new_units=%d changed=%d", b.FileName, b.SHA256, b.Rows, b.NewUnits, b.Changed)})
@@ -166,7 +173,7 @@ func checkOne(ctx context.Context, path string, opts ingest.Options, stderr io.W
 	return res, nil
 }
 
-func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Options, dry bool, stderr io.Writer) (ingest.ImportResult, error) {
+func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Options, dry bool, stderr io.Writer, steps *importSteps) (ingest.ImportResult, error) {
 	label := "检查"
 	if !dry {
 		label = "导入"
@@ -176,6 +183,7 @@ func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Op
 		return ingest.ImportResult{}, err
 	}
 	defer done()
+	r = steps.reader(r, path)
 	return ingest.Import(ctx, d, ingest.ImportInput{Name: filepath.Base(path), Kind: db.KindImport, Actor: actor,
 		Source: "cli", DryRun: dry, Options: opts}, r)
 }
@@ -258,4 +266,70 @@ func (p *progress) done() {
 	p.read = p.total
 	p.draw()
 	fmt.Fprintln(p.w)
+}
+
+// importSteps is a hook for the crash test (crash_test.go), on only when the
+// environment has JINDU_IMPORT_STEPS=1: at each step of an import the
+// command prints "jindu-step: STEP" on standard error, then waits for a
+// line on standard input before it goes on, so that a test can kill it at
+// a point the import itself reports. The steps: "opened" (the database is
+// open), "read N/TOTAL" (the parser has been handed N of the file's TOTAL
+// bytes; at every sixteenth), "read-done TOTAL" (the parser met the end of
+// the file; the batch is not committed yet) and "applied ID" (batch ID is
+// committed).
+type importSteps struct {
+	in  *bufio.Reader
+	out io.Writer
+}
+
+func newSteps(stdin io.Reader, stderr io.Writer) *importSteps {
+	if os.Getenv("JINDU_IMPORT_STEPS") != "1" || stdin == nil {
+		return nil
+	}
+	return &importSteps{in: bufio.NewReader(stdin), out: stderr}
+}
+
+// step reports a step and waits for the go-ahead; nil steps do nothing.
+func (s *importSteps) step(format string, args ...any) {
+	if s == nil {
+		return
+	}
+	fmt.Fprintf(s.out, "jindu-step: "+format+"\n", args...)
+	s.in.ReadString('\n') // a closed standard input goes on at once
+}
+
+// reader reports the steps of reading the file at path through r.
+func (s *importSteps) reader(r io.Reader, path string) io.Reader {
+	if s == nil {
+		return r
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return r
+	}
+	total := st.Size()
+	return &stepReader{r: r, s: s, total: total, every: max(1, total/16), next: max(1, total/16)}
+}
+
+type stepReader struct {
+	r                        io.Reader
+	s                        *importSteps
+	read, total, every, next int64
+	eof                      bool
+}
+
+func (sr *stepReader) Read(b []byte) (int, error) {
+	n, err := sr.r.Read(b)
+	sr.read += int64(n)
+	if sr.read >= sr.next && sr.read < sr.total {
+		sr.s.step("read %d/%d", sr.read, sr.total)
+		for sr.next <= sr.read {
+			sr.next += sr.every
+		}
+	}
+	if err == io.EOF && !sr.eof {
+		sr.eof = true
+		sr.s.step("read-done %d", sr.total)
+	}
+	return n, err
 }

@@ -26,7 +26,7 @@ func runPDF(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	dbPath := fs.String("db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file (env JINDU_DB)")
 	year := fs.Int("year", 0, "the report's year (default: the latest year with data)")
 	street := fs.String("street", "", "one street's report instead of the district's")
-	out := fs.String("out", "", "the PDF file to write (required)")
+	out := fs.String("out", "", "the PDF file to write, its directory created if need be (required)")
 	langFlag := fs.String("lang", "zh", "language: zh or en")
 	program := fs.String("program", "", "program JSON file replacing the built-in 2022–2024 plan")
 	chromium := fs.String("chromium", envOr("JINDU_CHROMIUM", ""), "browser binary (default: chromium on PATH; env JINDU_CHROMIUM)")
@@ -37,6 +37,9 @@ func runPDF(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if *out == "" {
 		fmt.Fprintln(stderr, "--out is required")
 		return errUsage
+	}
+	if err := web.CheckAssets(); err != nil {
+		return fmt.Errorf("this binary was built without ECharts: %w, then build again (`make build` does both)", err)
 	}
 	l, ok := i18n.Parse(*langFlag)
 	if !ok {
@@ -82,6 +85,9 @@ func runPDF(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	defer cancel()
 	res, err := srv.RenderReport(rctx, web.ReportRequest{Year: y, Street: *street, Lang: l, User: &auth.User{Name: who, Role: auth.Viewer}})
 	if err != nil {
+		return err
+	}
+	if err := makeParentDir(*out); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(*out), ".jindu-pdf-*")

@@ -16,6 +16,9 @@ import (
 
 // TestPDFCommand: jindu pdf writes the report without a running server.
 func TestPDFCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no Chromium")
+	}
 	if !pdfreport.New(pdfreport.Config{}).Available() {
 		if os.Getenv("CI") != "" {
 			t.Fatal("chromium is not installed")

@@ -9,8 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
+	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"jindu/db"
@@ -41,7 +42,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&c.addr, "addr", envOr("JINDU_ADDR", "127.0.0.1:8080"), "listen address (env JINDU_ADDR)")
 	fs.StringVar(&c.dbPath, "db", envOr("JINDU_DB", "data/jindu.db"), "SQLite database file, created if missing (env JINDU_DB)")
 	fs.StringVar(&c.program, "program", "", "program JSON file replacing the built-in 2022–2024 plan")
-	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with the built-in demo district and demo accounts (implies --public)")
+	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with the built-in demo district and demo accounts, whose new passwords are printed at every start while the database holds only demo data (implies --public)")
 	fs.BoolVar(&c.public, "public", false, "let anyone read dashboards, reports and /api/metrics without logging in")
 	fs.BoolVar(&c.secure, "secure-cookies", false, "mark the session cookie Secure (__Host-) when TLS ends at a proxy in front")
 	fs.DurationVar(&c.idle, "session-idle", 30*time.Minute, "end a session after this long without a request")
@@ -70,14 +71,21 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
+	if err := web.CheckAssets(); err != nil {
+		return fmt.Errorf("this binary was built without ECharts: %w, then build again (`make build` does both)", err)
+	}
 	program, err := loadProgram(c.program)
 	if err != nil {
 		return err
 	}
-	if dir := filepath.Dir(c.dbPath); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("create %s: %w", dir, err)
-		}
+	// The address first: a port in use is said at once, before any work.
+	ln, err := listen(c.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if err := makeParentDir(c.dbPath); err != nil {
+		return err
 	}
 	// One server per database; `jindu restore` refuses while it runs.
 	lock, err := db.LockExclusive(c.dbPath)
@@ -98,7 +106,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		if err := seedDemo(ctx, d, logger); err != nil {
 			return err
 		}
-		if err := seedDemoAccounts(ctx, d, stdout); err != nil {
+		if err := demoAccounts(ctx, d, c.dbPath, stdout, logger); err != nil {
 			return err
 		}
 	}
@@ -120,10 +128,6 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if n, err := d.CountUsers(ctx); err == nil && n == 0 {
 		logger.Warn("no account exists yet; create the first administrator with: " +
 			"jindu user add --db " + c.dbPath + " --name admin --role admin --password-stdin")
-	}
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return err
 	}
 	srv.BackupDir, srv.BackupKeep = c.backupDir, c.backupKeep
 	hs := newHTTPServer(srv.Handler(), logger)
@@ -154,6 +158,26 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	return nil
+}
+
+// listen opens the server's address; an address in use gets an error
+// that says how to choose another.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		return ln, nil
+	}
+	other := "127.0.0.1:8081"
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		if p, err := strconv.Atoi(port); err == nil && p > 0 && p < 65535 {
+			other = net.JoinHostPort(host, strconv.Itoa(p+1))
+		}
+	}
+	how := fmt.Sprintf("choose another address with --addr %s or JINDU_ADDR=%s (with make: make run ADDR=%s) / 请用 --addr 或 JINDU_ADDR 指定其他地址", other, other, other)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("address %s is already in use (another Jindu or another program listens there) / 地址 %s 已被占用: %s", addr, addr, how)
+	}
+	return nil, fmt.Errorf("cannot listen on %s: %w: %s", addr, err, how)
 }
 
 // Server limits. ReadTimeout bounds a whole request including its body: a

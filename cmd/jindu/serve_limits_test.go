@@ -26,7 +26,7 @@ func TestServerLimits(t *testing.T) {
 		t.Errorf("ReadTimeout %v is shorter than a 20 MiB upload on a slow link (%v)", hs.ReadTimeout, upload)
 	case hs.WriteTimeout < 2*time.Minute:
 		t.Errorf("WriteTimeout %v leaves no room for a PDF", hs.WriteTimeout)
-	case hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 || hs.MaxHeaderBytes > 1<<20:
+	case hs.IdleTimeout < time.Minute || hs.MaxHeaderBytes <= 0 || hs.MaxHeaderBytes > 1<<20:
 		t.Errorf("IdleTimeout %v MaxHeaderBytes %d", hs.IdleTimeout, hs.MaxHeaderBytes)
 	}
 
@@ -53,11 +53,15 @@ func TestServerLimits(t *testing.T) {
 		t.Fatalf("normal client: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	slow.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = io.ReadAll(slow) // the server closes the connection
-	if cut := time.Since(start); err != nil || cut > 3*time.Second {
-		t.Errorf("slow-header client cut after %v (err %v), want about %v", cut, err, hs.ReadHeaderTimeout)
+	// The server closes the connection. Nothing but ReadHeaderTimeout
+	// would within the deadline: the next limits, IdleTimeout and
+	// ReadTimeout, are minutes. How long it took is logged, not judged.
+	slow.SetReadDeadline(time.Now().Add(time.Minute))
+	_, err = io.ReadAll(slow)
+	if err != nil {
+		t.Errorf("slow-header client not cut off within a minute (ReadHeaderTimeout %v): %v", hs.ReadHeaderTimeout, err)
 	}
+	t.Logf("slow-header client cut off after %v (ReadHeaderTimeout %v)", time.Since(start).Round(time.Millisecond), hs.ReadHeaderTimeout)
 
 	big, err := net.Dial("tcp", addr)
 	if err != nil {

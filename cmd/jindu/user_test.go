@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,5 +59,52 @@ func TestUserCommands(t *testing.T) {
 	entries, _ := d.AuditEntries(ctx, db.AuditFilter{})
 	if len(entries) != 3 || !strings.HasPrefix(entries[0].Actor, "cli") {
 		t.Errorf("audit %+v", entries)
+	}
+}
+
+// TestUserDatabaseAndFlags: add creates the database and its directory;
+// the other subcommands refuse a database that is not there (creating
+// nothing); list takes no --name; a subcommand's flags are its own.
+func TestUserDatabaseAndFlags(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a", "b", "j.db")
+	if code, out, e := runIn(t, "a long enough password\n", "user", "add", "--db", p, "--name", "admin", "--role", "admin", "--password-stdin"); code != 0 || !strings.Contains(out, "created admin") {
+		t.Fatalf("add into a new directory: %d %q %s", code, out, e)
+	}
+	if st, err := os.Stat(filepath.Dir(p)); err != nil || st.Mode().Perm() != 0o750 {
+		t.Errorf("directory: %v %v, want mode 0750", st, err)
+	}
+	missing := filepath.Join(dir, "none", "j.db")
+	for _, args := range [][]string{
+		{"list", "--db", missing},
+		{"disable", "--db", missing, "--name", "admin"},
+		{"enable", "--db", missing, "--name", "admin"},
+		{"passwd", "--db", missing, "--name", "admin", "--password-stdin"},
+	} {
+		code, _, e := runIn(t, "a long enough password\n", append([]string{"user"}, args...)...)
+		if code != 1 || !strings.Contains(e, "does not exist") {
+			t.Errorf("user %v: %d %s", args, code, e)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(missing)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused command created %s", filepath.Dir(missing))
+	}
+	for _, args := range [][]string{
+		{"list", "--db", p, "--name", "admin"},
+		{"disable", "--db", p, "--name", "admin", "--role", "viewer"},
+		{"passwd", "--db", p, "--name", "admin", "--street", "x", "--password-stdin"},
+		{"frobnicate", "--db", p},
+		{"add", "--db", p, "--role", "viewer", "--password-stdin"}, // no --name
+	} {
+		if code, _, e := runIn(t, "a long enough password\n", append([]string{"user"}, args...)...); code != 2 {
+			t.Errorf("user %v: exit %d, want 2 (usage) %s", args, code, e)
+		}
+	}
+	// An unknown account is an error before any password is read.
+	if code, _, e := runIn(t, "", "user", "passwd", "--db", p, "--name", "nobody", "--password-stdin"); code != 1 || !strings.Contains(e, "nobody") {
+		t.Errorf("passwd of nobody: %d %s", code, e)
+	}
+	if code, _, _ := runIn(t, "", "user"); code != 2 {
+		t.Errorf("user without a subcommand: %d", code)
 	}
 }
