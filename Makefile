@@ -2,6 +2,7 @@
 # commands the README gives a newcomer.
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 ECHARTS := web/static/vendor/echarts.min.js
 
 .PHONY: build run test assets generate check-generated screenshot clean fuzz vuln bench bench-smoke
@@ -14,7 +15,7 @@ GOVULNCHECK  := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
 ## build: fetch what the build needs and write bin/jindu
 build: assets
-	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/jindu ./cmd/jindu
+	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)" -o bin/jindu ./cmd/jindu
 
 ## run: start Jindu on http://127.0.0.1:8080/ with the built-in demo data
 run: build

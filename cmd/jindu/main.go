@@ -14,9 +14,6 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // command is one subcommand.
 type command struct {
 	name    string
@@ -115,9 +112,4 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
-}
-
-func runVersion(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
-	fmt.Fprintf(stdout, "jindu %s\n", version)
-	return nil
 }
