@@ -32,6 +32,7 @@ func commands() []command {
 		{"check", "check a database or backup (integrity, foreign keys, schema)", runCheck},
 		{"restore", "replace the database with a backup (server stopped; keeps the old file)", runRestore},
 		{"version", "print the version", runVersion},
+		{"service", serviceSummary, runService},
 	}
 }
 
