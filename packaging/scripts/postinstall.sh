@@ -5,15 +5,12 @@ set -e
 
 first=yes
 case "$1" in
-configure) [ -z "$2" ] || first=no ;;
+configure) [ -z "$2" ] || [ -e /var/lib/jindu/.package-install ] || first=no ;;
 1) ;;
 [2-9]*) first=no ;;
 *) exit 0 ;; # dpkg's abort-* calls: nothing to undo
 esac
-
-# The data folder: the database, its backups; only the service's account
-# may open it. The package never owns it, so removing the package keeps it.
-install -d -o jindu -g jindu -m 0700 /var/lib/jindu
+rm -f /var/lib/jindu/.package-install
 
 running=no
 [ -d /run/systemd/system ] && running=yes
@@ -30,8 +27,11 @@ fi
 # exists, i.e. once an administrator has been created.
 systemctl enable jindu.service >/dev/null 2>&1 || true
 if [ -f /var/lib/jindu/jindu.db ]; then
-	[ $running = no ] || systemctl start jindu.service || true
-	echo "jindu: 已用现有数据库 /var/lib/jindu/jindu.db 启动 / started with the existing database"
+	if [ $running = yes ] && systemctl start jindu.service; then
+		echo "jindu: 已用现有数据库 /var/lib/jindu/jindu.db 启动 / started with the existing database"
+	else
+		echo "jindu: 已启用，使用现有数据库 /var/lib/jindu/jindu.db / enabled with the existing database: systemctl start jindu"
+	fi
 	exit 0
 fi
 cat <<'MSG'

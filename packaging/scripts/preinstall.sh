@@ -10,7 +10,17 @@ if ! getent passwd jindu >/dev/null; then
 		--shell "$(command -v nologin || echo /bin/false)" --comment "Jindu" jindu
 fi
 
+# The data folder: the database and its backups; only the service's
+# account may open it. The package never owns it, so removing the package
+# keeps it.
+install -d -o jindu -g jindu -m 0700 /var/lib/jindu
+
 case "$1" in
+install)
+	# dpkg calls postinst "configure OLD-VERSION" both after an upgrade and
+	# after a reinstall of a removed package: tell it which.
+	: >/var/lib/jindu/.package-install
+	;;
 upgrade | [2-9]*)
 	# The binary still installed is the old one: it backs the database up
 	# before the new one may migrate it. A failed backup stops the upgrade.
