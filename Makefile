@@ -2,9 +2,10 @@
 # commands the README gives a newcomer.
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 ECHARTS := web/static/vendor/echarts.min.js
 
-.PHONY: build run test test-short assets generate check-generated screenshot clean fuzz vuln bench bench-smoke
+.PHONY: build run test test-short assets generate check-generated screenshot clean fuzz vuln bench bench-smoke release
 
 # Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz`.
 FUZZ_TARGETS := ./ingest:FuzzParse ./ingest:FuzzCells ./metrics:FuzzParseProgram
@@ -14,7 +15,12 @@ GOVULNCHECK  := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
 ## build: fetch what the build needs and write bin/jindu
 build: assets
-	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/jindu ./cmd/jindu
+	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)" -o bin/jindu ./cmd/jindu
+
+## release: dist/ with the Linux (amd64, arm64, loong64) and Windows binaries,
+## .deb and .rpm packages and SHA256SUMS, reproducibly (scripts/release.sh)
+release: assets
+	scripts/release.sh
 
 ## run: start Jindu on http://127.0.0.1:8080/ with the built-in demo data
 ## (another address: make run ADDR=127.0.0.1:8081, or JINDU_ADDR)

@@ -30,10 +30,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// InstallHint is the command that installs what the renderer needs on
-// Debian/Ubuntu: the browser and a CJK font, so Chinese prints as text.
-const InstallHint = "apt-get install chromium fonts-noto-cjk"
-
 // ErrUnavailable means no Chromium was found; everything but PDF works.
 var ErrUnavailable = errors.New("chromium is not installed (" + InstallHint + ")")
 
@@ -45,8 +41,8 @@ var ErrTimeout = errors.New("pdf render timed out")
 
 // Config sets up a Renderer; zero fields take the defaults.
 type Config struct {
-	// ExecPath is the browser binary; empty looks up chromium,
-	// chromium-browser, google-chrome and headless-shell on PATH.
+	// ExecPath is the browser binary; empty looks for one where the
+	// operating system's browsers live (browserCandidates).
 	ExecPath string
 	// Concurrency is how many renders may run at once (default 2).
 	Concurrency int
@@ -140,9 +136,9 @@ func (r *Renderer) Timeout() time.Duration { return r.cfg.Timeout }
 
 // ExecPath finds the browser, or returns ErrUnavailable.
 func (r *Renderer) ExecPath() (string, error) {
-	names := []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"}
-	if r.cfg.ExecPath != "" {
-		names = []string{r.cfg.ExecPath}
+	names := []string{r.cfg.ExecPath}
+	if r.cfg.ExecPath == "" {
+		names = browserCandidates()
 	}
 	for _, n := range names {
 		if p, err := exec.LookPath(n); err == nil {
@@ -512,7 +508,7 @@ func truncate(s string, n int) string {
 
 // templateStyle: the header and footer have no page styles and a font size
 // of 0 unless set; the font list puts a CJK face first.
-const templateStyle = `font-family:'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei',sans-serif;` +
+const templateStyle = `font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;` +
 	`font-size:7.5px;color:#555;width:100%;margin:0 12mm;display:flex;justify-content:space-between;gap:12px;`
 
 func headerTemplate(text string) string {

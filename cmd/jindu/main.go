@@ -18,9 +18,6 @@ import (
 	"time"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // command is one subcommand.
 type command struct {
 	name    string
@@ -42,6 +39,7 @@ func commands() []command {
 		{"check", "check a database or backup (integrity, foreign keys, schema)", runCheck, nil},
 		{"restore", "replace the database with a backup (server stopped; keeps the old file)", runRestore, nil},
 		{"version", "print the version", runVersion, nil},
+		{"service", serviceSummary, runService, nil},
 		{"help", "this help, or one command's flags explained", runHelp, nil},
 	}
 }
@@ -282,14 +280,5 @@ func existingDB(path string) error {
 		}
 		return fmt.Errorf("database %s: %w", path, err)
 	}
-	return nil
-}
-
-func runVersion(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("version", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "jindu %s\n", version)
 	return nil
 }

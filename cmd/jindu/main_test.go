@@ -44,7 +44,7 @@ func TestHelpVersionAndUnknown(t *testing.T) {
 	if code, out, _ := runCmd(t, ctx, "--help"); code != 0 || !strings.Contains(out, "serve") {
 		t.Errorf("--help: %d %q", code, out)
 	}
-	if code, out, _ := runCmd(t, ctx, "version"); code != 0 || !strings.HasPrefix(out, "jindu ") {
+	if code, out, _ := runCmd(t, ctx, "version"); code != 0 || !strings.HasPrefix(out, version+"\n") {
 		t.Errorf("version: %d %q", code, out)
 	}
 	if code, _, errOut := runCmd(t, ctx, "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
