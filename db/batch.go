@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"jindu/metrics"
@@ -55,6 +58,11 @@ type Batch struct {
 	Reverts   int64 // for a rollback: the batch it undoes
 	// RolledBackBy is the rollback batch that undid this one, 0 if none.
 	RolledBackBy int64
+	// Streets are the streets the batch's rows belong to (a rollback's:
+	// those of the batch it undoes), sorted; StreetsKnown is false for
+	// batches applied before they were recorded (schema 11).
+	Streets      []string
+	StreetsKnown bool
 	// Diff says what the batch changes against the data before it; it is
 	// filled by Apply (and dry runs), not by the history listing.
 	Diff *Diff
@@ -119,6 +127,18 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 		return Batch{}, err
 	}
 	b.Rows, b.NewUnits, b.Changed, b.Diff = w.rows, w.newUnits, w.changed, &w.diff
+	streets := sql.NullString{Valid: true}
+	if in.Reverts != 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT streets FROM batches WHERE id = ?`, in.Reverts).Scan(&streets); err != nil {
+			return Batch{}, fmt.Errorf("apply batch: %w", err)
+		}
+	} else {
+		streets.String = strings.Join(slices.Sorted(maps.Keys(w.diff.Counts)), "\x1f")
+	}
+	b.StreetsKnown = streets.Valid
+	if streets.String != "" {
+		b.Streets = strings.Split(streets.String, "\x1f")
+	}
 	if in.File != nil {
 		sha, gz, err := in.File()
 		if err != nil {
@@ -135,8 +155,8 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if err := refreshTallies(ctx, tx, w.touched); err != nil {
 		return Batch{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE batches SET rows = ?, new_units = ?, changed = ? WHERE id = ?`,
-		b.Rows, b.NewUnits, b.Changed, b.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE batches SET rows = ?, new_units = ?, changed = ?, streets = ? WHERE id = ?`,
+		b.Rows, b.NewUnits, b.Changed, streets, b.ID); err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
 	if in.Kind == KindDemo {
@@ -194,6 +214,18 @@ func (db *DB) Info(ctx context.Context) (Info, error) {
 	}
 	in.Demo = demo == "1"
 	return in, nil
+}
+
+// DemoOnly reports whether the database holds the demo data and nothing
+// else: no batch but the demo's. `serve --demo` is public only then.
+func (db *DB) DemoOnly(ctx context.Context) (bool, error) {
+	var only bool
+	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM batches WHERE kind = 'demo')
+		AND NOT EXISTS (SELECT 1 FROM batches WHERE kind <> 'demo')`).Scan(&only)
+	if err != nil {
+		return false, fmt.Errorf("demo only: %w", err)
+	}
+	return only, nil
 }
 
 // SetMeta stores a setting (no data-version change).
