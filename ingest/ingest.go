@@ -343,8 +343,8 @@ func cleanValue(s string) string {
 
 // WriteProblemsCSV writes problems as a CSV for Excel: UTF-8 with a BOM,
 // header 文件,工作表,行,列,值,代码,说明. Cells starting with = + - @, a
-// tab or a carriage return get a leading ' so that Excel does not run them
-// as formulas.
+// tab, a carriage return or a line feed get a leading ' so that Excel does
+// not run them as formulas.
 func WriteProblemsCSV(w io.Writer, ps []Problem) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
@@ -373,7 +373,7 @@ func WriteProblemsCSV(w io.Writer, ps []Problem) error {
 
 // neutralise prefixes a cell that a spreadsheet would read as a formula.
 func neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
 		return "'" + s
 	}
 	return s
