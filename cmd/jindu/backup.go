@@ -23,6 +23,7 @@ func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "usage: jindu backup --db PATH --out FILE")
 		return errUsage
 	}
+	ownerOnlyFiles()
 	start := time.Now()
 	rep, err := db.BackupPath(ctx, *dbPath, *out)
 	if err != nil {
@@ -64,6 +65,7 @@ func runRestore(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "usage: jindu restore --db PATH --from FILE")
 		return errUsage
 	}
+	ownerOnlyFiles()
 	replaced, err := db.Restore(ctx, *dbPath, *from)
 	if err != nil {
 		return err

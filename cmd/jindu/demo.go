@@ -42,6 +42,24 @@ func seedDemo(ctx context.Context, d *db.DB, logger *slog.Logger) error {
 	return nil
 }
 
+// demoSetup is what --demo does: it loads the demo district into an empty
+// database and reports whether the database holds the demo data and
+// nothing else. Only then is the server public and are the demo accounts
+// created: a database with real data never becomes readable by anyone,
+// nor gets accounts with printed passwords.
+func demoSetup(ctx context.Context, d *db.DB, logger *slog.Logger, stdout io.Writer) (demoOnly bool, err error) {
+	if err := seedDemo(ctx, d, logger); err != nil {
+		return false, err
+	}
+	if demoOnly, err = d.DemoOnly(ctx); err != nil || !demoOnly {
+		if err == nil {
+			logger.Warn("--demo: the database holds other data than the demo's, so it is not made public and no demo accounts are created")
+		}
+		return false, err
+	}
+	return true, seedDemoAccounts(ctx, d, stdout)
+}
+
 // seedDemoAccounts creates the demo accounts admin, clerk (for the first
 // street) and viewer with random passwords, printed once, when the
 // database has no account yet.

@@ -51,6 +51,7 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "usage: jindu import --db PATH [--dry-run] [--as USER] FILE...")
 		return errUsage
 	}
+	ownerOnlyFiles()
 	d, err := db.Open(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -76,12 +77,12 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	bad := 0
 	printProblems := func(res ingest.ImportResult) {
 		for _, p := range res.Report.Errors {
-			fmt.Fprintln(stderr, p.String())
+			fmt.Fprintln(stderr, printable(p.String()))
 		}
 	}
 	printWarnings := func(res ingest.ImportResult) {
 		for _, p := range res.Report.Warnings {
-			fmt.Fprintln(stderr, "warning: "+p.String())
+			fmt.Fprintln(stderr, "warning: "+printable(p.String()))
 		}
 	}
 	refused := func(bad int) error {
@@ -184,12 +185,12 @@ func openWithProgress(path, label string, stderr io.Writer) (r io.Reader, done f
 	if err != nil || !isTerminal(stderr) {
 		return f, func() { f.Close() }, nil
 	}
-	p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + filepath.Base(path)}
+	p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + printable(filepath.Base(path))}
 	return p, func() { p.done(); f.Close() }, nil
 }
 
 func report(w io.Writer, path string, res ingest.ImportResult, dry bool) {
-	name := filepath.Base(path)
+	name := printable(filepath.Base(path))
 	switch {
 	case res.DuplicateOf != nil:
 		fmt.Fprintf(w, "%s: identical to batch %d, still in effect; nothing to do\n", name, res.DuplicateOf.ID)

@@ -73,7 +73,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if r != auth.Clerk && len(streets) > 0 {
 			return errors.New("--street applies to clerks only")
 		}
-		hash, err := hashFromStdin(stdin)
+		hash, err := hashFromStdin(stdin, *name)
 		if err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stdout, "created %s (%s)\n", *name, r)
 		return d.Audit(ctx, db.AuditEntry{Actor: actor, Action: db.AuditUserAdd, Target: *name, Detail: "role=" + string(r) + " streets=" + streets.String()})
 	case "passwd":
-		hash, err := hashFromStdin(stdin)
+		hash, err := hashFromStdin(stdin, *name)
 		if err != nil {
 			return err
 		}
@@ -121,14 +121,15 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			if u.Disabled {
 				state = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, st, state)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable(u.Name), u.Role, printable(st), state)
 		}
 		return tw.Flush()
 	}
 }
 
-// hashFromStdin reads one line (the password) and hashes it.
-func hashFromStdin(stdin io.Reader) (string, error) {
+// hashFromStdin reads one line (the password) and hashes it, if the
+// policy accepts it for the account name.
+func hashFromStdin(stdin io.Reader, name string) (string, error) {
 	if stdin == nil {
 		stdin = os.Stdin
 	}
@@ -136,7 +137,7 @@ func hashFromStdin(stdin io.Reader) (string, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("read password: %w", err)
 	}
-	return auth.HashPassword(strings.TrimRight(line, "\r\n"))
+	return auth.HashPassword(strings.TrimRight(line, "\r\n"), name)
 }
 
 // cliActor names who ran a command, for the audit log.
