@@ -94,15 +94,33 @@ func auditTime(t time.Time) string {
 }
 
 // auditText bounds s to n characters (marking a cut with …) and escapes
-// control characters, bidirectional controls and invalid UTF-8 as \xNN
-// or \uNNNN.
+// it as Printable does.
 func auditText(s string, n int) string {
+	if i := runeOffset(s, n); i < len(s) {
+		s = s[:i] + "…"
+	}
+	return Printable(s)
+}
+
+// runeOffset is the byte offset of the n-th character of s (len(s) when
+// it has fewer); an invalid byte counts as a character.
+func runeOffset(s string, n int) int {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
+}
+
+// Printable escapes what a terminal, a spreadsheet or a log reader would
+// act on in stored text (a ledger's cell, a file or account name):
+// control characters, bidirectional controls, line separators and invalid
+// UTF-8 become \xNN or \uNNNN. The audit log stores text this way, and
+// the CLI prints text from files and the database through it.
+func Printable(s string) string {
 	var b strings.Builder
-	for count := 0; s != ""; count++ {
-		if count == n {
-			b.WriteString("…")
-			break
-		}
+	for s != "" {
 		r, size := utf8.DecodeRuneInString(s)
 		switch {
 		case r == utf8.RuneError && size == 1:

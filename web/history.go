@@ -93,20 +93,17 @@ func (s *Server) batchFile(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	// The batch is checked first: a refusal reads no file.
 	b, err := s.DB.BatchByID(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if u, _ := currentUser(r); !mayReadBatch(u, b) {
+	if u, _ := currentUser(r); err == nil && !mayReadBatch(u, b) {
 		s.forbidden(w, r)
 		return
 	}
-	name, raw, err := s.DB.BatchFile(r.Context(), id)
+	var name string
+	var raw []byte
+	if err == nil {
+		name, raw, err = s.DB.BatchFile(r.Context(), id)
+	}
 	if errors.Is(err, db.ErrNotFound) {
 		s.notFound(w, r)
 		return

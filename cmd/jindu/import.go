@@ -77,12 +77,12 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	bad := 0
 	printProblems := func(res ingest.ImportResult) {
 		for _, p := range res.Report.Errors {
-			fmt.Fprintln(stderr, printable(p.String()))
+			fmt.Fprintln(stderr, db.Printable(p.String()))
 		}
 	}
 	printWarnings := func(res ingest.ImportResult) {
 		for _, p := range res.Report.Warnings {
-			fmt.Fprintln(stderr, "warning: "+printable(p.String()))
+			fmt.Fprintln(stderr, "warning: "+db.Printable(p.String()))
 		}
 	}
 	refused := func(bad int) error {
@@ -185,12 +185,12 @@ func openWithProgress(path, label string, stderr io.Writer) (r io.Reader, done f
 	if err != nil || !isTerminal(stderr) {
 		return f, func() { f.Close() }, nil
 	}
-	p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + printable(filepath.Base(path))}
+	p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + db.Printable(filepath.Base(path))}
 	return p, func() { p.done(); f.Close() }, nil
 }
 
 func report(w io.Writer, path string, res ingest.ImportResult, dry bool) {
-	name := printable(filepath.Base(path))
+	name := db.Printable(filepath.Base(path))
 	switch {
 	case res.DuplicateOf != nil:
 		fmt.Fprintf(w, "%s: identical to batch %d, still in effect; nothing to do\n", name, res.DuplicateOf.ID)

@@ -144,7 +144,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer func() { stopLoops(); loops.Wait() }()
 	loops.Go(func() { checkpointLoop(bctx, d, c.checkpointEvery, logger) })
 	sweep(ctx, srv, logger)
-	loops.Go(func() { sweepLoop(bctx, srv, time.Minute, logger) })
+	loops.Go(func() { repeat(bctx, time.Minute, func() { sweep(bctx, srv, logger) }) })
 	if c.backupDir != "" {
 		logger.Info("automatic backups on", "dir", c.backupDir, "every", c.backupEvery.String(), "keep", c.backupKeep)
 		loops.Go(func() { backupLoop(bctx, d, c.backupDir, c.backupEvery, c.backupKeep, logger) })
@@ -221,19 +221,5 @@ func sweep(ctx context.Context, srv *web.Server, logger *slog.Logger) {
 		logger.Warn("session sweep failed", "err", err)
 	case n > 0:
 		logger.Info("expired sessions deleted", "sessions", n)
-	}
-}
-
-// sweepLoop sweeps every interval while ctx lives.
-func sweepLoop(ctx context.Context, srv *web.Server, every time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			sweep(ctx, srv, logger)
-		}
 	}
 }

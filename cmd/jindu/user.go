@@ -121,7 +121,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			if u.Disabled {
 				state = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable(u.Name), u.Role, printable(st), state)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", db.Printable(u.Name), u.Role, db.Printable(st), state)
 		}
 		return tw.Flush()
 	}
