@@ -22,6 +22,7 @@ import (
 type guardProxy struct {
 	ln      net.Listener
 	srv     *http.Server
+	tr      *http.Transport
 	fwd     *httputil.ReverseProxy
 	log     *slog.Logger
 	refused atomic.Int64
@@ -38,6 +39,7 @@ func newGuardProxy(log *slog.Logger) (*guardProxy, error) {
 	p := &guardProxy{ln: ln, log: log, origins: map[string]int{}}
 	tr := &http.Transport{Proxy: nil, DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
 		MaxIdleConnsPerHost: 8, IdleConnTimeout: time.Minute, DisableCompression: true}
+	p.tr = tr
 	p.fwd = &httputil.ReverseProxy{Transport: tr, Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.Out.URL, pr.Out.Host = pr.In.URL, pr.In.Host // absolute-form: already the target
 	}, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -49,8 +51,13 @@ func newGuardProxy(log *slog.Logger) (*guardProxy, error) {
 // Addr is the proxy's address for --proxy-server.
 func (p *guardProxy) Addr() string { return p.ln.Addr().String() }
 
-// Close stops the proxy and every connection through it.
-func (p *guardProxy) Close() { p.srv.Close() }
+// Close stops the proxy and every connection through it, and closes its
+// idle connections to the origins (a server shutting down would wait
+// for them).
+func (p *guardProxy) Close() {
+	p.srv.Close()
+	p.tr.CloseIdleConnections()
+}
 
 // allow lets connections to the page's origin through until release.
 func (p *guardProxy) allow(page *url.URL) (release func()) {
