@@ -24,6 +24,11 @@ const (
 	MaxPasswordLen = 128
 )
 
+// MaxUsernameLen is the longest account name (characters); the database
+// refuses longer ones, so a login with a longer name is refused before any
+// password is hashed.
+const MaxUsernameLen = 64
+
 // argon2id parameters: OWASP's minimum (19 MiB, 2 passes, 1 lane).
 const (
 	argonMemory  = 19 * 1024 // KiB
@@ -33,24 +38,77 @@ const (
 	saltLen      = 16
 )
 
-// ErrPasswordLength is returned for a password outside the bounds.
-var ErrPasswordLength = fmt.Errorf("password must be %d to %d characters / 密码长度须为 %d–%d 个字符",
-	MinPasswordLen, MaxPasswordLen, MinPasswordLen, MaxPasswordLen)
+// PolicyError is a password the policy refuses; Code is stable (and names
+// the message in the web UI's languages).
+type PolicyError struct {
+	Code, English, Chinese string
+}
 
-// CheckPasswordPolicy reports whether a new password is acceptable.
-func CheckPasswordPolicy(pw string) error {
+func (e *PolicyError) Error() string { return e.English + " / " + e.Chinese }
+
+// The reasons a new password is refused (NIST SP 800-63B, 5.1.1.2: length,
+// and no password that is commonly used, expected or context-specific).
+var (
+	ErrPasswordLength = &PolicyError{"password_length",
+		fmt.Sprintf("password must be %d to %d characters", MinPasswordLen, MaxPasswordLen),
+		fmt.Sprintf("密码长度须为 %d–%d 个字符", MinPasswordLen, MaxPasswordLen)}
+	ErrPasswordCommon = &PolicyError{"password_common",
+		"this password is among the most common ones (or one with digits added); choose another",
+		"该密码属于最常见的密码（或仅在其前后加了数字、符号），容易被猜中，请另选一个"}
+	ErrPasswordContext = &PolicyError{"password_context",
+		"the password must not contain the user name or the name of this system (jindu, 进度)",
+		"密码不能包含用户名或本系统名称（jindu、进度）"}
+	ErrPasswordPattern = &PolicyError{"password_pattern",
+		"the password must not be one character repeated, a short group repeated or a run such as 1234567890 or abcdefghij",
+		"密码不能是同一字符重复、短字符组重复或 1234567890、abcdefghij 这样的连续序列"}
+)
+
+// contextWords are refused inside any password: the service's own names.
+var contextWords = []string{"jindu", "进度"}
+
+// CheckPasswordPolicy reports whether a new password is acceptable: its
+// length, then no context word (the user names in context, if 3 or more
+// characters, and "jindu"), then not one of the 10,000 most common
+// passwords (case-insensitive, also with digits or symbols added before
+// or after), then not a repeated or sequential pattern.
+func CheckPasswordPolicy(pw string, context ...string) error {
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLen || n > MaxPasswordLen {
 		return ErrPasswordLength
 	}
+	lower := strings.ToLower(pw)
+	words := contextWords
+	for _, c := range context {
+		if c = strings.ToLower(strings.TrimSpace(c)); utf8.RuneCountInString(c) >= 3 {
+			words = append(words[:len(words):len(words)], c)
+		}
+	}
+	for _, w := range words {
+		if strings.Contains(lower, w) {
+			return ErrPasswordContext
+		}
+	}
+	if isCommonPassword(lower) {
+		return ErrPasswordCommon
+	}
+	if isPattern([]rune(lower)) {
+		return ErrPasswordPattern
+	}
 	return nil
 }
 
-// HashPassword returns an argon2id hash in the PHC string format.
-func HashPassword(pw string) (string, error) {
-	if err := CheckPasswordPolicy(pw); err != nil {
+// HashPassword returns an argon2id hash in the PHC string format of a
+// password the policy accepts; context is what the password must not
+// contain (the user name).
+func HashPassword(pw string, context ...string) (string, error) {
+	if err := CheckPasswordPolicy(pw, context...); err != nil {
 		return "", err
 	}
+	return hash(pw)
+}
+
+// hash derives the stored form of any password.
+func hash(pw string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -62,6 +120,13 @@ func HashPassword(pw string) (string, error) {
 }
 
 var errBadHash = errors.New("auth: malformed password hash")
+
+// Bounds on the parameters a stored hash may ask for, far above today's,
+// so a damaged or planted hash cannot make one check take gigabytes.
+const (
+	maxArgonMemory = 256 * 1024 // KiB
+	maxArgonTime   = 16
+)
 
 // VerifyPassword reports whether pw matches hash, in constant time. The
 // parameters are read from the hash, so they can be raised later.
@@ -77,7 +142,8 @@ func VerifyPassword(hash, pw string) (bool, error) {
 	var m uint32
 	var t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 ||
+		m > maxArgonMemory || t > maxArgonTime {
 		return false, errBadHash
 	}
 	b64 := base64.RawStdEncoding
@@ -95,7 +161,7 @@ func VerifyPassword(hash, pw string) (bool, error) {
 
 // dummyHash is verified against when a user does not exist, so a login
 // for an unknown name takes as long as one for a known name.
-var dummyHash, _ = HashPassword("not-a-real-password-0000")
+var dummyHash, _ = hash("not-a-real-password-0000")
 
 // VerifyNothing spends the time of one verification.
 func VerifyNothing(pw string) { VerifyPassword(dummyHash, pw) }

@@ -31,20 +31,53 @@ func TestHashAndVerify(t *testing.T) {
 }
 
 func TestPasswordPolicy(t *testing.T) {
-	for pw, ok := range map[string]bool{
-		"short":                  false,
-		"123456789":              false,
-		"1234567890":             true,
-		"十个汉字的密码也可以的啊":           true, // characters, not bytes
-		strings.Repeat("x", 128): true,
-		strings.Repeat("x", 129): false,
+	for pw, want := range map[string]error{
+		"short":                        ErrPasswordLength,
+		"123456789":                    ErrPasswordLength,
+		"十个汉字的密码也可以的啊":                 nil, // characters, not bytes
+		"x" + strings.Repeat("yz", 64): ErrPasswordLength,
+		"correct horse battery":        nil,
+		"Tr0ub4dor&3xkcd":              nil,
+		// The finding: the 10,000 most common passwords, in any case, and
+		// with digits or symbols added.
+		"1234567890":     ErrPasswordCommon,
+		"qwertyuiop":     ErrPasswordCommon,
+		"PASSWORD123":    ErrPasswordCommon,
+		"iloveyou2024!":  ErrPasswordCommon,
+		"2024.sunshine!": ErrPasswordCommon,
+		"baseball12345":  ErrPasswordCommon,
+		// Context: the service's name.
+		"my jindu password": ErrPasswordContext,
+		"进度系统的管理员密码啊":       ErrPasswordContext,
+		"JinDu2024!!":       ErrPasswordContext,
+		// Repeats and runs.
+		strings.Repeat("x", 128): ErrPasswordPattern,
+		"abcabcabca":             ErrPasswordPattern,
+		"3434343434":             ErrPasswordPattern,
+		"8765432109":             ErrPasswordPattern,
+		"abcdefghijkl":           ErrPasswordPattern,
+		"7890123456":             ErrPasswordPattern,
+		"abcdefghijkx":           nil,
 	} {
-		if err := CheckPasswordPolicy(pw); (err == nil) != ok {
-			t.Errorf("policy(%q) = %v, want ok=%v", pw, err, ok)
+		if err := CheckPasswordPolicy(pw); err != want {
+			t.Errorf("policy(%q) = %v, want %v", pw, err, want)
 		}
+	}
+	// The user name (3 characters or more) is context too.
+	if err := CheckPasswordPolicy("Carol's password", "carol"); err != ErrPasswordContext {
+		t.Errorf("a password with the user name: %v", err)
+	}
+	if err := CheckPasswordPolicy("li's long password", "li"); err != nil {
+		t.Errorf("a 2-character name is not searched for: %v", err)
 	}
 	if _, err := HashPassword("short"); err == nil {
 		t.Error("HashPassword accepted a short password")
+	}
+	if _, err := HashPassword("wang's own password", "wang"); err != ErrPasswordContext {
+		t.Errorf("HashPassword with the user name: %v", err)
+	}
+	if n := len(commonSet()); n < 9_900 {
+		t.Errorf("the embedded list has %d distinct entries, want about 10,000", n)
 	}
 }
 

@@ -56,9 +56,9 @@ func vacuumInto(ctx context.Context, conn *sql.DB, dst string) (CheckReport, err
 	}
 	tmp := f.Name()
 	f.Close()
-	// VACUUM INTO wants a file that does not exist (or is empty); the
-	// temporary name only reserves a unique name in the right directory.
-	os.Remove(tmp)
+	// VACUUM INTO writes into an empty file, which keeps the mode
+	// CreateTemp gave it (0600): the copy is never readable by others,
+	// not even while it is written.
 	ok := false
 	defer func() {
 		if !ok {

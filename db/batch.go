@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"jindu/metrics"
@@ -63,6 +66,11 @@ type Batch struct {
 	Reverts   int64 // for a rollback: the batch it undoes
 	// RolledBackBy is the rollback batch that undid this one, 0 if none.
 	RolledBackBy int64
+	// Streets are the streets the batch's rows belong to (a rollback's:
+	// those of the batch it undoes), sorted; StreetsKnown is false for
+	// batches applied before they were recorded (schema 11).
+	Streets      []string
+	StreetsKnown bool
 	// Diff says what the batch changes against the data before it; it is
 	// filled by Apply (and dry runs), not by the history listing.
 	Diff *Diff
@@ -138,6 +146,18 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 		return Batch{}, err
 	}
 	b.Rows, b.NewUnits, b.Changed, b.Diff = w.rows, w.newUnits, w.changed, &w.diff
+	streets := sql.NullString{Valid: true}
+	if in.Reverts != 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT streets FROM batches WHERE id = ?`, in.Reverts).Scan(&streets); err != nil {
+			return Batch{}, fmt.Errorf("apply batch: %w", err)
+		}
+	} else {
+		streets.String = strings.Join(slices.Sorted(maps.Keys(w.diff.Counts)), "\x1f")
+	}
+	b.StreetsKnown = streets.Valid
+	if streets.String != "" {
+		b.Streets = strings.Split(streets.String, "\x1f")
+	}
 	if in.File != nil {
 		sha, gz, err := in.File()
 		if err != nil {
@@ -154,8 +174,8 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if err := refreshTallies(ctx, tx, w.touched); err != nil {
 		return Batch{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE batches SET rows = ?, new_units = ?, changed = ? WHERE id = ?`,
-		b.Rows, b.NewUnits, b.Changed, b.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE batches SET rows = ?, new_units = ?, changed = ?, streets = ? WHERE id = ?`,
+		b.Rows, b.NewUnits, b.Changed, streets, b.ID); err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
 	if in.Kind == KindDemo {

@@ -22,12 +22,17 @@ type CheckReport struct {
 	// SchemaVersion is the file's applied migration, 0 when it is not a
 	// Jindu database.
 	SchemaVersion int
+	// Snapshots lists the frozen snapshots whose PDF no longer matches its
+	// recorded SHA-256; Verified is how many were checked.
+	Snapshots []string
+	Verified  int
 }
 
 // OK reports whether the file is intact, consistent and a Jindu database
 // this binary can open.
 func (r CheckReport) OK() bool {
-	return len(r.Integrity) == 0 && len(r.ForeignKeys) == 0 && r.SchemaVersion > 0 && r.SchemaVersion <= SchemaVersion()
+	return len(r.Integrity) == 0 && len(r.ForeignKeys) == 0 && len(r.Snapshots) == 0 &&
+		r.SchemaVersion > 0 && r.SchemaVersion <= SchemaVersion()
 }
 
 // Problems lists every finding in words, empty when OK.
@@ -38,6 +43,9 @@ func (r CheckReport) Problems() []string {
 	}
 	for _, s := range r.ForeignKeys {
 		ps = append(ps, "foreign key: "+s)
+	}
+	for _, s := range r.Snapshots {
+		ps = append(ps, "snapshot: "+s)
 	}
 	switch {
 	case r.SchemaVersion == 0:
@@ -109,13 +117,41 @@ func Check(ctx context.Context, path string) (CheckReport, error) {
 			return rep, fmt.Errorf("check %s: %w", path, err)
 		}
 	}
+	if rep.SchemaVersion >= 3 { // snapshots exist from schema 3
+		if err := verifySnapshots(ctx, conn, &rep); err != nil {
+			return rep, fmt.Errorf("check %s: %w", path, err)
+		}
+	}
 	return rep, nil
+}
+
+// verifySnapshots checks every frozen PDF against its SHA-256, one row at
+// a time.
+func verifySnapshots(ctx context.Context, conn *sql.DB, rep *CheckReport) error {
+	rows, err := conn.QueryContext(ctx, `SELECT id, pdf_sha256, pdf FROM snapshots ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var want string
+		var pdf []byte
+		if err := rows.Scan(&id, &want, &pdf); err != nil {
+			return err
+		}
+		rep.Verified++
+		if got := sha256Hex(pdf); got != want {
+			rep.Snapshots = append(rep.Snapshots, fmt.Sprintf("snapshot %d: the PDF does not match its SHA-256 (recorded %s, found %s)", id, want, got))
+		}
+	}
+	return rows.Err()
 }
 
 // String summarises the report in one line per finding.
 func (r CheckReport) String() string {
 	if r.OK() {
-		return fmt.Sprintf("%s: ok (integrity, foreign keys; schema version %d; %d bytes)", r.Path, r.SchemaVersion, r.Size)
+		return fmt.Sprintf("%s: ok (integrity, foreign keys, %d snapshots' SHA-256; schema version %d; %d bytes)", r.Path, r.Verified, r.SchemaVersion, r.Size)
 	}
 	return r.Path + ":\n  " + strings.Join(r.Problems(), "\n  ")
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"runtime"
 	"slices"
@@ -64,6 +65,13 @@ func dsn(p string, readOnly bool) string {
 // Open opens (creating if needed) the database at path and migrates it to
 // the schema this binary knows. It refuses a database from a newer schema.
 func Open(ctx context.Context, p string) (*DB, error) {
+	// A new database is created owner-only: it holds password hashes.
+	// SQLite gives the -wal and -shm files the database file's mode.
+	if f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("open %s: %w", p, err)
+	}
 	w, err := sql.Open("sqlite", dsn(p, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", p, err)

@@ -8,21 +8,27 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
 const batchColumns = `b.id, b.kind, b.created_at, b.actor, b.source, b.file_name, b.sha256, b.rows, b.new_units,
-	b.changed, b.note, coalesce(b.reverts, 0), coalesce((SELECT r.id FROM batches r WHERE r.reverts = b.id), 0)`
+	b.changed, b.note, coalesce(b.reverts, 0), coalesce((SELECT r.id FROM batches r WHERE r.reverts = b.id), 0), b.streets`
 
 func scanBatch(r rowScanner) (Batch, error) {
 	var b Batch
 	var at string
+	var streets sql.NullString
 	err := r.Scan(&b.ID, &b.Kind, &at, &b.Actor, &b.Source, &b.FileName, &b.SHA256, &b.Rows, &b.NewUnits,
-		&b.Changed, &b.Note, &b.Reverts, &b.RolledBackBy)
+		&b.Changed, &b.Note, &b.Reverts, &b.RolledBackBy, &streets)
 	if err != nil {
 		return Batch{}, err
 	}
 	b.CreatedAt, _ = time.Parse(time.RFC3339, at)
+	b.StreetsKnown = streets.Valid
+	if streets.String != "" {
+		b.Streets = strings.Split(streets.String, "\x1f")
+	}
 	return b, nil
 }
 

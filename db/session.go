@@ -56,3 +56,17 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	return err
 }
+
+// DeleteExpiredSessions removes the sessions idle for longer than idle or
+// started longer than maxAge ago (the clock is db.Now), and returns how
+// many. A session is also refused and deleted when it is next used after
+// its expiry; this sweep removes those never used again.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, idle, maxAge time.Duration) (int64, error) {
+	now := db.Now().UTC()
+	res, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`,
+		now.Add(-idle).Format(time.RFC3339), now.Add(-maxAge).Format(time.RFC3339))
+	if err != nil {
+		return 0, fmt.Errorf("sweep sessions: %w", err)
+	}
+	return res.RowsAffected()
+}

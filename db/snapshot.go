@@ -53,8 +53,7 @@ func (db *DB) AddSnapshot(ctx context.Context, s Snapshot, address string) (Snap
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = db.Now()
 	}
-	sum := sha256.Sum256(s.PDF)
-	s.PDFSHA256, s.PDFSize = hex.EncodeToString(sum[:]), len(s.PDF)
+	s.PDFSHA256, s.PDFSize = sha256Hex(s.PDF), len(s.PDF)
 	at := s.CreatedAt.UTC().Format(time.RFC3339)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -117,15 +116,30 @@ func (db *DB) Snapshot(ctx context.Context, id int64) (Snapshot, error) {
 	return s, nil
 }
 
-// SnapshotPDF reads a snapshot's PDF, byte for byte as frozen.
+// ErrDamaged means stored bytes no longer match the SHA-256 recorded when
+// they were stored.
+var ErrDamaged = errors.New("damaged: the bytes do not match their SHA-256")
+
+// SnapshotPDF reads a snapshot's PDF, byte for byte as frozen: it is
+// checked against the SHA-256 recorded when it was frozen, and never
+// returned if it differs (ErrDamaged).
 func (db *DB) SnapshotPDF(ctx context.Context, id int64) ([]byte, error) {
 	var pdf []byte
-	err := db.read.QueryRowContext(ctx, `SELECT pdf FROM snapshots WHERE id = ?`, id).Scan(&pdf)
+	var want string
+	err := db.read.QueryRowContext(ctx, `SELECT pdf, pdf_sha256 FROM snapshots WHERE id = ?`, id).Scan(&pdf, &want)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("snapshot %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %d: %w", id, err)
 	}
+	if got := sha256Hex(pdf); got != want {
+		return nil, fmt.Errorf("snapshot %d: PDF %w (stored %s, read %s)", id, ErrDamaged, want, got)
+	}
 	return pdf, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

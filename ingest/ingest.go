@@ -442,8 +442,8 @@ func cleanValue(s string) string {
 // WriteProblemsCSV writes problems as a CSV for Excel: UTF-8 with a BOM,
 // the given header (e.g. 文件,工作表,行,列,值,代码,说明) and one line per
 // problem with its file, sheet, row, column, value, code and message.
-// Cells starting with = + - @, a tab or a carriage return get a leading '
-// so that Excel does not run them as formulas.
+// Cells starting with = + - @, a tab, a carriage return or a line feed get
+// a leading ' so that Excel does not run them as formulas.
 func WriteProblemsCSV(w io.Writer, header []string, ps []Problem) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
@@ -472,7 +472,7 @@ func WriteProblemsCSV(w io.Writer, header []string, ps []Problem) error {
 
 // neutralise prefixes a cell that a spreadsheet would read as a formula.
 func neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
 		return "'" + s
 	}
 	return s

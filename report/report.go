@@ -7,7 +7,13 @@
 // tab closed. The browser may load only the origin of the page it prints:
 // every other request is failed before it leaves (SSRF), and the page's
 // credentials travel in a request header that is added only for that
-// origin.
+// origin. What request interception cannot see (WebSocket, preconnect,
+// DNS prefetch) cannot leave either: the browser connects only through a
+// proxy of the renderer's own (proxy.go), which passes on connections to
+// the origin of a render in progress and refuses all others, and it
+// resolves no host name itself. The browser runs with its sandbox
+// where the kernel allows it (not as root, and with unprivileged user
+// namespaces), and without it otherwise, saying so in the log.
 package report
 
 import (
@@ -81,11 +87,14 @@ type Renderer struct {
 	cfg   Config
 	slots chan struct{}
 
-	mu      sync.Mutex
-	closed  bool
-	browser context.Context // nil until the first render
-	stop    func()          // ends the browser and removes its profile
-	idle    []*tab          // open tabs of the browser that no render uses
+	mu        sync.Mutex
+	closed    bool
+	browser   context.Context // nil until the first render
+	stop      func()          // ends the browser and removes its profile
+	idle      []*tab          // open tabs of the browser that no render uses
+	proxy     *guardProxy     // the browser's only way out
+	sandboxed bool            // the browser runs with its sandbox
+	refused   int64           // connections refused by the proxies of browsers since stopped
 }
 
 // maxTabUses is how many pages one tab prints before it is closed, so that
@@ -172,32 +181,88 @@ func (r *Renderer) reset() {
 	if r.stop != nil {
 		r.stop()
 	}
-	r.browser, r.stop = nil, nil
+	if r.proxy != nil {
+		r.refused += r.proxy.refused.Load()
+	}
+	r.browser, r.stop, r.proxy, r.sandboxed = nil, nil, nil, false
 }
 
-// start returns the running browser, starting it if needed.
-func (r *Renderer) start() (context.Context, error) {
+// start returns the running browser and its proxy, starting them if
+// needed.
+func (r *Renderer) start() (context.Context, *guardProxy, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return nil, errors.New("pdf renderer closed")
+		return nil, nil, errors.New("pdf renderer closed")
 	}
 	if r.browser != nil && r.browser.Err() == nil {
-		return r.browser, nil
+		return r.browser, r.proxy, nil
 	}
 	r.reset()
 	path, err := r.ExecPath()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	begin := time.Now()
+	// Chromium refuses its sandbox as root; elsewhere it needs unprivileged
+	// user namespaces, and falls back without them.
+	sandbox, why := os.Geteuid() != 0, "running as root"
+	bctx, proxy, stop, err := r.launch(path, sandbox)
+	if err != nil && sandbox {
+		r.cfg.Logger.Warn("pdf: chromium would not start with its sandbox; starting it without "+
+			"(the sandbox needs unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1, "+
+			"or on Ubuntu kernel.apparmor_restrict_unprivileged_userns=0)", "err", err)
+		sandbox, why = false, "the kernel refused it"
+		bctx, proxy, stop, err = r.launch(path, false)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("start chromium: %w", err)
+	}
+	if sandbox {
+		why = ""
+	}
+	r.cfg.Logger.Info("pdf: chromium started", "path", path, "sandbox", sandbox, "no_sandbox_because", why,
+		"dur_ms", time.Since(begin).Milliseconds())
+	r.browser, r.stop, r.proxy, r.sandboxed = bctx, stop, proxy, sandbox
+	return bctx, proxy, nil
+}
+
+// Sandboxed reports whether the running browser has its sandbox (false
+// before the first render).
+func (r *Renderer) Sandboxed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.browser != nil && r.sandboxed
+}
+
+// Refused is how many connections the browser tried to open to anywhere
+// but the page's origin (WebSocket, preconnect, its own background
+// traffic …) and had refused.
+func (r *Renderer) Refused() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.refused
+	if r.proxy != nil {
+		n += r.proxy.refused.Load()
+	}
+	return n
+}
+
+// launch starts a browser whose every connection goes through a new
+// guard proxy.
+func (r *Renderer) launch(path string, sandbox bool) (context.Context, *guardProxy, func(), error) {
 	dir, err := os.MkdirTemp("", "jindu-chromium-")
 	if err != nil {
-		return nil, fmt.Errorf("start chromium: %w", err)
+		return nil, nil, nil, err
+	}
+	proxy, err := newGuardProxy(r.cfg.Logger)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, nil, err
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.Headless,
-		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(dir),
@@ -208,10 +273,20 @@ func (r *Renderer) start() (context.Context, error) {
 		chromedp.Flag("disable-domain-reliability", true),
 		chromedp.Flag("dns-prefetch-disable", true),
 		chromedp.Flag("no-pings", true),
+		// Every connection, loopback included, goes through the guard
+		// proxy: WebSocket and preconnect too, which request interception
+		// does not see. The browser resolves no name itself (the rule
+		// would map the proxy's own address too, hence the exclusion).
+		chromedp.ProxyServer("http://"+proxy.Addr()),
+		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		// A reused tab must not keep the pages it printed before.
 		chromedp.Flag("disable-back-forward-cache", true),
 		chromedp.WindowSize(1024, 1400),
 	)
+	if !sandbox {
+		opts = append(opts, chromedp.NoSandbox)
+	}
 	// The browser outlives any one request: its contexts derive from
 	// Background and end only in reset.
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -219,6 +294,7 @@ func (r *Renderer) start() (context.Context, error) {
 	stop := func() {
 		cancelBrowser()
 		cancelAlloc()
+		proxy.Close()
 		// Chromium's helpers can write for a moment after it exits.
 		for range 20 {
 			if os.RemoveAll(dir) == nil {
@@ -227,14 +303,11 @@ func (r *Renderer) start() (context.Context, error) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	begin := time.Now()
 	if err := chromedp.Do(bctx); err != nil {
 		stop()
-		return nil, fmt.Errorf("start chromium: %w", err)
+		return nil, nil, nil, err
 	}
-	r.cfg.Logger.Info("pdf: chromium started", "path", path, "dur_ms", time.Since(begin).Milliseconds())
-	r.browser, r.stop = bctx, stop
-	return bctx, nil
+	return bctx, proxy, stop, nil
 }
 
 // acquire waits for a render slot until ctx ends or the wait's deadline.
@@ -265,10 +338,11 @@ func (r *Renderer) Render(ctx context.Context, j Job) (Result, error) {
 		return Result{}, err
 	}
 	defer func() { <-r.slots }()
-	bctx, err := r.start()
+	bctx, proxy, err := r.start()
 	if err != nil {
 		return Result{}, err
 	}
+	defer proxy.allow(page)()
 	res, err := r.render(ctx, bctx, page, j)
 	if err != nil && ctx.Err() == nil && !errors.Is(err, ErrTimeout) && !r.alive(bctx) {
 		// The browser died (crash, OOM kill): start a fresh one next time.

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -226,4 +228,63 @@ func pdfText(t testing.TB, pdf []byte) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out)
+}
+
+// TestRenderBlocksWebSocketAndPreconnect: request interception does not
+// see WebSocket handshakes or preconnects; on main a printed page could
+// open both to any host. Now every connection but to the page's origin
+// (another loopback port included) reaches the renderer's refusing proxy,
+// and nothing reaches the other host.
+func TestRenderBlocksWebSocketAndPreconnect(t *testing.T) {
+	needChromium(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var reached atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			reached.Add(1)
+			c.Close()
+		}
+	}()
+	evil := "127.0.0.1:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><html><head>
+			<link rel="preconnect" href="http://%[1]s"><link rel="dns-prefetch" href="//evil.example">
+			<link rel="preconnect" href="https://evil.example"></head><body><h1>报告</h1>
+			<div data-chart="c" id="c"></div><script>
+			// The chart "draws" once the WebSocket has failed, so the print
+			// waits for the attempt.
+			function drawn() { document.getElementById("c").innerHTML = '<svg width="10" height="10"></svg>'; }
+			var ws = new WebSocket("ws://%[1]s/ws");
+			ws.onerror = drawn; ws.onclose = drawn; ws.onopen = drawn;
+			</script></body></html>`, evil)
+	}))
+	defer page.Close()
+	r := report.New(report.Config{Logger: quiet(), Timeout: 30 * time.Second})
+	defer r.Close()
+	res, err := r.Render(context.Background(), report.Job{URL: page.URL + "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(res.PDF, []byte("%PDF")) {
+		t.Fatal("not a PDF")
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("%d connections reached the other host (WebSocket or preconnect)", n)
+	}
+	if r.Refused() == 0 {
+		t.Error("the refusing proxy saw no attempt: the test page did not try")
+	}
+	t.Logf("refused %d connections; sandbox %v", r.Refused(), r.Sandboxed())
+	if os.Geteuid() == 0 && r.Sandboxed() {
+		t.Error("as root chromium cannot have its sandbox")
+	}
 }

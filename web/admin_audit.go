@@ -51,8 +51,12 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 		CSVURL: "/admin/audit.csv?" + q.Encode(), Shown: l.F("audit.shown", len(entries))}
 	v.JS = nil
 	for _, e := range entries {
+		detail := e.Detail
+		if e.Repeats > 1 {
+			detail += " " + l.F("audit.repeats", e.Repeats, e.LastAt.Local().Format("2006-01-02 15:04:05"))
+		}
 		v.Rows = append(v.Rows, components.AuditRow{At: e.At.Local().Format("2006-01-02 15:04:05"), Actor: e.Actor,
-			Address: e.Address, Action: e.Action, Target: e.Target, Detail: e.Detail})
+			Address: e.Address, Action: e.Action, Target: e.Target, Detail: detail})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.html(w, r, http.StatusOK, components.AuditPage(v))
@@ -72,10 +76,14 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("\uFEFF"))
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	cw.Write([]string{"id", "at", "actor", "address", "action", "target", "detail"})
+	cw.Write([]string{"id", "at", "actor", "address", "action", "target", "detail", "repeats", "last_at"})
 	for _, e := range entries {
+		last := ""
+		if !e.LastAt.IsZero() {
+			last = e.LastAt.UTC().Format(time.RFC3339)
+		}
 		cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), safeCell(e.Actor), safeCell(e.Address),
-			e.Action, safeCell(e.Target), safeCell(e.Detail)})
+			e.Action, safeCell(e.Target), safeCell(e.Detail), strconv.Itoa(e.Repeats), last})
 	}
 	cw.Flush()
 }

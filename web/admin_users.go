@@ -76,9 +76,9 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		s.renderUsers(w, r, http.StatusBadRequest, "", "invalid name or role / 用户名或角色无效")
 		return
 	}
-	hash, err := auth.HashPassword(r.PostForm.Get("password"))
+	hash, err := s.KDF.Hash(r.Context(), r.PostForm.Get("password"), name)
 	if err != nil {
-		s.renderUsers(w, r, http.StatusBadRequest, "", err.Error())
+		s.passwordRefused(w, r, l, err)
 		return
 	}
 	u := auth.User{Name: name, Role: role}
@@ -114,8 +114,8 @@ func (s *Server) userChange(w http.ResponseWriter, r *http.Request, action strin
 	case errors.Is(err, db.ErrNotFound):
 		s.errorPage(w, r, http.StatusNotFound, l.T("error.notfound"))
 		return
-	case errors.Is(err, auth.ErrPasswordLength):
-		s.renderUsers(w, r, http.StatusBadRequest, "", err.Error())
+	case errors.As(err, new(*auth.PolicyError)) || errors.Is(err, auth.ErrBusy):
+		s.passwordRefused(w, r, l, err)
 		return
 	case err != nil:
 		var bad badInput
@@ -132,9 +132,25 @@ func (s *Server) userChange(w http.ResponseWriter, r *http.Request, action strin
 
 type badInput struct{ error }
 
+// passwordRefused answers a new password the policy refuses (400, why in
+// the page's language) or that could not be hashed for want of a slot
+// (503); anything else is a 500.
+func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, l i18n.Lang, err error) {
+	var pe *auth.PolicyError
+	switch {
+	case errors.As(err, &pe):
+		s.renderUsers(w, r, http.StatusBadRequest, "", l.T("password."+pe.Code))
+	case errors.Is(err, auth.ErrBusy):
+		w.Header().Set("Retry-After", "2")
+		s.renderUsers(w, r, http.StatusServiceUnavailable, "", l.T("error.busy"))
+	default:
+		s.fail(w, r, err)
+	}
+}
+
 func (s *Server) setUserPassword(w http.ResponseWriter, r *http.Request) {
 	s.userChange(w, r, db.AuditUserPassword, false, func(name string) (string, error) {
-		hash, err := auth.HashPassword(r.PostForm.Get("password"))
+		hash, err := s.KDF.Hash(r.Context(), r.PostForm.Get("password"), name)
 		if err != nil {
 			return "", err
 		}

@@ -90,9 +90,10 @@ func (s *Server) apiMetricsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// safeCell neutralises a cell a spreadsheet would read as a formula.
+// safeCell neutralises a cell a spreadsheet would read as a formula: one
+// starting with = + - @, a tab, a carriage return or a line feed.
 func safeCell(v string) string {
-	if v != "" && strings.ContainsAny(v[:1], "=+-@\t\r") {
+	if v != "" && strings.ContainsAny(v[:1], "=+-@\t\r\n") {
 		return "'" + v
 	}
 	return v

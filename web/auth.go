@@ -3,11 +3,11 @@ package web
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"jindu/auth"
 	"jindu/db"
@@ -63,16 +63,6 @@ func (s *Server) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
-}
-
-// clientAddress is the peer's IP (no port). Jindu does not trust
-// X-Forwarded-For: behind a proxy, every client shares the proxy's address.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // authenticate puts the session's user, if valid, into the request context.
@@ -163,11 +153,26 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusForbidden, l.T("error.forbidden"))
 }
 
-// safeNext accepts only a local path as a post-login destination.
+// safeNext accepts only a same-site path as a post-login destination.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if sameSitePath(next) != next {
 		return "/"
 	}
 	return next
+}
+
+// sameSitePath returns p if it is a path on this site, else "/": it must
+// start with one slash and name no other host however it is written
+// (//evil, /\evil, /%2F%2Fevil, https://evil), and hold no backslash or
+// control character.
+func sameSitePath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.ContainsRune(p, '\\') || strings.IndexFunc(p, unicode.IsControl) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil ||
+		strings.HasPrefix(u.Path, "//") || strings.ContainsRune(u.Path, '\\') {
+		return "/"
+	}
+	return p
 }

@@ -34,6 +34,9 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 	v := components.History{Page: s.page(r.Context(), r, l, l.T("history.title")), Message: msg, Error: errMsg}
 	v.JS = nil
 	for _, b := range batches {
+		if !mayReadBatch(u, b) {
+			continue
+		}
 		id := strconv.FormatInt(b.ID, 10)
 		row := components.BatchRow{ID: id, Kind: l.T("kind." + b.Kind), At: b.CreatedAt.Local().Format("2006-01-02 15:04"),
 			Actor: b.Actor, File: b.FileName, Rows: strconv.Itoa(b.Rows), NewUnits: strconv.Itoa(b.NewUnits),
@@ -61,14 +64,46 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// batchFile downloads the file a batch was applied from, byte-identical.
+// mayReadBatch reports whether u may see a batch in the history and
+// download its file: an administrator, its uploader, or a clerk whose
+// streets cover every street of the batch (a file holds whole rows of
+// other streets otherwise, columns Jindu ignores included). Batches from
+// before the streets were recorded are for administrators and their
+// uploader only.
+func mayReadBatch(u auth.User, b db.Batch) bool {
+	switch {
+	case u.Role == auth.Admin || (u.Name != "" && b.Actor == u.Name):
+		return true
+	case u.Role != auth.Clerk || !b.StreetsKnown:
+		return false
+	}
+	for _, st := range b.Streets {
+		if !u.MayChangeStreet(st) {
+			return false
+		}
+	}
+	return true
+}
+
+// batchFile downloads the file a batch was applied from, byte-identical,
+// to those who may read the batch (others: 403).
 func (s *Server) batchFile(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	name, raw, err := s.DB.BatchFile(r.Context(), id)
+	// The batch is checked first: a refusal reads no file.
+	b, err := s.DB.BatchByID(r.Context(), id)
+	if u, _ := currentUser(r); err == nil && !mayReadBatch(u, b) {
+		s.forbidden(w, r)
+		return
+	}
+	var name string
+	var raw []byte
+	if err == nil {
+		name, raw, err = s.DB.BatchFile(r.Context(), id)
+	}
 	if errors.Is(err, db.ErrNotFound) {
 		s.notFound(w, r)
 		return

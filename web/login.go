@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"jindu/auth"
 	"jindu/db"
@@ -30,8 +32,11 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
 	s.html(w, r, http.StatusOK, components.LoginPage(s.loginView(r, l, r.URL.Query().Get("next"))))
 }
 
-// login checks the password (after the throttle), and on success starts a
-// new session with a fresh token: a token is never reused across logins.
+// login checks the password and on success starts a new session with a
+// fresh token: a token is never reused across logins. Over-long input is
+// refused before anything else; the attempt is then reserved with the
+// throttle (refused there: 429), and the password checked in one of the
+// KDF's slots (none free in time: 503).
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
@@ -40,36 +45,59 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, pw := r.PostForm.Get("username"), r.PostForm.Get("password")
+	w.Header().Set("Cache-Control", "no-store")
+	if utf8.RuneCountInString(name) > auth.MaxUsernameLen || utf8.RuneCountInString(pw) > auth.MaxPasswordLen ||
+		len(pw) > 4*auth.MaxPasswordLen {
+		// No such account can exist and no such password can be right:
+		// refused without hashing, counting or auditing anything.
+		v := s.loginView(r, l, r.PostForm.Get("next"))
+		v.Error = l.T("login.toolong")
+		s.html(w, r, http.StatusBadRequest, components.LoginPage(v))
+		return
+	}
 	addr := clientAddress(r)
 	v := s.loginView(r, l, r.PostForm.Get("next"))
 	v.Username = name
-	w.Header().Set("Cache-Control", "no-store")
 
-	if wait := s.throttle.Blocked(name, addr); wait > 0 {
-		s.audit(r, db.AuditEntry{Actor: name, Action: db.AuditLoginBlocked, Target: name})
-		secs := int((wait + time.Second - 1) / time.Second)
+	attempt, refusal := s.throttle.Reserve(name, addr)
+	if refusal != nil {
+		s.blocked.record(s, r, name, addr, refusal)
+		secs := int((refusal.Wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		v.Error = l.F("login.blocked", secs)
+		if refusal.Busy {
+			v.Error = l.F("login.inflight", secs)
+		}
 		s.html(w, r, http.StatusTooManyRequests, components.LoginPage(v))
 		return
 	}
+	defer attempt.Release() // when nothing else ended it
 	u, hash, err := s.DB.UserByName(r.Context(), name)
 	ok := false
 	switch {
-	case errors.Is(err, db.ErrNotFound) || len(pw) > auth.MaxPasswordLen*4:
-		auth.VerifyNothing(pw) // the same time as a real check
+	case errors.Is(err, db.ErrNotFound):
+		err = s.KDF.VerifyNothing(r.Context(), pw) // the same time as a real check
 	case err != nil:
 		s.fail(w, r, err)
 		return
 	default:
-		ok, err = auth.VerifyPassword(hash, pw)
-		if err != nil {
-			s.Logger.Error("verify password", "user", name, "err", err)
-		}
+		ok, err = s.KDF.Verify(r.Context(), hash, pw)
 		ok = ok && !u.Disabled
 	}
+	switch {
+	case errors.Is(err, auth.ErrBusy):
+		secs := int((auth.DefaultKDFWait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		v.Error = l.F("login.busy", secs)
+		s.html(w, r, http.StatusServiceUnavailable, components.LoginPage(v))
+		return
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return // the client left before a slot was free
+	case err != nil:
+		s.Logger.Error("verify password", "user", name, "err", err)
+	}
 	if !ok {
-		s.throttle.Fail(name, addr)
+		attempt.Fail()
 		reason := "wrong user name or password"
 		if u.Disabled {
 			reason = "account disabled"
@@ -79,7 +107,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.html(w, r, http.StatusUnauthorized, components.LoginPage(v))
 		return
 	}
-	s.throttle.Succeed(name)
+	attempt.Succeed()
 	token, tokenHash, err := auth.NewToken()
 	if err != nil {
 		s.fail(w, r, err)

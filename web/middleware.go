@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -72,7 +73,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+		s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "addr", clientAddress(r),
 			"status", rec.status, "bytes", rec.bytes, "dur_ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }
@@ -129,3 +130,49 @@ func (w *notFoundWriter) Write(b []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(b)
 }
+
+// privateResponses keeps what a logged-in user sees out of every cache:
+// each response to a request with a session gets Cache-Control: no-store,
+// private, whatever the handler set, so that after logout Back shows no
+// page from the browser's cache and no proxy keeps one. Every response but
+// a static file carries Vary: Cookie, since with --public one URL serves
+// anonymous readers and users differently. Static files (content-hashed
+// URLs, the same for everyone) may be cached.
+func (s *Server) privateResponses(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		_, private := currentUser(r)
+		next.ServeHTTP(&cacheControlWriter{ResponseWriter: w, private: private}, r)
+	})
+}
+
+// cacheControlWriter sets the caching headers as the response starts.
+type cacheControlWriter struct {
+	http.ResponseWriter
+	private bool
+	started bool
+}
+
+func (w *cacheControlWriter) WriteHeader(code int) {
+	if !w.started {
+		w.started = true
+		h := w.Header()
+		if w.private {
+			h.Set("Cache-Control", "no-store, private")
+		}
+		h.Add("Vary", "Cookie")
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *cacheControlWriter) Write(b []byte) (int, error) {
+	if !w.started {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *cacheControlWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

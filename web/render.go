@@ -51,7 +51,12 @@ func renderPage(r *http.Request, c templ.Component) (*renderedPage, error) {
 func (p *renderedPage) write(w http.ResponseWriter, r *http.Request, status int) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
+	// A default only: a handler's own Cache-Control (no-store on private
+	// pages) stands. privateResponses makes every logged-in response
+	// no-store anyway.
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
 	h.Add("Vary", "Accept-Encoding")
 	body := p.plain
 	if len(body) > 1400 && acceptsGzip(r) {
@@ -78,7 +83,9 @@ func (s *Server) jsonResponse(w http.ResponseWriter, status int, v any) {
 		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
 }
@@ -108,7 +115,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		CSS:         []string{s.Assets.URL(AssetCSS)},
 		Icon:        s.Assets.URL(AssetIcon),
 		JS:          []string{s.Assets.URL(AssetECharts), s.Assets.URL(AssetCharts)},
-		LangURL:     r.URL.Path + "?" + q.Encode(),
+		LangURL:     sameSitePath(r.URL.EscapedPath()) + "?" + q.Encode(),
 		Path:        r.URL.Path,
 		ProgramName: l.Pick(s.program().Name, s.program().NameEn),
 		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode(),

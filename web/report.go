@@ -77,8 +77,10 @@ type RenderedReport struct {
 // errReportChanged: the data changed during every attempt to print.
 var errReportChanged = errors.New("report: the data changed while printing")
 
-// Close stops the loopback listener and the PDF renderer.
+// Close writes the blocked-login counts held in memory, and stops the
+// loopback listener and the PDF renderer.
 func (s *Server) Close() error {
+	s.blocked.flush(s, context.Background(), true)
 	s.reports.mu.Lock()
 	hs := s.reports.hs
 	s.reports.hs, s.reports.base = nil, ""

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -38,8 +39,15 @@ type Server struct {
 	// BackupKeep is how many are kept. The admin backups page lists them.
 	BackupDir  string
 	BackupKeep int
+	// TrustedProxies are the peers whose X-Forwarded-For and X-Real-IP are
+	// believed (--trusted-proxy); none by default.
+	TrustedProxies []netip.Prefix
+	// KDF bounds password hashing: logins and password changes wait for
+	// one of its slots, or get 503 (New: one slot per core).
+	KDF *auth.KDF
 
 	throttle *auth.Throttle
+	blocked  blockedLog // aggregated audit entries of blocked logins
 	// parses counts the ledger files parsed (Parses).
 	parses atomic.Int64
 
@@ -67,6 +75,7 @@ func New(d *db.DB, p metrics.Program, logger *slog.Logger) (*Server, error) {
 	s := &Server{DB: d, Program: p, Logger: logger, Assets: a, Auth: DefaultAuthConfig(),
 		MaxUploadBytes: DefaultMaxUploadBytes, MaxRows: ingest.DefaultMaxRows}
 	s.throttle = auth.NewThrottle(s.now)
+	s.KDF = auth.NewKDF(0, 0)
 	return s, nil
 }
 
@@ -82,7 +91,8 @@ func (s *Server) Handler() http.Handler {
 	// Cross-origin protection rejects state-changing requests (POST …)
 	// that a browser marks as coming from another site.
 	cop := http.NewCrossOriginProtection()
-	return s.recoverPanics(s.logRequests(securityHeaders(s.limitBodies(cop.Handler(s.authenticate(s.renderAuth(s.notFoundPage(mux))))))))
+	return s.recoverPanics(s.withClientAddress(s.logRequests(securityHeaders(s.limitBodies(cop.Handler(
+		s.authenticate(s.renderAuth(s.privateResponses(s.notFoundPage(mux))))))))))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -267,6 +267,11 @@ func (s *Server) snapshotPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	id := snap.ID
 	pdf, err := s.DB.SnapshotPDF(r.Context(), id)
+	if errors.Is(err, db.ErrDamaged) {
+		s.Logger.Error("snapshot", "id", id, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, l.T("error.damaged"))
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -23,6 +23,7 @@ func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "usage: jindu backup --db PATH --out FILE")
 		return errUsage
 	}
+	ownerOnlyFiles()
 	if err := makeParentDir(*out); err != nil {
 		return err
 	}
@@ -67,6 +68,7 @@ func runRestore(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "usage: jindu restore --db PATH --from FILE")
 		return errUsage
 	}
+	ownerOnlyFiles()
 	if err := makeParentDir(*dbPath); err != nil {
 		return err
 	}
@@ -112,6 +114,20 @@ func backupLoop(ctx context.Context, d *db.DB, dir string, every time.Duration, 
 
 // checkpointLoop empties the WAL every interval (see db.Checkpoint).
 func checkpointLoop(ctx context.Context, d *db.DB, every time.Duration, logger *slog.Logger) {
+	repeat(ctx, every, func() {
+		pages, busy, err := d.Checkpoint(ctx)
+		switch {
+		case errors.Is(err, context.Canceled):
+		case err != nil:
+			logger.Warn("WAL checkpoint failed", "err", err)
+		case busy:
+			logger.Warn("WAL checkpoint incomplete: readers kept it busy", "wal_pages", pages)
+		}
+	})
+}
+
+// repeat runs f every interval while ctx lives.
+func repeat(ctx context.Context, every time.Duration, f func()) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -119,15 +135,7 @@ func checkpointLoop(ctx context.Context, d *db.DB, every time.Duration, logger *
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		pages, busy, err := d.Checkpoint(ctx)
-		switch {
-		case errors.Is(err, context.Canceled):
-			return
-		case err != nil:
-			logger.Warn("WAL checkpoint failed", "err", err)
-		case busy:
-			logger.Warn("WAL checkpoint incomplete: readers kept it busy", "wal_pages", pages)
+			f()
 		}
 	}
 }

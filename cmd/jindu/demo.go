@@ -91,33 +91,38 @@ func onlyDemo(ctx context.Context, d *db.DB) (bool, string, error) {
 	return true, "", nil
 }
 
-// demoAccounts gives the demo accounts admin, clerk (for the first street)
-// and viewer new random passwords, creating them if need be, and prints
-// them, at every start while the database holds only demo data: so `make
-// run` always says how to log in. A database with anything else in it
-// keeps its accounts as they are.
-func demoAccounts(ctx context.Context, d *db.DB, dbPath string, stdout io.Writer, logger *slog.Logger) error {
+// demoSetup is what --demo does. It loads the demo district into an empty
+// database; then, while the database holds only demo data, it gives the
+// demo accounts admin, clerk (for the first street) and viewer new random
+// passwords, creating them if need be, and prints them — so `make run`
+// always says how to log in — and reports that the server may be public.
+// A database with anything else in it keeps its accounts as they are, gets
+// none, and is never made readable by anyone.
+func demoSetup(ctx context.Context, d *db.DB, dbPath string, stdout io.Writer, logger *slog.Logger) (public bool, err error) {
+	if err := seedDemo(ctx, d, logger); err != nil {
+		return false, err
+	}
 	ok, why, err := onlyDemo(ctx, d)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !ok {
-		logger.Warn("demo accounts left as they are: the database holds more than the demo", "why", why)
+		logger.Warn("--demo: the database holds more than the demo data, so it is not made public and its accounts are left as they are", "why", why)
 		fmt.Fprintf(stdout, "Demo accounts not reset: %s holds more than the demo data (%s).\n"+
 			"Log in with its own accounts (bin/jindu user passwd --db %s --name NAME --password-stdin sets a password),\n"+
 			"or remove %s to start the demo afresh.\n", dbPath, why, dbPath, dbPath)
-		return nil
+		return false, nil
 	}
 	streets, err := d.Streets(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintln(stdout, "Demo accounts (new passwords at every start, while the database holds only demo data):")
 	for _, u := range demoUsers {
 		pw := auth.RandomPassword()
-		hash, err := auth.HashPassword(pw)
+		hash, err := auth.HashPassword(pw, u.Name)
 		if err != nil {
-			return err
+			return false, err
 		}
 		action := db.AuditUserPassword
 		existing, _, err := d.UserByName(ctx, u.Name)
@@ -125,11 +130,11 @@ func demoAccounts(ctx context.Context, d *db.DB, dbPath string, stdout io.Writer
 		case err == nil:
 			u = existing
 			if err := d.SetPassword(ctx, u.Name, hash); err != nil {
-				return err
+				return false, err
 			}
 			if u.Disabled {
 				if err := d.SetDisabled(ctx, u.Name, false); err != nil {
-					return err
+					return false, err
 				}
 			}
 		case errors.Is(err, db.ErrNotFound):
@@ -138,13 +143,13 @@ func demoAccounts(ctx context.Context, d *db.DB, dbPath string, stdout io.Writer
 				u.Streets = []string{streets[0].Name}
 			}
 			if _, err := d.AddUser(ctx, u, hash); err != nil {
-				return err
+				return false, err
 			}
 		default:
-			return err
+			return false, err
 		}
 		if err := d.Audit(ctx, db.AuditEntry{Actor: "demo", Action: action, Target: u.Name, Detail: "demo account, new random password"}); err != nil {
-			return err
+			return false, err
 		}
 		scope := ""
 		if len(u.Streets) > 0 {
@@ -152,5 +157,5 @@ func demoAccounts(ctx context.Context, d *db.DB, dbPath string, stdout io.Writer
 		}
 		fmt.Fprintf(stdout, "  %-7s %-16s %s%s\n", u.Name, pw, u.Role.Label(), scope)
 	}
-	return nil
+	return true, nil
 }

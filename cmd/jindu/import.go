@@ -60,6 +60,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintln(stderr, "usage: jindu import --db PATH [--dry-run] [--as USER] [--lang zh|en] FILE...")
 		return errUsage
 	}
+	ownerOnlyFiles()
 	if err := makeParentDir(*dbPath); err != nil {
 		return err
 	}
@@ -90,12 +91,12 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	bad := 0
 	printProblems := func(res ingest.ImportResult) {
 		for _, p := range web.LocalizeProblems(lang, res.Report.Errors) {
-			fmt.Fprintln(stderr, p.String())
+			fmt.Fprintln(stderr, db.Printable(p.String()))
 		}
 	}
 	printWarnings := func(res ingest.ImportResult) {
 		for _, p := range web.LocalizeProblems(lang, res.Report.Warnings) {
-			fmt.Fprintln(stderr, "warning: "+p.String())
+			fmt.Fprintln(stderr, "warning: "+db.Printable(p.String()))
 		}
 	}
 	refused := func(bad int) error {
@@ -200,12 +201,12 @@ func openWithProgress(path, label string, stderr io.Writer) (r io.Reader, done f
 	if err != nil || !isTerminal(stderr) {
 		return f, func() { f.Close() }, nil
 	}
-	p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + filepath.Base(path)}
+	p := &progress{r: f, total: st.Size(), w: stderr, label: label + " " + db.Printable(filepath.Base(path))}
 	return p, func() { p.done(); f.Close() }, nil
 }
 
 func report(w io.Writer, path string, res ingest.ImportResult, dry bool) {
-	name := filepath.Base(path)
+	name := db.Printable(filepath.Base(path))
 	switch {
 	case res.DuplicateOf != nil:
 		fmt.Fprintf(w, "%s: identical to batch %d, still in effect; nothing to do\n", name, res.DuplicateOf.ID)

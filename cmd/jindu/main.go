@@ -261,11 +261,11 @@ func envOr(key, def string) string {
 }
 
 // makeParentDir creates the directory a file is to be written in, as
-// `mkdir -p` would (mode 0750: a database holds password hashes), so that
+// `mkdir -p` would (mode 0700: a database holds password hashes), so that
 // `--db data/jindu.db` works on a fresh checkout.
 func makeParentDir(path string) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	return nil

@@ -24,7 +24,9 @@ import (
 type serveConfig struct {
 	addr, dbPath, program string
 	demo, public, secure  bool
-	idle, maxAge          time.Duration
+	// trustedProxy: the peers whose X-Forwarded-For is believed.
+	trustedProxy string
+	idle, maxAge time.Duration
 	// PDF renderer: how many at once, how long each, which browser.
 	pdfConcurrency int
 	pdfTimeout     time.Duration
@@ -44,6 +46,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&c.program, "program", "", "program JSON file replacing the built-in 2022–2024 plan")
 	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with the built-in demo district and demo accounts, whose new passwords are printed at every start while the database holds only demo data (implies --public)")
 	fs.BoolVar(&c.public, "public", false, "let anyone read dashboards, reports and /api/metrics without logging in")
+	fs.StringVar(&c.trustedProxy, "trusted-proxy", envOr("JINDU_TRUSTED_PROXY", ""),
+		"reverse proxies (`CIDR[,CIDR]`) whose X-Forwarded-For / X-Real-IP name the client (env JINDU_TRUSTED_PROXY; none by default)")
 	fs.BoolVar(&c.secure, "secure-cookies", false, "mark the session cookie Secure (__Host-) when TLS ends at a proxy in front")
 	fs.DurationVar(&c.idle, "session-idle", 30*time.Minute, "end a session after this long without a request")
 	fs.DurationVar(&c.maxAge, "session-max", 8*time.Hour, "end a session this long after login")
@@ -69,6 +73,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "--pdf-concurrency must be at least 1 and --pdf-timeout positive")
 		return errUsage
 	}
+	trusted, err := web.ParseTrustedProxies(c.trustedProxy)
+	if err != nil {
+		fmt.Fprintln(stderr, "--trusted-proxy:", err)
+		return errUsage
+	}
+	ownerOnlyFiles()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	if err := web.CheckAssets(); err != nil {
@@ -102,13 +112,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		logger.Info("schema upgraded; the database before the upgrade is kept", "backup", d.MigrationBackup, "schema", db.SchemaVersion())
 	}
 	if c.demo {
-		c.public = true
-		if err := seedDemo(ctx, d, logger); err != nil {
+		public, err := demoSetup(ctx, d, c.dbPath, stdout, logger)
+		if err != nil {
 			return err
 		}
-		if err := demoAccounts(ctx, d, c.dbPath, stdout, logger); err != nil {
-			return err
-		}
+		c.public = c.public || public
 	}
 	srv, err := web.New(d, program, logger)
 	if err != nil {
@@ -118,6 +126,10 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	srv.Auth = web.AuthConfig{Public: c.public, SecureCookies: c.secure, IdleTimeout: c.idle, MaxAge: c.maxAge}
+	srv.TrustedProxies = trusted
+	if len(trusted) > 0 {
+		logger.Info("trusting X-Forwarded-For from", "proxies", c.trustedProxy)
+	}
 	// The browser starts on the first PDF; without one, PDF answers 503
 	// with the install command and everything else works.
 	srv.PDF = pdfreport.New(pdfreport.Config{ExecPath: c.chromium, Concurrency: c.pdfConcurrency, Timeout: c.pdfTimeout, Logger: logger})
@@ -135,6 +147,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	var loops sync.WaitGroup
 	defer func() { stopLoops(); loops.Wait() }()
 	loops.Go(func() { checkpointLoop(bctx, d, c.checkpointEvery, logger) })
+	sweep(ctx, srv, logger)
+	loops.Go(func() { repeat(bctx, time.Minute, func() { sweep(bctx, srv, logger) }) })
 	if c.backupDir != "" {
 		logger.Info("automatic backups on", "dir", c.backupDir, "every", c.backupEvery.String(), "keep", c.backupKeep)
 		loops.Go(func() { backupLoop(bctx, d, c.backupDir, c.backupEvery, c.backupKeep, logger) })
@@ -221,4 +235,15 @@ func loadProgram(path string) (metrics.Program, error) {
 		return metrics.Program{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+// sweep deletes expired sessions and writes blocked-login counts.
+func sweep(ctx context.Context, srv *web.Server, logger *slog.Logger) {
+	n, err := srv.Sweep(ctx)
+	switch {
+	case err != nil && !errors.Is(err, context.Canceled):
+		logger.Warn("session sweep failed", "err", err)
+	case n > 0:
+		logger.Info("expired sessions deleted", "sessions", n)
+	}
 }

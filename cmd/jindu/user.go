@@ -125,7 +125,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if _, _, err := d.UserByName(ctx, name); err == nil {
 			return fmt.Errorf("add user %q: %w", name, db.ErrExists)
 		}
-		hash, err := readPassword(stdin, stderr)
+		hash, err := readPassword(stdin, stderr, name)
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if _, _, err := d.UserByName(ctx, name); err != nil {
 			return err
 		}
-		hash, err := readPassword(stdin, stderr)
+		hash, err := readPassword(stdin, stderr, name)
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			if u.Disabled {
 				state = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, st, state)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", db.Printable(u.Name), u.Role, db.Printable(st), state)
 		}
 		return tw.Flush()
 	}
@@ -194,8 +194,9 @@ func terminal(r io.Reader) (int, bool) {
 
 // readPassword reads the new password and hashes it. On a terminal it
 // asks on stderr, without echo, and asks again to catch a typing
-// mistake; otherwise it reads one line.
-func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+// mistake; otherwise it reads one line. The policy is checked with the
+// account name (a password must not contain it).
+func readPassword(stdin io.Reader, stderr io.Writer, name string) (string, error) {
 	if stdin == nil {
 		stdin = os.Stdin
 	}
@@ -205,7 +206,7 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", fmt.Errorf("read password: %w", err)
 		}
-		return auth.HashPassword(strings.TrimRight(line, "\r\n"))
+		return auth.HashPassword(strings.TrimRight(line, "\r\n"), name)
 	}
 	ask := func(prompt string) (string, error) {
 		fmt.Fprint(stderr, prompt)
@@ -220,7 +221,7 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := auth.CheckPasswordPolicy(pw); err != nil {
+	if err := auth.CheckPasswordPolicy(pw, name); err != nil {
 		return "", err
 	}
 	again, err := ask("再输入一次 / Repeat it: ")
@@ -230,7 +231,7 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 	if again != pw {
 		return "", errors.New("the two passwords differ; nothing was changed / 两次输入的密码不一致，未作更改")
 	}
-	return auth.HashPassword(pw)
+	return auth.HashPassword(pw, name)
 }
 
 // cliActor names who ran a command, for the audit log.

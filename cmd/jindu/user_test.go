@@ -71,8 +71,8 @@ func TestUserDatabaseAndFlags(t *testing.T) {
 	if code, out, e := runIn(t, "a long enough password\n", "user", "add", "--db", p, "--name", "admin", "--role", "admin", "--password-stdin"); code != 0 || !strings.Contains(out, "created admin") {
 		t.Fatalf("add into a new directory: %d %q %s", code, out, e)
 	}
-	if st, err := os.Stat(filepath.Dir(p)); err != nil || st.Mode().Perm() != 0o750 {
-		t.Errorf("directory: %v %v, want mode 0750", st, err)
+	if st, err := os.Stat(filepath.Dir(p)); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("directory: %v %v, want mode 0700", st, err)
 	}
 	missing := filepath.Join(dir, "none", "j.db")
 	for _, args := range [][]string{
