@@ -374,7 +374,7 @@ func (b *xlsxBook) rows(i int) (sheetRows, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &xlsxRows{b: b, rc: rc, d: xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10)), mergeList: merges}, nil
+	return &xlsxRows{b: b, rc: rc, d: xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10)), mergeList: merges, maxCol: maxSheetCols}, nil
 }
 
 // scanMerges finds the <mergeCell ref="A1:B2"/> elements of a sheet by a
@@ -492,6 +492,10 @@ type sheetRows interface {
 	// merges are the sheet's merged ranges by top row, those known so
 	// far (all of them for .xlsx and .xls).
 	merges() []cellRange
+	// limit stops reading cells at column n (0-based) and beyond: once a
+	// sheet's header is known, a cell far right of it is never decoded
+	// nor padded up to (a hostile row with one cell at XFD).
+	limit(n int)
 	err() error
 	close()
 }
@@ -505,10 +509,12 @@ type xlsxRows struct {
 	num       int
 	cells     []string
 	hidden    bool
+	maxCol    int // cells at this column and beyond are skipped
 	e         error
 	done      bool
 }
 
+func (r *xlsxRows) limit(n int)         { r.maxCol = min(n, maxSheetCols) }
 func (r *xlsxRows) merges() []cellRange { return r.mergeList }
 func (r *xlsxRows) err() error          { return r.e }
 func (r *xlsxRows) close()              { r.rc.Close() }
@@ -583,7 +589,13 @@ func (r *xlsxRows) readRow(se xml.StartElement) bool {
 				}
 				col = c
 			}
-			if col >= maxSheetCols {
+			if col >= r.maxCol {
+				if r.maxCol < maxSheetCols {
+					if err := skipRaw(r.d); err != nil {
+						return r.fail(err)
+					}
+					continue
+				}
 				return r.fail(fmt.Errorf("ingest: column beyond %d", maxSheetCols))
 			}
 			v, err := r.readCell(t)
