@@ -17,6 +17,10 @@ import (
 // ErrDataChanged means the data changed since a batch was previewed.
 var ErrDataChanged = errors.New("the data changed since the preview")
 
+// ErrTooManyNewUnits means a batch would create more units than
+// BatchInput.MaxNewUnits.
+var ErrTooManyNewUnits = errors.New("the batch creates too many new units")
+
 // Batch kinds.
 const (
 	KindDemo     = "demo"
@@ -43,6 +47,10 @@ type BatchInput struct {
 	// previewed against: a different one is ErrDataChanged, and nothing
 	// is stored.
 	ExpectDataSeq int64
+	// MaxNewUnits, if not 0, is the most units the batch may create: one
+	// more ends it with ErrTooManyNewUnits (its dry run too), and nothing
+	// is stored. The writer's memory grows with the units it creates.
+	MaxNewUnits int
 	// File, if set, is called after the records are put and before the
 	// commit; it returns the file's SHA-256 and its gzip-compressed bytes,
 	// so a file streamed from disk is hashed and kept as it is read. An
@@ -135,6 +143,7 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 		return Batch{}, ErrDataChanged
 	}
 	w := newWriter(ctx, tx, b.ID)
+	w.maxNew = in.MaxNewUnits
 	defer w.close()
 	if err := work(ctx, tx, w); err != nil {
 		return Batch{}, err

@@ -54,6 +54,7 @@ type writer struct {
 	nextSeq int
 
 	rows, newUnits, changed int
+	maxNew                  int // 0: no cap
 
 	pending []staged
 	work    chan []staged
@@ -294,7 +295,13 @@ func (w *writer) store(chunk []staged) error {
 	if err := w.resolveCommunities(chunk); err != nil {
 		return err
 	}
-	return w.storeStatuses(chunk)
+	if err := w.storeStatuses(chunk); err != nil {
+		return err
+	}
+	if w.maxNew > 0 && w.newUnits > w.maxNew {
+		return ErrTooManyNewUnits
+	}
+	return nil
 }
 
 func (w *writer) resolveStreets(chunk []staged) error {

@@ -57,11 +57,11 @@ type sheet struct {
 	// maxCol the first column not read (a workbook's rows are cut there).
 	width, maxCol int
 	at            [numFields]int // column index of each field, -1 if absent
-	serialCol int            // the 序号 column, -1 if none
-	broken    bool           // header errors: rows are checked but not emitted
-	hasFlags  bool           // at least one of the five star columns is present
-	aggs      []*agg
-	aggIdx    map[aggKey]int
+	serialCol     int            // the 序号 column, -1 if none
+	broken        bool           // header errors: rows are checked but not emitted
+	hasFlags      bool           // at least one of the five star columns is present
+	aggs          []*agg
+	aggIdx        map[aggKey]int
 	// Each field's previous cell and its normal form: a street's or a
 	// community's name repeats on row after row.
 	lastRaw, lastNorm [numFields]string
