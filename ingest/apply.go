@@ -95,6 +95,10 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 func finishImport(in ImportInput, res ImportResult, b db.Batch, err error) (ImportResult, error) {
 	name := in.Name
 	switch {
+	case errors.Is(err, db.ErrTooManyNewStreets):
+		res.Report.Errors = append(res.Report.Errors, Problem{File: name, Code: "too_many_new_units",
+			Params: map[string]string{"limit": strconv.Itoa(db.MaxNewStreets(in.Options.MaxNewUnits)), "reason": "streets"}})
+		return res, ErrInvalid
 	case errors.Is(err, db.ErrTooManyNewUnits):
 		res.Report.Errors = append(res.Report.Errors, Problem{File: name, Code: "too_many_new_units",
 			Params: map[string]string{"limit": strconv.Itoa(in.Options.MaxNewUnits)}})

@@ -34,7 +34,7 @@
 //	file_too_large      a workbook larger than Options.XLSXUnzipLimit unzipped
 //	file_too_large      also reason cells: an .xls sheet with more than 2,097,152 cells; strings: more shared strings than a ledger has
 //	too_many_rows       more than Options.MaxRows data rows (parsing stops)
-//	too_many_new_units  the file would create more than Options.MaxNewUnits units (params limit)
+//	too_many_new_units  the file would create more than Options.MaxNewUnits units (params limit); reason streets: more than a twentieth of them streets
 //	parse_stopped       parsing stopped: the request's context ended (the client left), or reason timeout: Options.Timeout passed (params limit)
 //	empty_required      year or street empty, or a compound without its community (reason year, street, compound)
 //	bad_year            not a year 2000–2100 (reason chinese, range)

@@ -982,6 +982,11 @@ func (p *parser) checkDuplicate(st *sheet, rec metrics.Record, row int) {
 	}
 	key := h.Sum64()
 	if first, ok := p.seen[key]; ok {
+		if len(p.rep.Errors) >= MaxStoredProblems { // counted, not worded
+			p.nErr++
+			p.nLines++
+			return
+		}
 		params := map[string]string{"year": strconv.Itoa(rec.Year), "first_row": strconv.Itoa(int(uint32(first)))}
 		if si := int(first >> 32); si != st.idx {
 			params["first_sheet"], params["reason"] = p.sheets[si], "sheet"

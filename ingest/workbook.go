@@ -48,6 +48,7 @@ func (p *parser) parseZipOrOLE(kind string, r io.Reader) (err error) {
 		}
 	}()
 	var wb book
+	var many tooManyStrings
 	if kind == "ole" {
 		wb, err = p.openOLE(data)
 	} else {
@@ -56,6 +57,9 @@ func (p *parser) parseZipOrOLE(kind string, r io.Reader) (err error) {
 	switch {
 	case errors.Is(err, errUnzipLimit):
 		p.error(Problem{Code: "file_too_large", Params: map[string]string{"limit": strconv.FormatInt(limit>>20, 10)}})
+		return nil
+	case errors.As(err, &many):
+		p.error(Problem{Code: "file_too_large", Params: map[string]string{"reason": "strings", "limit": strconv.Itoa(many.most)}})
 		return nil
 	case errors.Is(err, errEncrypted):
 		if p.oleAsXLSX {
