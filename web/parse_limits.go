@@ -41,7 +41,7 @@ type errParseBusy struct{ status int }
 
 func (e errParseBusy) Error() string { return "too many parses at once" }
 
-// acquire takes a parse slot for user, or returns errParseBusy.
+// acquireParse takes a parse slot for user, or returns errParseBusy.
 func (s *Server) acquireParse(user string) (release func(), err error) {
 	l := &s.parseSlots
 	perUser, total := s.ParsesPerUser, s.ParsesTotal
@@ -92,8 +92,8 @@ func setRetryAfter(w http.ResponseWriter) {
 	w.Header().Set("Retry-After", strconv.Itoa(parseBusyRetrySeconds))
 }
 
-// importOptions applies the server's limits and the user's street scope;
-// every parse is counted (Parses), and Progress (tests) is passed on.
+// parseOptions adds the server's bounds of a parse to opts: the time
+// limit, the new-units cap and the progress hook (tests).
 func (s *Server) parseOptions(opts ingest.Options) ingest.Options {
 	opts.Timeout = s.ParseTimeout
 	opts.MaxNewUnits = s.MaxNewUnits
