@@ -21,8 +21,13 @@ const (
 	AuditUserEnable   = "user_enable"
 	AuditUserRole     = "user_role"
 	AuditUpload       = "upload"
-	AuditRollback     = "rollback"
-	AuditProgram      = "program_change"
+	// A pending upload kept for its preview, swept once expired, or
+	// discarded by its uploader.
+	AuditPendingStored    = "pending_stored"
+	AuditPendingExpired   = "pending_expired"
+	AuditPendingDiscarded = "pending_discarded"
+	AuditRollback         = "rollback"
+	AuditProgram          = "program_change"
 )
 
 // AuditEntry is one line of the append-only audit log.

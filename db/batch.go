@@ -17,6 +17,19 @@ import (
 // ErrDataChanged means the data changed since a batch was previewed.
 var ErrDataChanged = errors.New("the data changed since the preview")
 
+// ErrTooManyNewUnits means a batch would create more units than
+// BatchInput.MaxNewUnits; ErrTooManyNewStreets (which is also
+// ErrTooManyNewUnits) more streets than a twentieth of it.
+var (
+	ErrTooManyNewUnits   = errors.New("the batch creates too many new units")
+	ErrTooManyNewStreets = fmt.Errorf("%w: streets", ErrTooManyNewUnits)
+)
+
+// MaxNewStreets is the most streets a batch capped at maxNewUnits units
+// may create: a twentieth of them (10,000 of 200,000; a province has
+// 2,500). Each new street is a tally per year, the costliest unit.
+func MaxNewStreets(maxNewUnits int) int { return max(maxNewUnits/20, 1) }
+
 // Batch kinds.
 const (
 	KindDemo     = "demo"
@@ -43,6 +56,11 @@ type BatchInput struct {
 	// previewed against: a different one is ErrDataChanged, and nothing
 	// is stored.
 	ExpectDataSeq int64
+	// MaxNewUnits, if not 0, is the most units the batch may create, of
+	// them MaxNewStreets streets: one more ends it with
+	// ErrTooManyNewUnits (its dry run too), and nothing is stored. The
+	// writer's memory and time grow with the units it creates.
+	MaxNewUnits int
 	// File, if set, is called after the records are put and before the
 	// commit; it returns the file's SHA-256 and its gzip-compressed bytes,
 	// so a file streamed from disk is hashed and kept as it is read. An
@@ -135,6 +153,7 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 		return Batch{}, ErrDataChanged
 	}
 	w := newWriter(ctx, tx, b.ID)
+	w.maxNew = in.MaxNewUnits
 	defer w.close()
 	if err := work(ctx, tx, w); err != nil {
 		return Batch{}, err

@@ -22,6 +22,10 @@ import (
 // takes a few multi-row statements per step instead of one per row.
 const chunkSize = 512
 
+// maxHeldDeltas bounds the street-years whose tally deltas a batch holds
+// in memory (about 500 bytes each) before it applies them.
+const maxHeldDeltas = 8192
+
 // writer stores the records of one batch. put only queues a record: full
 // chunks go to a goroutine that resolves and writes them (streets and
 // communities looked up and created, stored statuses read, statuses,
@@ -54,6 +58,8 @@ type writer struct {
 	nextSeq int
 
 	rows, newUnits, changed int
+	maxNew                  int // 0: no cap
+	newStreets              int
 
 	pending []staged
 	work    chan []staged
@@ -291,10 +297,28 @@ func (w *writer) store(chunk []staged) error {
 	if err := w.resolveStreets(chunk); err != nil {
 		return err
 	}
+	if w.maxNew > 0 && w.newStreets > MaxNewStreets(w.maxNew) {
+		return ErrTooManyNewStreets
+	}
 	if err := w.resolveCommunities(chunk); err != nil {
 		return err
 	}
-	return w.storeStatuses(chunk)
+	if err := w.storeStatuses(chunk); err != nil {
+		return err
+	}
+	if len(w.deltas) >= maxHeldDeltas {
+		// Tally deltas add up: those held so far are applied now, so a
+		// batch of many street-years (a file of a million new streets)
+		// holds a bounded number of them.
+		if err := applyTallyDeltas(w.ctx, w.tx, w.deltas); err != nil {
+			return err
+		}
+		clear(w.deltas)
+	}
+	if w.maxNew > 0 && w.newUnits > w.maxNew {
+		return ErrTooManyNewUnits
+	}
+	return nil
 }
 
 func (w *writer) resolveStreets(chunk []staged) error {
@@ -349,6 +373,7 @@ func (w *writer) resolveStreets(chunk []staged) error {
 			chunk[first[name]].newStreet = true
 		}
 		w.newUnits += len(missing)
+		w.newStreets += len(missing)
 	}
 	for i := range chunk {
 		chunk[i].street = w.streets[chunk[i].Unit.Street]

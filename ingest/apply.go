@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"jindu/db"
 	"jindu/metrics"
@@ -52,6 +53,7 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 	tee := io.TeeReader(r, dg)
 	var sha string
 	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
+		MaxNewUnits: in.Options.MaxNewUnits,
 		File: func() (string, []byte, error) {
 			sha, gz := dg.finish()
 			return sha, gz, nil
@@ -86,12 +88,21 @@ func Import(ctx context.Context, d *db.DB, in ImportInput, r io.Reader) (ImportR
 		}
 		return nil
 	})
-	return finishImport(in.Name, res, b, err)
+	return finishImport(in, res, b, err)
 }
 
 // finishImport turns an import's batch and error into its result.
-func finishImport(name string, res ImportResult, b db.Batch, err error) (ImportResult, error) {
+func finishImport(in ImportInput, res ImportResult, b db.Batch, err error) (ImportResult, error) {
+	name := in.Name
 	switch {
+	case errors.Is(err, db.ErrTooManyNewStreets):
+		res.Report.Errors = append(res.Report.Errors, Problem{File: name, Code: "too_many_new_units",
+			Params: map[string]string{"limit": strconv.Itoa(db.MaxNewStreets(in.Options.MaxNewUnits)), "reason": "streets"}})
+		return res, ErrInvalid
+	case errors.Is(err, db.ErrTooManyNewUnits):
+		res.Report.Errors = append(res.Report.Errors, Problem{File: name, Code: "too_many_new_units",
+			Params: map[string]string{"limit": strconv.Itoa(in.Options.MaxNewUnits)}})
+		return res, ErrInvalid
 	case errors.Is(err, errDuplicate):
 		return res, nil
 	case errors.Is(err, ErrInvalid):
@@ -128,7 +139,7 @@ func ImportRecords(ctx context.Context, d *db.DB, in ImportInput, raw []byte, re
 		return res, fmt.Errorf("import %s: %w", in.Name, err)
 	}
 	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
-		ExpectDataSeq: dataSeq,
+		ExpectDataSeq: dataSeq, MaxNewUnits: in.Options.MaxNewUnits,
 		File: func() (string, []byte, error) {
 			sha, gz := dg.finish()
 			return sha, gz, nil
@@ -142,5 +153,5 @@ func ImportRecords(ctx context.Context, d *db.DB, in ImportInput, raw []byte, re
 			return put(r)
 		})
 	})
-	return finishImport(in.Name, res, b, err)
+	return finishImport(in, res, b, err)
 }

@@ -32,7 +32,10 @@
 //	bad_xlsx, bad_xls, bad_ods  a damaged workbook (reason damaged), sheet (sheet) or row (row); bad_xls reason old: Excel 95 or older
 //	encrypted_file      a password-protected workbook
 //	file_too_large      a workbook larger than Options.XLSXUnzipLimit unzipped
+//	file_too_large      also reason cells: an .xls sheet with more than 2,097,152 cells; strings: more shared strings than a ledger has
 //	too_many_rows       more than Options.MaxRows data rows (parsing stops)
+//	too_many_new_units  the file would create more than Options.MaxNewUnits units (params limit); reason streets: more than a twentieth of them streets
+//	parse_stopped       parsing stopped: the request's context ended (the client left), or reason timeout: Options.Timeout passed (params limit)
 //	empty_required      year or street empty, or a compound without its community (reason year, street, compound)
 //	bad_year            not a year 2000–2100 (reason chinese, range)
 //	street_not_allowed  Options.StreetAllowed refused the street
@@ -84,6 +87,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"jindu/metrics"
@@ -105,7 +109,22 @@ type Options struct {
 	// ParseHook, if set, is called once at the start of every Parse: a
 	// counter for tests that a flow parses a file only once.
 	ParseHook func()
+	// Timeout, if not 0, bounds one Parse: when it passes, or when ctx is
+	// done (the client left), parsing stops within rowCheck rows with
+	// error parse_stopped (reason timeout for the time limit).
+	Timeout time.Duration
+	// Progress, if set, is called every rowCheck rows read with the data
+	// rows so far, before the context is checked.
+	Progress func(ctx context.Context, dataRows int)
+	// MaxNewUnits, if not 0, is the most units a file may create (its
+	// batch and its dry run alike): more is error too_many_new_units and
+	// nothing is imported. Import passes it to db.BatchInput.
+	MaxNewUnits int
 }
+
+// rowCheck is how often (in rows read, blank ones included) a parse looks
+// at its context and its time limit.
+const rowCheck = 1024
 
 // Defaults of Options.
 const (
@@ -210,6 +229,7 @@ const sniffSize = 64 << 10
 type parser struct {
 	ctx    context.Context
 	name   string
+	read   int // rows read, for the context checks
 	opts   Options
 	emit   func(Row) error
 	rep    Report
@@ -255,6 +275,11 @@ func Parse(ctx context.Context, name string, r io.Reader, opts Options, emit fun
 	}
 	if opts.ParseHook != nil {
 		opts.ParseHook()
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
 	}
 	p := &parser{
 		ctx: ctx, name: name, opts: opts, emit: emit,
@@ -356,6 +381,48 @@ func looksText(head []byte) bool {
 	return bytes.IndexByte(head, 0) < 0
 }
 
+// tick is called for every row read: every rowCheck rows it reports
+// progress and stops the parse when its context is done.
+func (p *parser) tick() {
+	p.read++
+	if p.read%rowCheck != 0 {
+		return
+	}
+	if p.opts.Progress != nil {
+		p.opts.Progress(p.ctx, p.dataRows)
+	}
+	p.checkContext()
+}
+
+// checkContext stops the parse with error parse_stopped when its context
+// is done; it reports whether it did.
+func (p *parser) checkContext() bool {
+	err := p.ctx.Err()
+	if err == nil {
+		return false
+	}
+	if !p.stop || !p.hasError("parse_stopped") {
+		var params map[string]string
+		if errors.Is(err, context.DeadlineExceeded) && p.opts.Timeout > 0 {
+			params = map[string]string{"reason": "timeout", "limit": p.opts.Timeout.String()}
+		}
+		p.error(Problem{Code: "parse_stopped", Params: params})
+	}
+	p.stop = true
+	return true
+}
+
+// Stopped reports whether a report's parse was stopped by its context
+// (error parse_stopped).
+func (r Report) Stopped() bool {
+	for _, e := range r.Errors {
+		if e.Code == "parse_stopped" {
+			return true
+		}
+	}
+	return false
+}
+
 // fill sets the file name and sanitises the value.
 func (p *parser) fill(pr Problem) Problem {
 	pr.File = p.name
@@ -414,6 +481,9 @@ func (p *parser) groupError(st *sheet, col int, pr Problem) {
 
 // finish adds the file-level conclusions and caps.
 func (p *parser) finish() {
+	if !p.stop {
+		p.checkContext()
+	}
 	if p.rep.Format != "" && p.headers > 0 && p.dataRows == 0 && !p.stop {
 		p.error(Problem{Code: "header_only"})
 	}

@@ -87,7 +87,7 @@ func (b *odsBook) rows(i int) (sheetRows, error) {
 			return nil, err
 		}
 	}
-	return &odsRows{b: b}, nil
+	return &odsRows{b: b, maxCol: maxSheetCols}, nil
 }
 
 // nextTable advances the decoder past the next <table:table> start.
@@ -114,11 +114,13 @@ type odsRows struct {
 	cells     []string
 	hidden    bool
 	repeat    int // further copies of the current row to give
+	maxCol    int // cells at this column and beyond are skipped
 	mergeList []cellRange
 	e         error
 	done      bool
 }
 
+func (r *odsRows) limit(n int)         { r.maxCol = min(n, maxSheetCols) }
 func (r *odsRows) merges() []cellRange { return r.mergeList }
 func (r *odsRows) err() error          { return r.e }
 func (r *odsRows) close() {
@@ -222,6 +224,13 @@ func (r *odsRows) readRow() error {
 				continue
 			}
 			n := repeatCount(attr(t, "number-columns-repeated"))
+			if col >= r.maxCol && r.maxCol < maxSheetCols {
+				if err := skipRaw(d); err != nil { // beyond the header: not read
+					return err
+				}
+				col += n
+				continue
+			}
 			v, err := odsCell(d, t)
 			if err != nil {
 				return err
@@ -232,19 +241,18 @@ func (r *odsRows) readRow() error {
 				r.mergeList = append(r.mergeList, cellRange{r0: row, c0: col, r1: row + max(rs, 1) - 1, c1: col + max(cs, 1) - 1})
 			}
 			if v != "" {
-				for range n {
-					if col >= maxSheetCols {
-						return fmt.Errorf("ingest: column beyond %d", maxSheetCols)
-					}
+				for ; n > 0 && col < r.maxCol; n-- {
 					for len(r.cells) < col {
 						r.cells = append(r.cells, "")
 					}
 					r.cells = append(r.cells, v)
 					col++
 				}
-			} else {
-				col += n
+				if n > 0 && r.maxCol >= maxSheetCols {
+					return fmt.Errorf("ingest: column beyond %d", maxSheetCols)
+				}
 			}
+			col += n
 		case xml.EndElement:
 			if t.Name.Local == "table-row" {
 				return nil

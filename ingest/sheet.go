@@ -37,6 +37,11 @@ const (
 // maxHeaderRow is the last row that can hold a sheet's header.
 const maxHeaderRow = 20
 
+// headerSlack is how many columns right of a workbook sheet's header are
+// still read (values there are unnamed_column warnings); cells beyond are
+// not read at all, so a row's work is bounded by the header's width.
+const headerSlack = 16
+
 // sheet is the state of one table: a CSV file or one worksheet.
 type sheet struct {
 	name      string // worksheet name; "" for CSV
@@ -48,12 +53,15 @@ type sheet struct {
 	titleRows []int    // non-empty rows above the header
 	gridRows  int      // rows above the header with three or more filled cells
 	cols      []column
-	at        [numFields]int // column index of each field, -1 if absent
-	serialCol int            // the 序号 column, -1 if none
-	broken    bool           // header errors: rows are checked but not emitted
-	hasFlags  bool           // at least one of the five star columns is present
-	aggs      []*agg
-	aggIdx    map[aggKey]int
+	// width is the header row's width once it is found (0 before);
+	// maxCol the first column not read (a workbook's rows are cut there).
+	width, maxCol int
+	at            [numFields]int // column index of each field, -1 if absent
+	serialCol     int            // the 序号 column, -1 if none
+	broken        bool           // header errors: rows are checked but not emitted
+	hasFlags      bool           // at least one of the five star columns is present
+	aggs          []*agg
+	aggIdx        map[aggKey]int
 	// Each field's previous cell and its normal form: a street's or a
 	// community's name repeats on row after row.
 	lastRaw, lastNorm [numFields]string
@@ -105,7 +113,7 @@ type agg struct {
 const maxRuns = 200
 
 func (p *parser) newSheet(name string, isCSV bool, merges []cellRange) *sheet {
-	st := &sheet{name: name, csv: isCSV, serialCol: -1, aggIdx: map[aggKey]int{}, merges: merges}
+	st := &sheet{name: name, csv: isCSV, serialCol: -1, aggIdx: map[aggKey]int{}, merges: merges, maxCol: maxSheetCols}
 	for f := range st.at {
 		st.at[f] = -1
 	}
@@ -116,7 +124,8 @@ func (p *parser) newSheet(name string, isCSV bool, merges []cellRange) *sheet {
 // after it returns) and does what the phase asks: looks for the header,
 // reads a sub-header, a data row or a summary row.
 func (p *parser) sheetRow(st *sheet, cells []string, row int, hidden bool) []string {
-	if st.phase == skipSheet {
+	p.tick()
+	if st.phase == skipSheet || p.stop {
 		return cells
 	}
 	rawFilled := 0
@@ -137,9 +146,11 @@ func (p *parser) sheetRow(st *sheet, cells []string, row int, hidden bool) []str
 		}
 		if sum := summaryHeader(cells); sum != nil {
 			st.phase, st.summary, st.headerRow = inSummary, sum, row
+			st.width = max(len(cells), 1)
 			return cells
 		}
 		if recognisedCells(cells) >= 2 {
+			st.width = len(cells)
 			st.headerRow = row
 			st.hdrCells = append([]string(nil), cells...)
 			st.phase = afterHeader
@@ -251,7 +262,7 @@ func (st *sheet) applyMerges(cells []string, row int) []string {
 			continue
 		}
 		keep = append(keep, m)
-		for c := m.c0; c <= m.c1 && c < 16384; c++ {
+		for c := m.c0; c <= m.c1 && c < st.maxCol; c++ {
 			if c == m.c0 && row == m.r0 {
 				continue
 			}
@@ -971,6 +982,11 @@ func (p *parser) checkDuplicate(st *sheet, rec metrics.Record, row int) {
 	}
 	key := h.Sum64()
 	if first, ok := p.seen[key]; ok {
+		if len(p.rep.Errors) >= MaxStoredProblems { // counted, not worded
+			p.nErr++
+			p.nLines++
+			return
+		}
 		params := map[string]string{"year": strconv.Itoa(rec.Year), "first_row": strconv.Itoa(int(uint32(first)))}
 		if si := int(first >> 32); si != st.idx {
 			params["first_sheet"], params["reason"] = p.sheets[si], "sheet"

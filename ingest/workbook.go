@@ -48,6 +48,7 @@ func (p *parser) parseZipOrOLE(kind string, r io.Reader) (err error) {
 		}
 	}()
 	var wb book
+	var many tooManyStrings
 	if kind == "ole" {
 		wb, err = p.openOLE(data)
 	} else {
@@ -56,6 +57,9 @@ func (p *parser) parseZipOrOLE(kind string, r io.Reader) (err error) {
 	switch {
 	case errors.Is(err, errUnzipLimit):
 		p.error(Problem{Code: "file_too_large", Params: map[string]string{"limit": strconv.FormatInt(limit>>20, 10)}})
+		return nil
+	case errors.As(err, &many):
+		p.error(Problem{Code: "file_too_large", Params: map[string]string{"reason": "strings", "limit": strconv.Itoa(many.most)}})
 		return nil
 	case errors.Is(err, errEncrypted):
 		if p.oleAsXLSX {
@@ -135,7 +139,7 @@ func (p *parser) openOLE(data []byte) (book, error) {
 func (p *parser) parseWorkbook(wb book) {
 	bad := "bad_" + p.rep.Format
 	for i, name := range wb.sheets() {
-		if p.stop || p.ctx.Err() != nil {
+		if p.stop || p.checkContext() {
 			break
 		}
 		rs, err := wb.rows(i)
@@ -143,17 +147,29 @@ func (p *parser) parseWorkbook(wb book) {
 			p.error(Problem{Code: "file_too_large", Params: map[string]string{"limit": strconv.FormatInt(p.opts.XLSXUnzipLimit>>20, 10)}})
 			return
 		}
+		if errors.Is(err, errTooManyCells) {
+			p.error(Problem{Sheet: name, Code: "file_too_large", Params: map[string]string{"reason": "cells", "limit": strconv.Itoa(maxXLSCells)}})
+			continue
+		}
 		if err != nil {
 			p.error(Problem{Sheet: name, Code: bad, Params: map[string]string{"reason": "sheet"}})
 			continue
 		}
 		st := p.newSheet(name, false, rs.merges())
 		row := 0
+		limited := false
 		for !p.stop && rs.next() {
 			num, cells, hidden := rs.row()
 			row = num
 			st.merges = rs.merges()
 			p.sheetRow(st, cells, num, hidden)
+			if !limited && st.width > 0 {
+				// The header is known: cells right of it, beyond a few
+				// columns for unnamed_column warnings, are not read.
+				limited = true
+				st.maxCol = st.width + headerSlack
+				rs.limit(st.maxCol)
+			}
 		}
 		if err := rs.err(); err != nil && !p.stop {
 			if errors.Is(err, errUnzipLimit) {

@@ -349,9 +349,22 @@ func (b *xlsBook) sheets() []string { return b.names }
 
 // xlsCell is one cell of a sheet.
 type xlsCell struct {
-	row, col int
+	row, col int32
 	v        string
 }
+
+// Bounds of a BIFF8 sheet (256 columns, 65,536 rows), and of the cells
+// one sheet may hold in memory: 32 filled columns of every row. A sheet
+// with more (a bomb of MULRK records, six bytes a cell) is refused with
+// errTooManyCells, before its cells take more than 48 MiB.
+const (
+	maxXLSCols  = 256
+	maxXLSRows  = 65536
+	maxXLSCells = maxXLSRows * 32
+)
+
+// errTooManyCells means an .xls sheet holds more cells than maxXLSCells.
+var errTooManyCells = errors.New("ingest: the .xls sheet holds too many cells")
 
 // rows reads sheet i's records: its cells, merged ranges and hidden rows.
 func (b *xlsBook) rows(i int) (sheetRows, error) {
@@ -360,12 +373,18 @@ func (b *xlsBook) rows(i int) (sheetRows, error) {
 	if err != nil || r.typ != recBOF {
 		return nil, errBIFF
 	}
-	out := &xlsRows{hiddenRows: map[int]bool{}}
+	out := &xlsRows{hiddenRows: map[int]bool{}, maxCol: maxXLSCols}
 	pendingFormula := -1 // a formula whose string result follows in a STRING record
+	tooMany := false
 	add := func(row, col int, v string) {
-		if v != "" && col < maxSheetCols {
-			out.cells = append(out.cells, xlsCell{row + 1, col, v})
+		if v == "" || col >= maxXLSCols || row >= maxXLSRows {
+			return // beyond BIFF8's sheet: no cell of a real file
 		}
+		if len(out.cells) >= maxXLSCells {
+			tooMany = true
+			return
+		}
+		out.cells = append(out.cells, xlsCell{int32(row + 1), int32(col), v})
 	}
 	cell := func(d []byte, min int) (row, col int, xf uint16, err error) {
 		if len(d) < min {
@@ -385,6 +404,9 @@ func (b *xlsBook) rows(i int) (sheetRows, error) {
 		}
 		switch r.typ {
 		case recEOF:
+			if tooMany {
+				return nil, errTooManyCells
+			}
 			out.finish()
 			return out, nil
 		case recBOF: // an embedded chart's substream: skip it
@@ -458,8 +480,10 @@ func (b *xlsBook) rows(i int) (sheetRows, error) {
 			if v[6] == 0xFF && v[7] == 0xFF {
 				switch v[0] {
 				case 0:
-					pendingFormula = len(out.cells)
-					out.cells = append(out.cells, xlsCell{row + 1, col, ""})
+					if col < maxXLSCols && row < maxXLSRows && len(out.cells) < maxXLSCells {
+						pendingFormula = len(out.cells)
+						out.cells = append(out.cells, xlsCell{int32(row + 1), int32(col), ""})
+					}
 				case 1:
 					add(row, col, map[bool]string{true: "TRUE", false: "FALSE"}[v[2] != 0])
 				}
@@ -545,15 +569,18 @@ type xlsRows struct {
 	mergeList  []cellRange
 	at         int
 	num        int
+	maxCol     int // cells at this column and beyond are skipped
 	cur        []string
 }
+
+func (r *xlsRows) limit(n int) { r.maxCol = n }
 
 func (r *xlsRows) finish() {
 	slices.SortStableFunc(r.cells, func(a, b xlsCell) int {
 		if a.row != b.row {
-			return a.row - b.row
+			return int(a.row - b.row)
 		}
-		return a.col - b.col
+		return int(a.col - b.col)
 	})
 	slices.SortStableFunc(r.mergeList, func(a, b cellRange) int { return a.r0 - b.r0 })
 }
@@ -569,14 +596,19 @@ func (r *xlsRows) next() bool {
 	if r.at >= len(r.cells) {
 		return false
 	}
-	r.num = r.cells[r.at].row
+	num := r.cells[r.at].row
+	r.num = int(num)
 	r.cur = r.cur[:0]
-	for ; r.at < len(r.cells) && r.cells[r.at].row == r.num; r.at++ {
+	for ; r.at < len(r.cells) && r.cells[r.at].row == num; r.at++ {
 		c := r.cells[r.at]
-		for len(r.cur) < c.col {
+		col := int(c.col)
+		if col >= r.maxCol {
+			continue
+		}
+		for len(r.cur) < col {
 			r.cur = append(r.cur, "")
 		}
-		if len(r.cur) == c.col {
+		if len(r.cur) == col {
 			r.cur = append(r.cur, c.v)
 		}
 	}

@@ -162,6 +162,8 @@ type xlsxBook struct {
 }
 
 func openXLSX(zr *zip.Reader, limit int64) (*xlsxBook, error) {
+	// The workbook part and its relationships name the sheets first, the
+	// shared strings are bounded by the sheets' size.
 	b := &xlsxBook{z: newZipParts(zr, limit)}
 	_, root, err := b.z.relationships("_rels/.rels", "")
 	if err != nil {
@@ -195,7 +197,13 @@ func openXLSX(zr *zip.Reader, limit int64) (*xlsxBook, error) {
 		return nil, err
 	}
 	if p := byType["sharedStrings"]; p != "" && b.z.find(p) != nil {
-		if err := b.readSST(p); err != nil {
+		var sheetBytes uint64
+		for _, sp := range b.paths {
+			if f := b.z.find(sp); f != nil {
+				sheetBytes += f.UncompressedSize64
+			}
+		}
+		if err := b.readSST(p, maxSharedStrings(sheetBytes, limit)); err != nil {
 			return nil, err
 		}
 	}
@@ -207,9 +215,29 @@ func openXLSX(zr *zip.Reader, limit int64) (*xlsxBook, error) {
 	return b, nil
 }
 
+// tooManyStrings means a shared-string table larger than its sheets can
+// refer to: more than most strings.
+type tooManyStrings struct{ most int }
+
+func (e tooManyStrings) Error() string {
+	return fmt.Sprintf("ingest: more than %d shared strings, more than the sheets can use", e.most)
+}
+
+// maxSharedStrings bounds a shared-string table: each string a sheet uses
+// takes a cell of at least 16 bytes of XML (<c t="s"><v>1</v></c>), so
+// there cannot be more than the sheets' size (as declared, within the
+// unzip limit) over 16, nor more than 2,097,152; 65,536 are always
+// allowed. A small workbook with 900,000 strings no cell uses is refused
+// before they are read.
+func maxSharedStrings(sheetBytes uint64, limit int64) int {
+	n := min(sheetBytes, uint64(max(limit, 0))) / 16
+	return int(max(min(n, 1<<21), 1<<16))
+}
+
 // readSST reads the shared strings: the text of each <si>, rich-text runs
-// joined, phonetic runs (<rPh>) left out.
-func (b *xlsxBook) readSST(name string) error {
+// joined, phonetic runs (<rPh>) left out; more than most strings are
+// tooManyStrings.
+func (b *xlsxBook) readSST(name string, most int) error {
 	var sb strings.Builder
 	inSI, inT, phonetic := false, false, 0
 	return b.z.eachToken(name, func(_ *xml.Decoder, tok xml.Token) error {
@@ -228,6 +256,9 @@ func (b *xlsxBook) readSST(name string) error {
 			switch t.Name.Local {
 			case "si":
 				inSI = false
+				if len(b.sst) >= most {
+					return tooManyStrings{most}
+				}
 				b.sst = append(b.sst, unescapeOOXML(sb.String()))
 			case "rPh":
 				phonetic--
@@ -374,7 +405,7 @@ func (b *xlsxBook) rows(i int) (sheetRows, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &xlsxRows{b: b, rc: rc, d: xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10)), mergeList: merges}, nil
+	return &xlsxRows{b: b, rc: rc, d: xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10)), mergeList: merges, maxCol: maxSheetCols}, nil
 }
 
 // scanMerges finds the <mergeCell ref="A1:B2"/> elements of a sheet by a
@@ -492,6 +523,10 @@ type sheetRows interface {
 	// merges are the sheet's merged ranges by top row, those known so
 	// far (all of them for .xlsx and .xls).
 	merges() []cellRange
+	// limit stops reading cells at column n (0-based) and beyond: once a
+	// sheet's header is known, a cell far right of it is never decoded
+	// nor padded up to (a hostile row with one cell at XFD).
+	limit(n int)
 	err() error
 	close()
 }
@@ -505,10 +540,12 @@ type xlsxRows struct {
 	num       int
 	cells     []string
 	hidden    bool
+	maxCol    int // cells at this column and beyond are skipped
 	e         error
 	done      bool
 }
 
+func (r *xlsxRows) limit(n int)         { r.maxCol = min(n, maxSheetCols) }
 func (r *xlsxRows) merges() []cellRange { return r.mergeList }
 func (r *xlsxRows) err() error          { return r.e }
 func (r *xlsxRows) close()              { r.rc.Close() }
@@ -583,7 +620,13 @@ func (r *xlsxRows) readRow(se xml.StartElement) bool {
 				}
 				col = c
 			}
-			if col >= maxSheetCols {
+			if col >= r.maxCol {
+				if r.maxCol < maxSheetCols {
+					if err := skipRaw(r.d); err != nil {
+						return r.fail(err)
+					}
+					continue
+				}
 				return r.fail(fmt.Errorf("ingest: column beyond %d", maxSheetCols))
 			}
 			v, err := r.readCell(t)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"time"
 
 	"jindu/db"
 	"jindu/ingest"
@@ -38,10 +39,24 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := currentUser(r)
+	l, _ := i18n.FromRequest(r)
+	release, err := s.acquireParse(u.Name)
+	if err != nil {
+		var busy errParseBusy
+		errors.As(err, &busy)
+		setRetryAfter(w)
+		s.jsonError(w, busy.status, busyMessage(i18n.En, busy.status)+" / "+busyMessage(i18n.Zh, busy.status))
+		return
+	}
+	defer release()
 	dry := fields["dry_run"] == "1" || fields["dry_run"] == "true" || r.URL.Query().Get("dry_run") == "1"
+	start := time.Now()
 	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: name, Kind: db.KindUpload, Actor: u.Name,
 		Source: "api " + clientAddress(r), DryRun: dry, Options: s.importOptions(u)}, bytes.NewReader(raw))
-	l, _ := i18n.FromRequest(r)
+	s.parseDone(r.Context(), name, res.Report, start)
+	if r.Context().Err() != nil {
+		return // the client left
+	}
 	resp := uploadResponse{DryRun: dry, Rows: res.Report.Rows, Errors: LocalizeProblems(l, res.Report.Errors), Warnings: LocalizeProblems(l, res.Report.Warnings)}
 	if resp.Errors == nil {
 		resp.Errors = []ingest.Problem{}

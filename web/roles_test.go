@@ -52,6 +52,7 @@ var roleMatrix = map[string]matrixRow{
 	"POST /upload":                      {path: "/upload", form: url.Values{}, status: 400},
 	"GET /upload/{token}":               {path: "/upload/nosuchtoken", status: 404},
 	"POST /upload/{token}/apply":        {path: "/upload/nosuchtoken/apply", form: url.Values{}, status: 404},
+	"POST /upload/{token}/discard":      {path: "/upload/nosuchtoken/discard", form: url.Values{}, status: 404},
 	"GET /upload/{token}/problems.csv":  {path: "/upload/nosuchtoken/problems.csv", status: 404},
 	"POST /api/uploads":                 {path: "/api/uploads", form: url.Values{}, status: 400},
 	"GET /history":                      {path: "/history"},

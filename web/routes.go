@@ -56,6 +56,7 @@ func (s *Server) routes() []Route {
 		{"POST /upload", AccessUpload, s.postUpload},
 		{"GET /upload/{token}", AccessUpload, s.showPreview},
 		{"POST /upload/{token}/apply", AccessUpload, s.applyPending},
+		{"POST /upload/{token}/discard", AccessUpload, s.discardPending},
 		{"GET /upload/{token}/problems.csv", AccessUpload, s.problemsCSV},
 		{"POST /api/uploads", AccessUpload, s.apiUpload},
 		{"GET /history", AccessUpload, s.showHistory},

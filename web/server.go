@@ -32,6 +32,22 @@ type Server struct {
 	// bounds its rows (default 2,000,000).
 	MaxUploadBytes int64
 	MaxRows        int
+	// ParseTimeout bounds one parse and dry run (--parse-timeout, New:
+	// 2 minutes); MaxNewUnits the units one file may create (200,000).
+	ParseTimeout time.Duration
+	MaxNewUnits  int
+	// ParsesPerUser and ParsesTotal cap the parses running at once, for
+	// one user (1) and for the server (0: one per core); a caller over a
+	// cap gets 429 or 503 with Retry-After.
+	ParsesPerUser, ParsesTotal int
+	// PendingTTL is how long a pending upload is kept (24 h); a user may
+	// hold PendingMaxFiles unconfirmed uploads of PendingMaxBytes in all.
+	PendingTTL      time.Duration
+	PendingMaxFiles int
+	PendingMaxBytes int64
+	// ParseProgress, if set, is called every 1,024 rows of every parse
+	// with the request's context (tests hold a parse with it).
+	ParseProgress func(ctx context.Context, dataRows int)
 	// PDF prints reports; nil (or no Chromium) turns PDF off and leaves
 	// everything else working. Close stops it.
 	PDF *report.Renderer
@@ -50,6 +66,9 @@ type Server struct {
 	blocked  blockedLog // aggregated audit entries of blocked logins
 	// parses counts the ledger files parsed (Parses).
 	parses atomic.Int64
+	// Parse slots, and the parses running and stopped early.
+	parseSlots                  parseLimiter
+	parsesActive, parsesStopped atomic.Int64
 
 	ready atomic.Bool
 	// effective is Program with the administrators' targets (LoadTargets).
@@ -73,7 +92,9 @@ func New(d *db.DB, p metrics.Program, logger *slog.Logger) (*Server, error) {
 		logger = slog.Default()
 	}
 	s := &Server{DB: d, Program: p, Logger: logger, Assets: a, Auth: DefaultAuthConfig(),
-		MaxUploadBytes: DefaultMaxUploadBytes, MaxRows: ingest.DefaultMaxRows}
+		MaxUploadBytes: DefaultMaxUploadBytes, MaxRows: ingest.DefaultMaxRows,
+		ParseTimeout: DefaultParseTimeout, MaxNewUnits: DefaultMaxNewUnits, ParsesPerUser: DefaultParsesPerUser,
+		PendingTTL: DefaultPendingTTL, PendingMaxFiles: DefaultPendingFiles, PendingMaxBytes: DefaultPendingBytes}
 	s.throttle = auth.NewThrottle(s.now)
 	s.KDF = auth.NewKDF(0, 0)
 	return s, nil

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"jindu/auth"
 	"jindu/db"
@@ -95,7 +96,7 @@ func sizeText(n int64) string {
 // importOptions applies the server's limits and the user's street scope;
 // every parse is counted (Parses).
 func (s *Server) importOptions(u auth.User) ingest.Options {
-	return ingest.Options{MaxRows: s.MaxRows, StreetAllowed: u.MayChangeStreet, ParseHook: func() { s.parses.Add(1) }}
+	return s.parseOptions(ingest.Options{MaxRows: s.MaxRows, StreetAllowed: u.MayChangeStreet, ParseHook: func() { s.parses.Add(1) }})
 }
 
 func (s *Server) showUpload(w http.ResponseWriter, r *http.Request) {
@@ -136,10 +137,30 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) {
 		s.renderUploadForm(w, r, http.StatusBadRequest, l.T("upload.nofile"))
 		return
 	}
-	p := db.PendingUpload{User: u.Name, FileName: name, SHA256: sha256Hex(raw), Raw: raw}
-	if err := s.checkPending(r, &p); err != nil {
+	if !plausibleUpload(raw) {
+		s.renderUploadForm(w, r, http.StatusUnsupportedMediaType, l.T("upload.notledger"))
+		return
+	}
+	count, size, err := s.DB.PendingUsage(r.Context(), u.Name)
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if count >= s.PendingMaxFiles || size+int64(len(raw)) > s.PendingMaxBytes {
+		s.renderUploadForm(w, r, http.StatusTooManyRequests, l.F("upload.quota", count, sizeText(size), s.PendingMaxFiles,
+			sizeText(s.PendingMaxBytes), s.PendingTTL.String()))
+		return
+	}
+	p := db.PendingUpload{User: u.Name, FileName: name, SHA256: sha256Hex(raw), Raw: raw}
+	if err := s.checkPending(r, &p); err != nil {
+		if s.parseBusy(w, r, err) || r.Context().Err() != nil {
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if r.Context().Err() != nil {
+		return // the client left: nothing is kept
 	}
 	tok := make([]byte, 16)
 	rand.Read(tok)
@@ -149,7 +170,26 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditPendingStored, Target: "pending " + strconv.FormatInt(p.ID, 10),
+		Detail: fmt.Sprintf("file=%s sha256=%s bytes=%d", p.FileName, p.SHA256, len(raw))})
 	http.Redirect(w, r, "/upload/"+p.Token, http.StatusSeeOther)
+}
+
+// parseBusy answers a parse refused by the limiter (429 or 503 with
+// Retry-After and the reason in words) and reports whether it did.
+func (s *Server) parseBusy(w http.ResponseWriter, r *http.Request, err error) bool {
+	var busy errParseBusy
+	if !errors.As(err, &busy) {
+		return false
+	}
+	l, _ := i18n.FromRequest(r)
+	setRetryAfter(w)
+	if r.URL.Path == "/upload" {
+		s.renderUploadForm(w, r, busy.status, busyMessage(l, busy.status))
+	} else {
+		s.errorPage(w, r, busy.status, busyMessage(l, busy.status))
+	}
+	return true
 }
 
 // pendingResult is what the parse and dry run of a pending upload found,
@@ -167,9 +207,19 @@ type pendingResult struct {
 // user, and sets its result, records and data version.
 func (s *Server) checkPending(r *http.Request, p *db.PendingUpload) error {
 	u, _ := currentUser(r)
+	release, err := s.acquireParse(u.Name)
+	if err != nil {
+		return err
+	}
+	defer release()
 	var log ingest.RecordLog
+	start := time.Now()
 	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
 		DryRun: true, Options: s.importOptions(u), Keep: log.Add}, bytes.NewReader(p.Raw))
+	s.parseDone(r.Context(), p.FileName, res.Report, start)
+	if err != nil && r.Context().Err() != nil {
+		return r.Context().Err()
+	}
 	if err != nil && !errors.Is(err, ingest.ErrInvalid) && !errors.Is(err, ingest.ErrUnsupportedFormat) {
 		return err
 	}
@@ -243,7 +293,9 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
 	res, err := s.result(r, &p)
 	if err != nil {
-		s.fail(w, r, err)
+		if !s.parseBusy(w, r, err) {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	v := previewView(l, p, res)
@@ -402,7 +454,9 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.result(r, &p)
 	if err != nil {
-		s.fail(w, r, err)
+		if !s.parseBusy(w, r, err) {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	preview := "/upload/" + p.Token
@@ -470,11 +524,30 @@ func (s *Server) problemsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.result(r, &p)
 	if err != nil {
-		s.fail(w, r, err)
+		if !s.parseBusy(w, r, err) {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	l, _ := i18n.FromRequest(r)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", contentDisposition("attachment", l.T("preview.reportfile")+"-"+p.FileName+".csv"))
 	ingest.WriteProblemsCSV(w, problemsCSVHeader(l), LocalizeProblems(l, append(res.Report.Errors, res.Report.Warnings...)))
+}
+
+// discardPending deletes a pending upload its uploader (or an
+// administrator) no longer wants, and audits it.
+func (s *Server) discardPending(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.pending(w, r)
+	if !ok {
+		return
+	}
+	if err := s.DB.DeletePending(r.Context(), p.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, _ := currentUser(r)
+	s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditPendingDiscarded, Target: "pending " + strconv.FormatInt(p.ID, 10),
+		Detail: fmt.Sprintf("file=%s sha256=%s bytes=%d", p.FileName, p.SHA256, len(p.Raw))})
+	http.Redirect(w, r, "/upload", http.StatusSeeOther)
 }

@@ -102,3 +102,30 @@ func TestTrustedProxyFlag(t *testing.T) {
 		t.Errorf("a bad --trusted-proxy: %d %s", code, errOut)
 	}
 }
+
+// TestUploadBoundFlags: the bounds of the work per upload are flags (and
+// environment variables for the durations); nonsense is refused before
+// anything starts.
+func TestUploadBoundFlags(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "j.db")
+	for _, args := range [][]string{
+		{"--parse-timeout", "0s"}, {"--max-new-units", "0"}, {"--parses-per-user", "0"}, {"--parses", "0"},
+		{"--pending-ttl", "-1h"}, {"--pending-max-files", "0"}, {"--pending-max-mib", "0"},
+	} {
+		code, _, errOut := runCmd(t, context.Background(), append([]string{"serve", "--db", p, "--addr", "127.0.0.1:0"}, args...)...)
+		if code != 2 || !strings.Contains(errOut, args[0]) {
+			t.Errorf("%v: %d %s", args, code, errOut)
+		}
+	}
+	for _, env := range []string{"JINDU_PARSE_TIMEOUT", "JINDU_PENDING_TTL"} {
+		t.Setenv(env, "soon")
+		code, _, errOut := runCmd(t, context.Background(), "serve", "--db", p, "--addr", "127.0.0.1:0")
+		if code != 2 || !strings.Contains(errOut, env) {
+			t.Errorf("%s=soon: %d %s", env, code, errOut)
+		}
+		t.Setenv(env, "")
+	}
+	if _, err := os.Stat(p); err == nil {
+		t.Error("a refused serve created the database")
+	}
+}

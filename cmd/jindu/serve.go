@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -36,6 +37,10 @@ type serveConfig struct {
 	backupEvery     time.Duration
 	backupKeep      int
 	checkpointEvery time.Duration
+	// Bounds of the work per upload.
+	parseTimeout, pendingTTL           time.Duration
+	maxNewUnits, parsesPerUser, parses int
+	pendingFiles, pendingMiB           int
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -58,8 +63,25 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.DurationVar(&c.backupEvery, "backup-every", 24*time.Hour, "interval between automatic backups")
 	fs.IntVar(&c.backupKeep, "backup-keep", 14, "automatic backups kept; older ones are deleted")
 	fs.DurationVar(&c.checkpointEvery, "checkpoint-every", time.Minute, "interval between WAL checkpoints (keeps the -wal file small)")
+	parseTimeout, err1 := envDuration("JINDU_PARSE_TIMEOUT", web.DefaultParseTimeout)
+	pendingTTL, err2 := envDuration("JINDU_PENDING_TTL", web.DefaultPendingTTL)
+	if err := errors.Join(err1, err2); err != nil {
+		fmt.Fprintln(stderr, err)
+		return errUsage
+	}
+	fs.DurationVar(&c.parseTimeout, "parse-timeout", parseTimeout, "stop the parse and dry run of an upload that takes longer (env JINDU_PARSE_TIMEOUT)")
+	fs.IntVar(&c.maxNewUnits, "max-new-units", web.DefaultMaxNewUnits, "refuse an upload that would create more units (streets, communities, compounds)")
+	fs.IntVar(&c.parsesPerUser, "parses-per-user", web.DefaultParsesPerUser, "uploads one user may have parsed at once; more get 429")
+	fs.IntVar(&c.parses, "parses", runtime.NumCPU(), "uploads parsed at once in all; more get 503")
+	fs.DurationVar(&c.pendingTTL, "pending-ttl", pendingTTL, "delete an unconfirmed upload after this long (env JINDU_PENDING_TTL)")
+	fs.IntVar(&c.pendingFiles, "pending-max-files", web.DefaultPendingFiles, "unconfirmed uploads one user may keep")
+	fs.IntVar(&c.pendingMiB, "pending-max-mib", web.DefaultPendingBytes>>20, "MiB of unconfirmed uploads one user may keep")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if c.parseTimeout <= 0 || c.pendingTTL <= 0 || c.maxNewUnits < 1 || c.parsesPerUser < 1 || c.parses < 1 || c.pendingFiles < 1 || c.pendingMiB < 1 {
+		fmt.Fprintln(stderr, "--parse-timeout and --pending-ttl must be positive, --max-new-units, --parses-per-user, --parses, --pending-max-files and --pending-max-mib at least 1")
+		return errUsage
 	}
 	if c.backupDir != "" && (c.backupEvery < time.Minute || c.backupKeep < 1) {
 		fmt.Fprintln(stderr, "--backup-every must be at least 1m and --backup-keep at least 1")
@@ -127,6 +149,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	srv.Auth = web.AuthConfig{Public: c.public, SecureCookies: c.secure, IdleTimeout: c.idle, MaxAge: c.maxAge}
 	srv.TrustedProxies = trusted
+	srv.ParseTimeout, srv.MaxNewUnits, srv.ParsesPerUser, srv.ParsesTotal = c.parseTimeout, c.maxNewUnits, c.parsesPerUser, c.parses
+	srv.PendingTTL, srv.PendingMaxFiles, srv.PendingMaxBytes = c.pendingTTL, c.pendingFiles, int64(c.pendingMiB)<<20
 	if len(trusted) > 0 {
 		logger.Info("trusting X-Forwarded-For from", "proxies", c.trustedProxy)
 	}
@@ -246,4 +270,17 @@ func sweep(ctx context.Context, srv *web.Server, logger *slog.Logger) {
 	case n > 0:
 		logger.Info("expired sessions deleted", "sessions", n)
 	}
+}
+
+// envDuration is the duration in the environment variable key, else def.
+func envDuration(key string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: not a positive duration such as 2m or 90s", key, v)
+	}
+	return d, nil
 }
