@@ -308,7 +308,7 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request) {
 func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.UploadPreview {
 	rep := res.Report
 	v := components.UploadPreview{FileName: p.FileName, Valid: len(rep.Errors) == 0 && rep.Format != "",
-		ApplyURL: "/upload/" + p.Token + "/apply", ProblemsURL: "/upload/" + p.Token + "/problems.csv"}
+		ApplyURL: "/upload/" + p.Token + "/apply", DiscardURL: "/upload/" + p.Token + "/discard", ProblemsURL: "/upload/" + p.Token + "/problems.csv"}
 	enc := rep.Encoding
 	if enc == "" {
 		enc = "—"

@@ -40,7 +40,7 @@ var uploadMessages = map[string][2]string{
 	"preview.duplicate":         {"该文件与第 %d 批（%s）完全相同且仍然有效，无需重复导入。", "This file is identical to batch %d (%s), which is still in effect: nothing to do."},
 	"preview.changed":           {"将有 %d 个单位年度发生变化：评级上升 %d、下降 %d；未变化 %d 行；新增单位 %d 个。确认后导入。", "%d unit-years will change: %d ratings up, %d down; %d rows unchanged; %d new units. Confirm to apply."},
 	"preview.apply":             {"确认导入", "Apply"},
-	"preview.cancel":            {"取消", "Cancel"},
+	"preview.discard":           {"放弃此文件（不导入，删除暂存）", "Discard this file (not imported, deleted)"},
 	"preview.invalid":           {"文件有 %d 处错误，未导入任何数据。请修改后重新上传。", "The file has %d errors; nothing was imported. Fix them and upload again."},
 	"preview.errors":            {"错误", "Errors"},
 	"preview.warnings":          {"提示", "Warnings"},
