@@ -252,6 +252,16 @@ func TestPendingUploadsBounded(t *testing.T) {
 	if resp := do(t, c, "GET", ts.URL+"/upload/"+tokens[0]+"/problems.csv", nil); resp.StatusCode != 200 {
 		t.Errorf("problems.csv of a kept upload: %d", resp.StatusCode)
 	}
+	// The preview offers the discard as a form posting to that route.
+	if resp, err := c.Get(ts.URL + "/upload/" + tokens[0]); err != nil || resp.StatusCode != 200 {
+		t.Errorf("preview of a kept upload: %v %v", resp, err)
+	} else {
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), `action="/upload/`+tokens[0]+`/discard"`) || !strings.Contains(string(page), `data-testid="discard"`) {
+			t.Errorf("the preview has no discard button")
+		}
+	}
 	if resp := do(t, c, "POST", ts.URL+"/upload/"+tokens[0]+"/discard", nil); resp.StatusCode != 303 {
 		t.Errorf("discard: %d", resp.StatusCode)
 	}
