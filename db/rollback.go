@@ -30,8 +30,9 @@ func (e *RollbackConflict) Unwrap() error { return ErrConflict }
 // before it (a status it created is removed). The rollback is itself a
 // batch; the undone batch and its changes stay in the history. It is
 // refused when the batch was already rolled back, is itself a rollback, or
-// when a later batch changed one of its unit-years again.
-func (db *DB) Rollback(ctx context.Context, id int64, actor, source string) (Batch, error) {
+// when a later batch changed one of its unit-years again. reason says why
+// (shown to the batch's uploader).
+func (db *DB) Rollback(ctx context.Context, id int64, actor, source, reason string) (Batch, error) {
 	target, err := db.BatchByID(ctx, id)
 	if err != nil {
 		return Batch{}, err
@@ -42,7 +43,7 @@ func (db *DB) Rollback(ctx context.Context, id int64, actor, source string) (Bat
 	case target.Kind == KindRollback:
 		return Batch{}, fmt.Errorf("batch %d is a rollback; apply the data again instead / 回滚批次不能再回滚: %w", id, ErrConflict)
 	}
-	in := BatchInput{Kind: KindRollback, Actor: actor, Source: source, Reverts: id,
+	in := BatchInput{Kind: KindRollback, Actor: actor, Source: source, Reverts: id, Reason: reason,
 		Note: fmt.Sprintf("回滚第 %d 批 / rollback of batch %d", id, id)}
 	return db.applyTx(ctx, in, func(ctx context.Context, tx *sql.Tx, w *writer) error {
 		return undo(ctx, tx, w, id)
