@@ -65,7 +65,7 @@ type Batch struct {
 	NewUnits  int // units created by it
 	Changed   int // unit-years whose status it changed
 	Note      string
-	Reverts   int64 // for a rollback: the batch it undoes
+	Reverts   int64  // for a rollback: the batch it undoes
 	Reason    string // for a rollback: why (schema 13; "" before)
 	// RolledBackBy is the rollback batch that undid this one, 0 if none;
 	// Undo is that rollback's actor, time and reason.

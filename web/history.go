@@ -128,7 +128,7 @@ func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := currentUser(r)
-	b, err := s.DB.Rollback(r.Context(), id, u.Name, "web "+clientAddress(r))
+	b, err := s.DB.Rollback(r.Context(), id, u.Name, "web "+clientAddress(r), "")
 	switch {
 	case errors.Is(err, db.ErrNotFound):
 		s.notFound(w, r)
