@@ -16,7 +16,17 @@ var ErrConflict = errors.New("conflict")
 type RollbackConflict struct {
 	Batch     int64
 	UnitYears []string // "街道 / 社区 / 小区 2023 (batch 14)"
-	Total     int
+	// Later are the same unit-years (up to five), for a message in the
+	// reader's language.
+	Later []ConflictUnitYear
+	Total int
+}
+
+// ConflictUnitYear is a unit-year a later batch changed again.
+type ConflictUnitYear struct {
+	Path  string
+	Year  int
+	Batch int64 // the batch that holds its status now
 }
 
 func (e *RollbackConflict) Error() string {
@@ -187,8 +197,9 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 			if err := tx.QueryRowContext(ctx, q, args...).Scan(&by); err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("rollback: %w", err)
 			}
-			conflict.UnitYears = append(conflict.UnitYears, describeUnitYear(ctx, tx, c.unit, c.compound)+
-				" "+strconv.Itoa(c.year)+" (batch "+strconv.FormatInt(by, 10)+")")
+			path := describeUnitYear(ctx, tx, c.unit, c.compound)
+			conflict.UnitYears = append(conflict.UnitYears, path+" "+strconv.Itoa(c.year)+" (batch "+strconv.FormatInt(by, 10)+")")
+			conflict.Later = append(conflict.Later, ConflictUnitYear{Path: path, Year: c.year, Batch: by})
 		}
 		return conflict
 	}
