@@ -164,7 +164,7 @@ func TestSessionRevocationAndExpiry(t *testing.T) {
 		name string
 		act  func()
 	}{
-		{"disable", func() { do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{}) }},
+		{"disable", func() { do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{"confirm": {"1"}}) }},
 		{"password", func() {
 			do(t, admin, "POST", ts.URL+"/admin/users/v/password", url.Values{"password": {"another long password"}})
 		}},
@@ -181,7 +181,7 @@ func TestSessionRevocationAndExpiry(t *testing.T) {
 		}
 	}
 	// A disabled user cannot log in.
-	do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{})
+	do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{"confirm": {"1"}})
 	if resp := ts.login(t, ts.client(t), "v", "another long password"); resp.StatusCode != 401 {
 		t.Errorf("disabled login: %d", resp.StatusCode)
 	}
@@ -262,7 +262,9 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		t.Error("a cross-origin POST created an account")
 	}
 	// Same-origin works.
-	resp := do(t, c, "POST", ts.URL+"/admin/users", url.Values{"name": {"carol"}, "role": {"clerk"}, "streets": {"街道01，街道02"}, "password": {"a clerk's long passphrase"}})
+	ts.apply(t, db.KindImport, smallDistrict())
+	resp := do(t, c, "POST", ts.URL+"/admin/users", url.Values{"name": {"carol"}, "role": {"clerk"}, "scope": {"streets"},
+		"street": {"街道01", "街道02"}, "password": {"a clerk's long passphrase"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("same-origin add user: %d", resp.StatusCode)
 	}
