@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 
 	"jindu/auth"
