@@ -29,7 +29,7 @@ var auditMessages = map[string][2]string{
 	"audit.a.user_disable":    {"停用账户", "account disabled"},
 	"audit.a.user_enable":     {"启用账户", "account enabled"},
 	"audit.a.user_role":       {"修改角色", "role changed"},
-	"audit.a.upload":          {"导入数据", "upload"},
+	"audit.a.upload":          {"导入数据", "data upload"},
 	"audit.a.rollback":        {"撤销批次", "rollback"},
 	"audit.a.program_change":  {"修改目标", "target changed"},
 }
