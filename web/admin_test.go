@@ -12,6 +12,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/metrics"
+	"jindu/web"
 )
 
 // TestClerkStreetsFromKnownStreets: on main a clerk's streets were free
@@ -20,7 +21,6 @@ import (
 // choice; nothing else is stored.
 func TestClerkStreetsFromKnownStreets(t *testing.T) {
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin}, auth.User{Name: "zed", Role: auth.Viewer})
-	ts.apply(t, db.KindImport, smallDistrict())
 	admin := ts.client(t)
 	ts.login(t, admin, "admin", testPassword)
 	_, _, page := send(t, admin, "GET", ts.URL+"/admin/users?lang=zh", nil)
@@ -111,7 +111,6 @@ func TestDisableNeedsConfirmation(t *testing.T) {
 func TestLastLoginAndAuditInWords(t *testing.T) {
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin},
 		auth.User{Name: "张三", Role: auth.Clerk, Streets: []string{"街道01"}}, auth.User{Name: "zed", Role: auth.Viewer})
-	ts.apply(t, db.KindImport, smallDistrict())
 	admin, clerk := ts.client(t), ts.client(t)
 	ts.login(t, admin, "admin", testPassword)
 	ts.login(t, clerk, "张三", testPassword)
@@ -125,7 +124,7 @@ func TestLastLoginAndAuditInWords(t *testing.T) {
 	send(t, admin, "POST", ts.URL+"/admin/targets", url.Values{"five_good_streets.2023": {"55"}})
 
 	_, _, users := send(t, admin, "GET", ts.URL+"/admin/users?lang=zh", nil)
-	// The test database's clock: 2024-12-20 09:30 UTC.
+	// privateServer's clock: 2024-12-20 09:00 UTC.
 	when := ts.DB.Now().Local().Format("2006-01-02 15:04")
 	if !strings.Contains(users, `data-testid="last-login">`+when+`<`) || !strings.Contains(users, `data-testid="last-login">从未登录<`) {
 		t.Errorf("accounts page: last logins (%s and never) missing", when)
@@ -160,8 +159,7 @@ func TestLastLoginAndAuditInWords(t *testing.T) {
 // server's paths; a cross-site POST writes nothing.
 func TestBackupsPage(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "backups")
-	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
-	ts.Web.BackupDir, ts.Web.BackupKeep = dir, 5
+	ts, _ := privateServerWith(t, func(s *web.Server) { s.BackupDir, s.BackupKeep = dir, 5 }, auth.User{Name: "admin", Role: auth.Admin})
 	admin := ts.client(t)
 	ts.login(t, admin, "admin", testPassword)
 	_, _, page := send(t, admin, "GET", ts.URL+"/admin/backups?lang=zh", nil)
@@ -205,7 +203,7 @@ func TestBackupsPage(t *testing.T) {
 // nothing.
 func TestTargetsPreview(t *testing.T) {
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
-	ts.apply(t, db.KindImport, smallDistrict()) // 2023: 6 of 13 streets 五好 (46.2%)
+	// privateServer's data: in 2023, 6 of 13 streets 五好 (46.2%).
 	admin := ts.client(t)
 	ts.login(t, admin, "admin", testPassword)
 	_, _, page := send(t, admin, "GET", ts.URL+"/admin/targets?lang=zh", nil)
