@@ -136,7 +136,7 @@ func TestLastLoginAndAuditInWords(t *testing.T) {
 	batch := itoa(*up.BatchID)
 	for lang, wants := range map[string][]string{
 		"zh": {"张三 上传了第 " + batch + " 批（街道01，1 行）", "admin 新建了账户 李四（数据专干，街道01、街道02）", "admin 停用了账户 zed",
-			"admin 将“" + label + "”2023 年的目标由", "张三 登录", "改为 55%", ">导入数据<"},
+			"admin 将 " + label + " 2023 年的目标由", "张三 登录", "改为 55%", ">导入数据<"},
 		"en": {"张三 uploaded batch " + batch + " (街道01, 1 rows)", "admin created the account 李四 (data clerk, 街道01, 街道02)",
 			"admin disabled the account zed", "张三 logged in", "to 55%"},
 	} {

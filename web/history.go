@@ -63,6 +63,7 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 			row.State, row.Undone = l.F("history.undoneby", b.RolledBackBy, b.Undo.Actor, reasonText(l, b.Undo.Reason)), true
 		case b.Kind == db.KindRollback:
 			row.State = l.F("history.undoes", b.Reverts)
+			row.Note = l.F("history.reason", reasonText(l, b.Reason)) // not the stored bilingual note
 		case u.Role == auth.Admin:
 			row.RollbackURL = "/history/" + id + "/rollback"
 		}

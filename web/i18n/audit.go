@@ -19,7 +19,7 @@ var auditMessages = map[string][2]string{
 	"audit.w.enable":          {"%s 启用了账户 %s", "%s enabled the account %s"},
 	"audit.w.upload":          {"%s 上传了第 %d 批（%s，%d 行）", "%s uploaded batch %d (%s, %d rows)"},
 	"audit.w.rollback":        {"%s 撤销了第 %d 批（%d 个单位年度；原因：%s）", "%s rolled back batch %d (%d unit-years; reason: %s)"},
-	"audit.w.target":          {"%s 将“%s”%s 年的目标由 %s 改为 %s", "%s changed the %[3]s target of “%[2]s” from %[4]s to %[5]s"},
+	"audit.w.target":          {"%s 将 %s %s 年的目标由 %s 改为 %s", "%s changed the %[3]s target of “%[2]s” from %[4]s to %[5]s"},
 	"audit.a.login":           {"登录", "login"},
 	"audit.a.login_failed":    {"登录失败", "failed login"},
 	"audit.a.login_blocked":   {"登录被拦截", "blocked login"},

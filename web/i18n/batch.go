@@ -39,7 +39,7 @@ var batchMessages = map[string][2]string{
 	"rollback.effect":      {"撤销后，这些单位年度恢复为该批之前的状态（该批新建的记录被删除）；第 %d 批及其变化仍保留在导入记录中，上传人会看到撤销通知。", "Each of these unit-years goes back to its status before the batch (statuses the batch created are removed); batch %d and its changes stay in the history, and its uploader is told."},
 	"rollback.see":         {"查看该批的全部变化", "See every change of the batch"},
 	"rollback.reason":      {"撤销原因（必填，上传人会看到）", "Reason (required; the uploader sees it)"},
-	"rollback.confirm":     {"确认撤销第 %d 批", "Roll back batch %d"},
+	"rollback.confirm":     {"确认撤销第 %s 批", "Roll back batch %s"},
 	"rollback.cancel":      {"取消", "Cancel"},
 	"rollback.unconfirmed": {"撤销需要先在本页确认：请核对下面的内容，填写原因后再点确认。", "A rollback must be confirmed on this page: check what it undoes, give a reason, then confirm."},
 	"rollback.noreason":    {"请填写撤销原因。", "Please give a reason."},
@@ -52,6 +52,8 @@ var batchMessages = map[string][2]string{
 	"rollback.pending":     {"撤销通知（%d）：%s —— 点此查看导入记录", "Rollback notice (%d): %s — open the history"},
 	"rollback.notices":     {"撤销通知", "Rollback notices"},
 	"rollback.seehistory":  {"查看导入记录", "Open the history"},
+	"history.reason":       {"原因：%s", "Reason: %s"},
+	"history.details":      {"明细", "Details"},
 	"history.undoneby":     {"已被第 %d 批撤销（%s：%s）", "rolled back by batch %d (%s: %s)"},
 }
 
