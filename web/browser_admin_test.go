@@ -98,10 +98,12 @@ func TestBrowserAdminPagesFitPhone(t *testing.T) {
 		}
 		b.waitFor(t, `document.readyState === "complete" && !!document.querySelector("main h1")`)
 		if path == "/admin/targets?preview" {
-			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="targets-preview-button"]`))); err != nil {
+			// A target above the district's 2023 share (6 of 13 streets).
+			if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name="five_good_streets.2023"]`), "50"),
+				chromedp.Click(chromedp.CSS(`[data-testid="targets-preview-button"]`))); err != nil {
 				t.Fatal(err)
 			}
-			b.waitFor(t, `document.readyState === "complete" && !!document.querySelector('[data-testid="targets-preview"]')`)
+			b.waitFor(t, `document.readyState === "complete" && !!document.querySelector('[data-testid="targets-preview"] td')`)
 		}
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll("details").forEach(function (d) { d.open = true; }), true`)); err != nil {
 			t.Fatal(err)
