@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -167,6 +168,34 @@ func TestBrowserAdminPagesFitPhone(t *testing.T) {
 				shoot(names[i] + "-" + lang + "-1920.png")
 			}
 		}
+	}
+	// The clerk whose batch was rolled back logs in: told on the first
+	// page, then on the history, by whom and why.
+	viewport(375, 800)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.Navigate(ts.URL+"/login?lang=zh"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "clerk01"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
+		chromedp.Submit(chromedp.CSS(`form[action="/login"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="rollback-notice"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	notice, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid="rollback-notice"]`)))
+	if err != nil || !strings.Contains(notice, "被 admin 撤销。原因：街道01 的星级填错了") {
+		t.Errorf("the clerk's notice: %q %v", notice, err)
+	}
+	if shots != "" {
+		shoot("notice-zh-375.png")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="rollback-notice"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="rollback-notices"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if shots != "" {
+		shoot("clerk-history-zh-375.png")
 	}
 	b.check(t, ts.URL)
 }
