@@ -221,3 +221,21 @@ func describeUnitYear(ctx context.Context, tx *sql.Tx, id int64, compound string
 	}
 	return name
 }
+
+// RollbackConflicts counts, reading only, the unit-years of batch id that a
+// later batch changed again: a rollback of it would be refused while any
+// remain (Rollback names them). The confirmation page asks it first.
+func (db *DB) RollbackConflicts(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `WITH e AS MATERIALIZED (
+			SELECT c.value ->> 0 AS unit_id, c.value ->> 1 AS year, c.value ->> 3 AS new, c.value ->> 4 AS compound
+			FROM change_log l, json_each(l.changes) c WHERE l.batch_id = ?)
+		SELECT count(*) FROM e WHERE coalesce(e.new, '') <> coalesce(CASE WHEN e.compound IS NULL
+			THEN (SELECT `+encodedStatus("s.")+` FROM statuses s WHERE s.unit_id = e.unit_id AND s.year = e.year)
+			ELSE (SELECT `+encodedStatus("k.")+` FROM compounds k WHERE k.community_id = e.unit_id AND k.name = e.compound AND k.year = e.year) END, '')`,
+		id).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("rollback conflicts of batch %d: %w", id, err)
+	}
+	return n, nil
+}

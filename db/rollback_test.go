@@ -53,7 +53,14 @@ func TestRollback(t *testing.T) {
 		t.Errorf("diff of B = %+v", b.Diff)
 	}
 
-	// Rolling back A while B overwrote one of its unit-years is refused.
+	// Rolling back A while B overwrote one of its unit-years is refused;
+	// RollbackConflicts counts it without writing.
+	if n, err := d.RollbackConflicts(ctx, a.ID); err != nil || n != 1 {
+		t.Errorf("conflicts of A: %d, %v; want 1", n, err)
+	}
+	if n, err := d.RollbackConflicts(ctx, b.ID); err != nil || n != 0 {
+		t.Errorf("conflicts of B: %d, %v; want 0", n, err)
+	}
 	_, err := d.Rollback(ctx, a.ID, "admin", "test", "")
 	var conflict *db.RollbackConflict
 	if !errors.As(err, &conflict) || conflict.Total != 1 || !errors.Is(err, db.ErrConflict) {

@@ -32,11 +32,24 @@ func (s *Server) showRollback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := lang(w, r)
-	status, refusal := http.StatusOK, rollbackRefusal(l, b)
-	if refusal != "" {
-		status = http.StatusConflict
+	refusal := rollbackRefusal(l, b)
+	if refusal == "" {
+		// Later batches' changes are counted first (reading only), so that
+		// nobody is asked to confirm what would be refused.
+		n, err := s.DB.RollbackConflicts(r.Context(), b.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if n > 0 {
+			refusal = l.F("rollback.conflictcount", b.ID, n)
+		}
 	}
-	s.renderRollback(w, r, l, status, b, refusal, "")
+	if refusal != "" {
+		s.renderRollback(w, r, l, http.StatusConflict, b, refusal, "", true)
+		return
+	}
+	s.renderRollback(w, r, l, http.StatusOK, b, "", "", false)
 }
 
 // rollbackRefusal says, in l, why b cannot be rolled back ("" if it can).
@@ -50,9 +63,8 @@ func rollbackRefusal(l i18n.Lang, b db.Batch) string {
 	return ""
 }
 
-// renderRollback shows the confirmation page; with a refusal it offers
-// no form.
-func (s *Server) renderRollback(w http.ResponseWriter, r *http.Request, l i18n.Lang, status int, b db.Batch, errMsg, reason string) {
+// renderRollback shows the confirmation page; refused, it offers no form.
+func (s *Server) renderRollback(w http.ResponseWriter, r *http.Request, l i18n.Lang, status int, b db.Batch, errMsg, reason string, refused bool) {
 	id := strconv.FormatInt(b.ID, 10)
 	v := components.RollbackConfirm{Page: s.page(r.Context(), r, l, l.F("rollback.title", b.ID)), Heading: l.F("rollback.title", b.ID),
 		What: l.F("rollback.what", b.ID, b.Changed, streetList(l, b)), Effect: l.F("rollback.effect", b.ID),
@@ -60,7 +72,7 @@ func (s *Server) renderRollback(w http.ResponseWriter, r *http.Request, l i18n.L
 			orDash(b.FileName), b.Rows),
 		SeeURL: "/history/" + id, Error: errMsg, Reason: reason, ID: id}
 	v.JS = nil
-	if rollbackRefusal(l, b) == "" {
+	if !refused && rollbackRefusal(l, b) == "" {
 		info, err := s.DB.Info(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
@@ -118,7 +130,7 @@ func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
 	if refusal := rollbackRefusal(l, b); refusal != "" {
-		s.renderRollback(w, r, l, http.StatusConflict, b, refusal, reason)
+		s.renderRollback(w, r, l, http.StatusConflict, b, refusal, reason, true)
 		return
 	}
 	info, err := s.DB.Info(r.Context())
@@ -128,13 +140,13 @@ func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.PostForm.Get("confirm") != "1" || r.PostForm.Get("seq") == "":
-		s.renderRollback(w, r, l, http.StatusBadRequest, b, l.T("rollback.unconfirmed"), reason)
+		s.renderRollback(w, r, l, http.StatusBadRequest, b, l.T("rollback.unconfirmed"), reason, false)
 		return
 	case r.PostForm.Get("seq") != strconv.FormatInt(info.DataSeq, 10):
-		s.renderRollback(w, r, l, http.StatusConflict, b, l.T("rollback.stale"), reason)
+		s.renderRollback(w, r, l, http.StatusConflict, b, l.T("rollback.stale"), reason, false)
 		return
 	case reason == "":
-		s.renderRollback(w, r, l, http.StatusBadRequest, b, l.T("rollback.noreason"), reason)
+		s.renderRollback(w, r, l, http.StatusBadRequest, b, l.T("rollback.noreason"), reason, false)
 		return
 	}
 	if rs := []rune(reason); len(rs) > maxReason {
@@ -149,12 +161,12 @@ func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
 		for _, c := range conflict.Later {
 			at = append(at, l.F("rollback.conflictat", c.Path, c.Year, c.Batch))
 		}
-		s.renderRollback(w, r, l, http.StatusConflict, b, l.F("rollback.conflict", id, conflict.Total, strings.Join(at, l.Pick("；", "; "))), reason)
+		s.renderRollback(w, r, l, http.StatusConflict, b, l.F("rollback.conflict", id, conflict.Total, strings.Join(at, l.Pick("；", "; "))), reason, true)
 		return
 	case errors.Is(err, db.ErrConflict):
 		// Rolled back (or found to be a rollback) since it was read.
 		if b, err := s.DB.BatchByID(r.Context(), id); err == nil && rollbackRefusal(l, b) != "" {
-			s.renderRollback(w, r, l, http.StatusConflict, b, rollbackRefusal(l, b), reason)
+			s.renderRollback(w, r, l, http.StatusConflict, b, rollbackRefusal(l, b), reason, true)
 			return
 		}
 		s.fail(w, r, err)

@@ -214,6 +214,16 @@ func TestRollbackConflictInPageLanguage(t *testing.T) {
 	info, _ := ts.DB.Info(context.Background())
 	form := url.Values{"confirm": {"1"}, "seq": {strconv.FormatInt(info.DataSeq, 10)}, "reason": {"x"}}
 	before := dumpDB(t, ts)
+	// The confirmation page says so at once, and offers no form.
+	for lang, says := range map[string]string{
+		"zh": "不能撤销第 " + id + " 批：有 1 个单位年度在之后的批次中又被修改",
+		"en": "Batch " + id + " cannot be rolled back: 1 unit-years were changed again by later batches",
+	} {
+		code, _, body := send(t, admin, "GET", ts.URL+"/history/"+id+"/rollback?lang="+lang, nil)
+		if code != 409 || !strings.Contains(body, says) || strings.Contains(body, `name="reason"`) {
+			t.Errorf("confirmation page (%s): %d, want 409 saying %q without a form", lang, code, says)
+		}
+	}
 	for lang, says := range map[string]string{
 		"zh": "不能撤销第 " + id + " 批：有 1 个单位年度在之后的批次中又被修改（例如 街道01 / 社区1 / 小区a 2024 年（第 " + itoa(*second.BatchID) + " 批））",
 		"en": "Batch " + id + " cannot be rolled back: 1 unit-years were changed again by later batches (e.g. 街道01 / 社区1 / 小区a 2024 (batch " + itoa(*second.BatchID) + "))",
