@@ -125,10 +125,19 @@ const (
 	backupStamp  = "20060102T150405Z"
 )
 
+// ErrBackupBusy means another BackupToDir of the database is running.
+var ErrBackupBusy = errors.New("a backup is already being written")
+
 // BackupToDir writes a new backup into dir, named after the current UTC
 // time, then deletes the oldest automatic backups so that keep remain
-// (keep < 1 keeps them all). Other files in dir are never touched.
+// (keep < 1 keeps them all). Other files in dir are never touched. One
+// runs at a time: while one runs, another call returns ErrBackupBusy at
+// once, whoever asks (the schedule, an administrator's button).
 func (db *DB) BackupToDir(ctx context.Context, dir string, keep int) (BackupFile, error) {
+	if !db.backingUp.TryLock() {
+		return BackupFile{}, ErrBackupBusy
+	}
+	defer db.backingUp.Unlock()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return BackupFile{}, fmt.Errorf("backup: %w", err)
 	}

@@ -341,3 +341,23 @@ func TestApplyRestoresForeignKeys(t *testing.T) {
 	}
 	fkOn()
 }
+
+// TestBackupToDirOneAtATime: while a backup is being written (its lock
+// held), another call writes nothing and says so; after it, one works.
+func TestBackupToDirOneAtATime(t *testing.T) {
+	d := openTemp(t)
+	applyStreet(t, d, "街道01", 2023, 10, 0)
+	dir := filepath.Join(t.TempDir(), "backups")
+	d.backingUp.Lock() // as a running BackupToDir holds it
+	_, err := d.BackupToDir(context.Background(), dir, 3)
+	d.backingUp.Unlock()
+	if !errors.Is(err, ErrBackupBusy) {
+		t.Fatalf("a second backup while one runs: %v, want ErrBackupBusy", err)
+	}
+	if bs, _ := ListBackups(dir); len(bs) != 0 {
+		t.Fatalf("the refused backup wrote %d files", len(bs))
+	}
+	if _, err := d.BackupToDir(context.Background(), dir, 3); err != nil {
+		t.Fatal(err)
+	}
+}

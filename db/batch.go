@@ -52,6 +52,8 @@ type BatchInput struct {
 	DryRun bool
 	// Reverts is, for a rollback, the batch it undoes.
 	Reverts int64
+	// Reason is, for a rollback, why the administrator undid the batch.
+	Reason string
 	// ExpectDataSeq, if not 0, is the data version the batch was
 	// previewed against: a different one is ErrDataChanged, and nothing
 	// is stored.
@@ -81,9 +83,12 @@ type Batch struct {
 	NewUnits  int // units created by it
 	Changed   int // unit-years whose status it changed
 	Note      string
-	Reverts   int64 // for a rollback: the batch it undoes
-	// RolledBackBy is the rollback batch that undid this one, 0 if none.
+	Reverts   int64  // for a rollback: the batch it undoes
+	Reason    string // for a rollback: why (schema 13; "" before)
+	// RolledBackBy is the rollback batch that undid this one, 0 if none;
+	// Undo is that rollback's actor, time and reason.
 	RolledBackBy int64
+	Undo         Undo
 	// Streets are the streets the batch's rows belong to (a rollback's:
 	// those of the batch it undoes), sorted; StreetsKnown is false for
 	// batches applied before they were recorded (schema 11).
@@ -116,7 +121,7 @@ func (db *DB) Apply(ctx context.Context, in BatchInput, produce func(put func(me
 // if anything changed, and commits (or rolls back a dry run).
 func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Context, *sql.Tx, *writer) error) (Batch, error) {
 	b := Batch{Kind: in.Kind, CreatedAt: db.Now().UTC().Truncate(time.Second), Actor: in.Actor, Source: in.Source,
-		FileName: in.FileName, SHA256: in.SHA256, Note: in.Note}
+		FileName: in.FileName, SHA256: in.SHA256, Note: in.Note, Reason: in.Reason}
 	// The writer makes every reference a batch stores itself (unit IDs,
 	// parents, the batch), so it runs without SQLite's foreign-key lookups,
 	// five per record: they took a fifth of a province import. Tests check
@@ -131,9 +136,9 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if in.Reverts != 0 {
 		reverts, b.Reverts = in.Reverts, in.Reverts
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO batches (kind, created_at, actor, source, file_name, sha256, raw, note, reverts)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		in.Kind, b.CreatedAt.Format(time.RFC3339), in.Actor, in.Source, in.FileName, in.SHA256, in.Raw, in.Note, reverts).Scan(&b.ID)
+	err = tx.QueryRowContext(ctx, `INSERT INTO batches (kind, created_at, actor, source, file_name, sha256, raw, note, reverts, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		in.Kind, b.CreatedAt.Format(time.RFC3339), in.Actor, in.Source, in.FileName, in.SHA256, in.Raw, in.Note, reverts, in.Reason).Scan(&b.ID)
 	if err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}

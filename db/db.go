@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -46,6 +47,8 @@ type DB struct {
 
 	write *sql.DB
 	read  *sql.DB
+	// backingUp lets one BackupToDir run at a time (ErrBackupBusy).
+	backingUp sync.Mutex
 }
 
 func dsn(p string, readOnly bool) string {

@@ -93,6 +93,23 @@ func (d *Diff) compare(u metrics.UnitRef, year, against int, prev *metrics.Statu
 		d.AgainstPrevious++
 	}
 	level := u.Level()
+	fields := fieldChanges(level, prev, &s)
+	for _, f := range fields {
+		switch f.Rating {
+		case 1:
+			d.Up++
+		case -1:
+			d.Down++
+		}
+	}
+	if len(fields) > 0 && len(d.Changes) < maxListed {
+		d.Changes = append(d.Changes, UnitChange{Street: u.Street, Path: u.Path(), Year: year, Against: against, Level: level, Fields: fields})
+	}
+}
+
+// fieldChanges lists the fields that differ between two statuses of a
+// unit of the level.
+func fieldChanges(level metrics.Level, prev, s *metrics.Status) []FieldChange {
 	var fields []FieldChange
 	flag := func(name string, o, n *bool, rating bool) {
 		if yesNoText(o) == yesNoText(n) {
@@ -126,17 +143,7 @@ func (d *Diff) compare(u metrics.UnitRef, year, against int, prev *metrics.Statu
 		flag("five_good", prev.FiveGood, s.FiveGood, true)
 	}
 	flag("service_center", prev.ServiceCenter, s.ServiceCenter, false)
-	for _, f := range fields {
-		switch f.Rating {
-		case 1:
-			d.Up++
-		case -1:
-			d.Down++
-		}
-	}
-	if len(fields) > 0 && len(d.Changes) < maxListed {
-		d.Changes = append(d.Changes, UnitChange{Street: u.Street, Path: u.Path(), Year: year, Against: against, Level: level, Fields: fields})
-	}
+	return fields
 }
 
 // retyped records a community whose type the batch changes.

@@ -13,18 +13,32 @@ import (
 )
 
 const batchColumns = `b.id, b.kind, b.created_at, b.actor, b.source, b.file_name, b.sha256, b.rows, b.new_units,
-	b.changed, b.note, coalesce(b.reverts, 0), coalesce((SELECT r.id FROM batches r WHERE r.reverts = b.id), 0), b.streets`
+	b.changed, b.note, coalesce(b.reverts, 0), b.streets, b.reason,
+	coalesce(r.id, 0), coalesce(r.actor, ''), coalesce(r.created_at, ''), coalesce(r.reason, '')`
+
+// batchFrom is the FROM clause batchColumns read: each batch with the
+// rollback that undid it, if any (at most one: batches_reverts is unique).
+const batchFrom = ` FROM batches b LEFT JOIN batches r ON r.reverts = b.id`
+
+// Undo is who rolled a batch back, when and why.
+type Undo struct {
+	Actor  string
+	At     time.Time
+	Reason string
+}
 
 func scanBatch(r rowScanner) (Batch, error) {
 	var b Batch
 	var at string
 	var streets sql.NullString
+	var undoAt string
 	err := r.Scan(&b.ID, &b.Kind, &at, &b.Actor, &b.Source, &b.FileName, &b.SHA256, &b.Rows, &b.NewUnits,
-		&b.Changed, &b.Note, &b.Reverts, &b.RolledBackBy, &streets)
+		&b.Changed, &b.Note, &b.Reverts, &streets, &b.Reason, &b.RolledBackBy, &b.Undo.Actor, &undoAt, &b.Undo.Reason)
 	if err != nil {
 		return Batch{}, err
 	}
 	b.CreatedAt, _ = time.Parse(time.RFC3339, at)
+	b.Undo.At, _ = time.Parse(time.RFC3339, undoAt)
 	b.StreetsKnown = streets.Valid
 	if streets.String != "" {
 		b.Streets = strings.Split(streets.String, "\x1f")
@@ -34,7 +48,7 @@ func scanBatch(r rowScanner) (Batch, error) {
 
 // Batches lists batches, newest first (limit 0: all).
 func (db *DB) Batches(ctx context.Context, limit int) ([]Batch, error) {
-	q := `SELECT ` + batchColumns + ` FROM batches b ORDER BY b.id DESC`
+	q := `SELECT ` + batchColumns + batchFrom + ` ORDER BY b.id DESC`
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
@@ -56,7 +70,7 @@ func (db *DB) Batches(ctx context.Context, limit int) ([]Batch, error) {
 
 // BatchByID finds one batch.
 func (db *DB) BatchByID(ctx context.Context, id int64) (Batch, error) {
-	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM batches b WHERE b.id = ?`, id))
+	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+batchFrom+` WHERE b.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Batch{}, fmt.Errorf("batch %d: %w", id, ErrNotFound)
 	}
@@ -91,9 +105,8 @@ func (db *DB) BatchFile(ctx context.Context, id int64) (name string, raw []byte,
 // InEffectBySHA256 finds an upload or import batch with these bytes that
 // has not been rolled back: applying the same bytes again changes nothing.
 func (db *DB) InEffectBySHA256(ctx context.Context, sha string) (Batch, error) {
-	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM batches b
-		WHERE b.sha256 = ? AND b.kind IN ('upload', 'import')
-		AND NOT EXISTS (SELECT 1 FROM batches r WHERE r.reverts = b.id)
+	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+batchFrom+`
+		WHERE b.sha256 = ? AND b.kind IN ('upload', 'import') AND r.id IS NULL
 		ORDER BY b.id DESC LIMIT 1`, sha))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Batch{}, ErrNotFound

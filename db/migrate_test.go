@@ -83,7 +83,7 @@ func TestMigrateChangeLog(t *testing.T) {
 	if after := dumpRows(t, raw, changes); after != before {
 		t.Fatalf("changes after the migration:\n%s\nwant:\n%s", after, before)
 	}
-	if _, err := d.Rollback(context.Background(), 2, "admin", "test"); err != nil {
+	if _, err := d.Rollback(context.Background(), 2, "admin", "test", ""); err != nil {
 		t.Fatalf("rollback of a migrated batch: %v", err)
 	}
 	var stored string
@@ -146,7 +146,7 @@ func TestMigrateCompoundRows(t *testing.T) {
 			t.Errorf("%s:\n%s\nwant:\n%s", c.query, got, c.want)
 		}
 	}
-	if _, err := d.Rollback(context.Background(), 2, "admin", "test"); err != nil {
+	if _, err := d.Rollback(context.Background(), 2, "admin", "test", ""); err != nil {
 		t.Fatalf("rollback of a migrated batch: %v", err)
 	}
 	if got, want := dumpRows(t, ro, `SELECT name, year, stars, batch_id FROM compounds ORDER BY 1, 2`),

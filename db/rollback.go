@@ -16,7 +16,17 @@ var ErrConflict = errors.New("conflict")
 type RollbackConflict struct {
 	Batch     int64
 	UnitYears []string // "街道 / 社区 / 小区 2023 (batch 14)"
-	Total     int
+	// Later are the same unit-years (up to five), for a message in the
+	// reader's language.
+	Later []ConflictUnitYear
+	Total int
+}
+
+// ConflictUnitYear is a unit-year a later batch changed again.
+type ConflictUnitYear struct {
+	Path  string
+	Year  int
+	Batch int64 // the batch that holds its status now
 }
 
 func (e *RollbackConflict) Error() string {
@@ -30,8 +40,9 @@ func (e *RollbackConflict) Unwrap() error { return ErrConflict }
 // before it (a status it created is removed). The rollback is itself a
 // batch; the undone batch and its changes stay in the history. It is
 // refused when the batch was already rolled back, is itself a rollback, or
-// when a later batch changed one of its unit-years again.
-func (db *DB) Rollback(ctx context.Context, id int64, actor, source string) (Batch, error) {
+// when a later batch changed one of its unit-years again. reason says why
+// (shown to the batch's uploader).
+func (db *DB) Rollback(ctx context.Context, id int64, actor, source, reason string) (Batch, error) {
 	target, err := db.BatchByID(ctx, id)
 	if err != nil {
 		return Batch{}, err
@@ -42,7 +53,7 @@ func (db *DB) Rollback(ctx context.Context, id int64, actor, source string) (Bat
 	case target.Kind == KindRollback:
 		return Batch{}, fmt.Errorf("batch %d is a rollback; apply the data again instead / 回滚批次不能再回滚: %w", id, ErrConflict)
 	}
-	in := BatchInput{Kind: KindRollback, Actor: actor, Source: source, Reverts: id,
+	in := BatchInput{Kind: KindRollback, Actor: actor, Source: source, Reverts: id, Reason: reason,
 		Note: fmt.Sprintf("回滚第 %d 批 / rollback of batch %d", id, id)}
 	return db.applyTx(ctx, in, func(ctx context.Context, tx *sql.Tx, w *writer) error {
 		return undo(ctx, tx, w, id)
@@ -186,8 +197,9 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 			if err := tx.QueryRowContext(ctx, q, args...).Scan(&by); err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("rollback: %w", err)
 			}
-			conflict.UnitYears = append(conflict.UnitYears, describeUnitYear(ctx, tx, c.unit, c.compound)+
-				" "+strconv.Itoa(c.year)+" (batch "+strconv.FormatInt(by, 10)+")")
+			path := describeUnitYear(ctx, tx, c.unit, c.compound)
+			conflict.UnitYears = append(conflict.UnitYears, path+" "+strconv.Itoa(c.year)+" (batch "+strconv.FormatInt(by, 10)+")")
+			conflict.Later = append(conflict.Later, ConflictUnitYear{Path: path, Year: c.year, Batch: by})
 		}
 		return conflict
 	}
@@ -208,4 +220,22 @@ func describeUnitYear(ctx context.Context, tx *sql.Tx, id int64, compound string
 		name += " / " + compound
 	}
 	return name
+}
+
+// RollbackConflicts counts, reading only, the unit-years of batch id that a
+// later batch changed again: a rollback of it would be refused while any
+// remain (Rollback names them). The confirmation page asks it first.
+func (db *DB) RollbackConflicts(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `WITH e AS MATERIALIZED (
+			SELECT c.value ->> 0 AS unit_id, c.value ->> 1 AS year, c.value ->> 3 AS new, c.value ->> 4 AS compound
+			FROM change_log l, json_each(l.changes) c WHERE l.batch_id = ?)
+		SELECT count(*) FROM e WHERE coalesce(e.new, '') <> coalesce(CASE WHEN e.compound IS NULL
+			THEN (SELECT `+encodedStatus("s.")+` FROM statuses s WHERE s.unit_id = e.unit_id AND s.year = e.year)
+			ELSE (SELECT `+encodedStatus("k.")+` FROM compounds k WHERE k.community_id = e.unit_id AND k.name = e.compound AND k.year = e.year) END, '')`,
+		id).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("rollback conflicts of batch %d: %w", id, err)
+	}
+	return n, nil
 }

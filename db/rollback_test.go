@@ -53,8 +53,15 @@ func TestRollback(t *testing.T) {
 		t.Errorf("diff of B = %+v", b.Diff)
 	}
 
-	// Rolling back A while B overwrote one of its unit-years is refused.
-	_, err := d.Rollback(ctx, a.ID, "admin", "test")
+	// Rolling back A while B overwrote one of its unit-years is refused;
+	// RollbackConflicts counts it without writing.
+	if n, err := d.RollbackConflicts(ctx, a.ID); err != nil || n != 1 {
+		t.Errorf("conflicts of A: %d, %v; want 1", n, err)
+	}
+	if n, err := d.RollbackConflicts(ctx, b.ID); err != nil || n != 0 {
+		t.Errorf("conflicts of B: %d, %v; want 0", n, err)
+	}
+	_, err := d.Rollback(ctx, a.ID, "admin", "test", "")
 	var conflict *db.RollbackConflict
 	if !errors.As(err, &conflict) || conflict.Total != 1 || !errors.Is(err, db.ErrConflict) {
 		t.Fatalf("rollback of A under B: %v", err)
@@ -63,7 +70,7 @@ func TestRollback(t *testing.T) {
 		t.Errorf("conflict names %q", conflict.UnitYears[0])
 	}
 
-	r, err := d.Rollback(ctx, b.ID, "admin", "test")
+	r, err := d.Rollback(ctx, b.ID, "admin", "test", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,14 +89,14 @@ func TestRollback(t *testing.T) {
 	if info, _ := d.Info(ctx); info.DataSeq <= infoA.DataSeq {
 		t.Error("rollback did not change the data version")
 	}
-	if _, err := d.Rollback(ctx, b.ID, "admin", "test"); !errors.Is(err, db.ErrConflict) {
+	if _, err := d.Rollback(ctx, b.ID, "admin", "test", ""); !errors.Is(err, db.ErrConflict) {
 		t.Errorf("second rollback of B: %v", err)
 	}
-	if _, err := d.Rollback(ctx, r.ID, "admin", "test"); !errors.Is(err, db.ErrConflict) {
+	if _, err := d.Rollback(ctx, r.ID, "admin", "test", ""); !errors.Is(err, db.ErrConflict) {
 		t.Errorf("rollback of a rollback: %v", err)
 	}
 	// With B undone, A can be rolled back: nothing remains.
-	if _, err := d.Rollback(ctx, a.ID, "admin", "test"); err != nil {
+	if _, err := d.Rollback(ctx, a.ID, "admin", "test", ""); err != nil {
 		t.Fatalf("rollback of A: %v", err)
 	}
 	if got := tallyState(t, d); len(got) != 0 {
@@ -204,7 +211,7 @@ func TestRollbackConflictInLaterChunk(t *testing.T) {
 		t.Fatal(err)
 	}
 	dump := semanticDump(t, d.Path)
-	_, err = d.Rollback(ctx, a.ID, "admin", "test")
+	_, err = d.Rollback(ctx, a.ID, "admin", "test", "")
 	var conflict *db.RollbackConflict
 	if !errors.As(err, &conflict) || conflict.Total != 1 || conflict.UnitYears[0] != "西大街道 / 社区29 / 小区1199 2023 (batch 2)" {
 		t.Fatalf("rollback: %v", err)
@@ -254,7 +261,7 @@ func TestCompoundNamesInChangeLog(t *testing.T) {
 			t.Errorf("%q: stars %d, %v; want %d", n, s, ok, i)
 		}
 	}
-	if _, err := d.Rollback(ctx, b.ID, "admin", "test"); err != nil {
+	if _, err := d.Rollback(ctx, b.ID, "admin", "test", ""); err != nil {
 		t.Fatalf("rollback: %v", err)
 	}
 	if recs, err := d.StreetRecords(ctx, st, 2024); err != nil || len(recs) != 2 {

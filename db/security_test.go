@@ -120,7 +120,7 @@ func TestBatchStreets(t *testing.T) {
 	if !got.StreetsKnown || !slices.Equal(got.Streets, b.Streets) {
 		t.Errorf("read back: %v %v", got.StreetsKnown, got.Streets)
 	}
-	rb, err := d.Rollback(ctx, b.ID, "admin", "test")
+	rb, err := d.Rollback(ctx, b.ID, "admin", "test", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,9 +20,19 @@ type Session struct {
 // CreateSession stores a new session under the token's hash.
 func (db *DB) CreateSession(ctx context.Context, tokenHash string, userID int64, address string) error {
 	now := db.nowText()
-	_, err := db.write.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, address)
-		VALUES (?, ?, ?, ?, ?)`, tokenHash, userID, now, now, address)
+	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, address)
+		VALUES (?, ?, ?, ?, ?)`, tokenHash, userID, now, now, address); err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET last_login = ? WHERE id = ?`, now, userID); err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
 	return nil

@@ -155,3 +155,56 @@ func (db *DB) SetRole(ctx context.Context, name string, role auth.Role, streets 
 		return setStreets(ctx, tx, id, streets)
 	})
 }
+
+// LastLogins returns when each account last logged in (accounts that have
+// not since schema 13 are absent).
+func (db *DB) LastLogins(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name, last_login FROM users WHERE last_login <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("last logins: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var name, at string
+		if err := rows.Scan(&name, &at); err != nil {
+			return nil, fmt.Errorf("last logins: %w", err)
+		}
+		if t, err := time.Parse(time.RFC3339, at); err == nil {
+			out[name] = t
+		}
+	}
+	return out, rows.Err()
+}
+
+// RollbackNotices lists the rollbacks of the account's batches it has not
+// been shown yet (see SeenRollbacks), oldest first: the undone batches,
+// each with its Undo filled.
+func (db *DB) RollbackNotices(ctx context.Context, userID int64) ([]Batch, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+batchColumns+batchFrom+`
+		JOIN users u ON u.id = ? AND u.name = b.actor
+		WHERE r.id > u.seen_rollback ORDER BY r.id LIMIT 20`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("rollback notices: %w", err)
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		b, err := scanBatch(rows)
+		if err != nil {
+			return nil, fmt.Errorf("rollback notices: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// SeenRollbacks records that the account was shown every rollback of its
+// batches up to the rollback batch upTo.
+func (db *DB) SeenRollbacks(ctx context.Context, userID, upTo int64) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE users SET seen_rollback = max(seen_rollback, ?) WHERE id = ?`, upTo, userID)
+	if err != nil {
+		return fmt.Errorf("seen rollbacks: %w", err)
+	}
+	return nil
+}

@@ -180,7 +180,7 @@ func TestApplyGolden(t *testing.T) {
 		return i%3 != 0
 	}))
 	// 7. Rolling back the second batch conflicts; a fresh batch rolls back.
-	if _, err := d.Rollback(ctx, b2.ID, "admin", "test"); err == nil {
+	if _, err := d.Rollback(ctx, b2.ID, "admin", "test", ""); err == nil {
 		t.Error("rollback of an overwritten batch succeeded")
 	}
 	// 6. Another year's values under 2022's names: many rating changes.
@@ -189,7 +189,7 @@ func TestApplyGolden(t *testing.T) {
 		return true
 	}))
 	last := apply("fourth", db.BatchInput{Kind: db.KindUpload, Actor: "t"}, scenarioRecords(t, 4, []int{2024}, nil))
-	rb, err := d.Rollback(ctx, last.ID, "admin", "test")
+	rb, err := d.Rollback(ctx, last.ID, "admin", "test", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -157,7 +157,7 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 		t.Fatalf("duplicate: %+v %v", again, err)
 	}
 	// Once rolled back, the same bytes apply again.
-	if _, err := d.Rollback(ctx, first.Batch.ID, "admin", "test"); err != nil {
+	if _, err := d.Rollback(ctx, first.Batch.ID, "admin", "test", ""); err != nil {
 		t.Fatal(err)
 	}
 	third, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))

@@ -46,17 +46,30 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := components.Audit{Page: s.page(r.Context(), r, l, l.T("audit.title")), Actions: auditActions,
+	batches, err := s.DB.Batches(r.Context(), 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byID := make(map[int64]db.Batch, len(batches))
+	for _, b := range batches {
+		byID[b.ID] = b
+	}
+	var actions []components.Choice
+	for _, a := range auditActions {
+		actions = append(actions, components.Choice{Value: a, Label: l.T("audit.a." + a), Selected: a == q.Get("action")})
+	}
+	v := components.Audit{Page: s.page(r.Context(), r, l, l.T("audit.title")), Actions: actions,
 		Action: q.Get("action"), Actor: q.Get("actor"), From: q.Get("from"), To: q.Get("to"),
 		CSVURL: "/admin/audit.csv?" + q.Encode(), Shown: l.F("audit.shown", len(entries))}
 	v.JS = nil
 	for _, e := range entries {
-		detail := e.Detail
+		event := s.auditSentence(l, e, byID)
 		if e.Repeats > 1 {
-			detail += " " + l.F("audit.repeats", e.Repeats, e.LastAt.Local().Format("2006-01-02 15:04:05"))
+			event += " " + l.F("audit.repeats", e.Repeats, e.LastAt.Local().Format("2006-01-02 15:04:05"))
 		}
 		v.Rows = append(v.Rows, components.AuditRow{At: e.At.Local().Format("2006-01-02 15:04:05"), Actor: e.Actor,
-			Address: e.Address, Action: e.Action, Target: e.Target, Detail: detail})
+			Address: e.Address, Action: l.T("audit.a." + e.Action), Event: event})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.html(w, r, http.StatusOK, components.AuditPage(v))

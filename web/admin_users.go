@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"jindu/auth"
@@ -23,17 +25,36 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
+	known, err := s.knownStreets(r.Context(), users)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	logins, err := s.DB.LastLogins(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	me, _ := currentUser(r)
 	v := components.Users{Page: s.page(r.Context(), r, l, l.T("users.title")), Message: msg, Error: errMsg}
 	v.JS = nil
+	for _, st := range known {
+		v.Streets = append(v.Streets, components.Choice{Value: st, Label: st})
+	}
 	for _, u := range users {
 		row := components.UserRow{Name: u.Name, Role: string(u.Role), RoleLabel: l.T("role." + string(u.Role)),
 			Streets: l.T("users.allstreets"), State: l.T("users.active"), Disabled: u.Disabled, Self: u.Name == me.Name,
-			StreetsValue: strings.Join(u.Streets, ", ")}
+			LastLogin: l.T("users.never"), District: u.Role == auth.Clerk && len(u.Streets) == 0}
+		if t, ok := logins[u.Name]; ok {
+			row.LastLogin = t.Local().Format("2006-01-02 15:04")
+		}
 		if u.Role == auth.Clerk && len(u.Streets) > 0 {
-			row.Streets = strings.Join(u.Streets, "、")
+			row.Streets = strings.Join(u.Streets, l.Pick("、", ", "))
 		} else if u.Role != auth.Clerk {
 			row.Streets = "—"
+		}
+		for _, st := range known {
+			row.Scope = append(row.Scope, components.Choice{Value: st, Label: st, Selected: slices.Contains(u.Streets, st)})
 		}
 		if u.Disabled {
 			row.State = l.T("users.disabled")
@@ -44,15 +65,55 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	s.html(w, r, status, components.UsersPage(v))
 }
 
-// parseStreets splits a comma-separated list (half- or full-width commas).
-func parseStreets(v string) []string {
-	var out []string
-	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ';' }) {
-		if p := strings.TrimSpace(part); p != "" {
-			out = append(out, p)
-		}
+// knownStreets are the streets a clerk can be given: those in the data
+// and those already given to an account, sorted.
+func (s *Server) knownStreets(ctx context.Context, users []auth.User) ([]string, error) {
+	units, err := s.DB.Streets(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	var out []string
+	for _, u := range units {
+		out = append(out, u.Name)
+	}
+	for _, u := range users {
+		out = append(out, u.Streets...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// clerkScope reads a clerk's streets from the form: "scope=district" for
+// the whole district (nil), else the ticked known streets, at least one:
+// an empty choice is refused, never taken for the whole district.
+func (s *Server) clerkScope(r *http.Request, l i18n.Lang) ([]string, error) {
+	if r.PostForm.Get("scope") == "district" {
+		return nil, nil
+	}
+	users, err := s.DB.Users(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	known, err := s.knownStreets(r.Context(), users)
+	if err != nil {
+		return nil, err
+	}
+	var streets []string
+	for _, st := range r.PostForm["street"] {
+		st = strings.TrimSpace(st)
+		if st == "" {
+			continue
+		}
+		if _, found := slices.BinarySearch(known, st); !found {
+			return nil, badInput{errors.New(l.F("users.scope.unknown", db.Printable(st)))}
+		}
+		streets = append(streets, st)
+	}
+	if len(streets) == 0 {
+		return nil, badInput{errors.New(l.T("users.scope.none"))}
+	}
+	slices.Sort(streets)
+	return slices.Compact(streets), nil
 }
 
 // adminForm parses a small admin form, answering 400 itself on failure.
@@ -73,17 +134,25 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostForm.Get("name"))
 	role, err := auth.ParseRole(r.PostForm.Get("role"))
 	if err != nil || name == "" || len(name) > 64 {
-		s.renderUsers(w, r, http.StatusBadRequest, "", "invalid name or role / 用户名或角色无效")
+		s.renderUsers(w, r, http.StatusBadRequest, "", l.T("users.badname"))
 		return
+	}
+	u := auth.User{Name: name, Role: role}
+	if role == auth.Clerk {
+		if u.Streets, err = s.clerkScope(r, l); err != nil {
+			var bad badInput
+			if errors.As(err, &bad) {
+				s.renderUsers(w, r, http.StatusBadRequest, "", err.Error())
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
 	}
 	hash, err := s.KDF.Hash(r.Context(), r.PostForm.Get("password"), name)
 	if err != nil {
 		s.passwordRefused(w, r, l, err)
 		return
-	}
-	u := auth.User{Name: name, Role: role}
-	if role == auth.Clerk {
-		u.Streets = parseStreets(r.PostForm.Get("streets"))
 	}
 	if _, err := s.DB.AddUser(r.Context(), u, hash); err != nil {
 		if errors.Is(err, db.ErrExists) {
@@ -166,14 +235,23 @@ func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) {
 		}
 		var streets []string
 		if role == auth.Clerk {
-			streets = parseStreets(r.PostForm.Get("streets"))
+			l, _ := i18n.FromRequest(r)
+			if streets, err = s.clerkScope(r, l); err != nil {
+				return "", err
+			}
 		}
 		return "role=" + string(role) + " streets=" + strings.Join(streets, ","), s.DB.SetRole(r.Context(), name, role, streets)
 	})
 }
 
+// disableUser disables an account; the form must carry confirm=1 (the
+// confirmation button), else nothing changes.
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
 	s.userChange(w, r, db.AuditUserDisable, true, func(name string) (string, error) {
+		if r.PostForm.Get("confirm") != "1" {
+			l, _ := i18n.FromRequest(r)
+			return "", badInput{errors.New(l.T("users.disable.unconfirmed"))}
+		}
 		return "sessions revoked", s.DB.SetDisabled(r.Context(), name, true)
 	})
 }

@@ -34,8 +34,21 @@ const testPassword = "correct horse battery"
 // privateServer requires login (no --public) and has the given accounts.
 func privateServer(t *testing.T, users ...auth.User) (*testServer, *clock) {
 	t.Helper()
+	return privateServerWith(t, nil, users...)
+}
+
+// privateServerWith is privateServer with the server adjusted by opt
+// before it starts.
+func privateServerWith(t *testing.T, opt func(*web.Server), users ...auth.User) (*testServer, *clock) {
+	t.Helper()
 	c := &clock{t: time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC)}
-	ts := newTestServer(t, func(s *web.Server) { s.Auth.Public = false; s.Now = c.Now })
+	ts := newTestServer(t, func(s *web.Server) {
+		s.Auth.Public = false
+		s.Now = c.Now
+		if opt != nil {
+			opt(s)
+		}
+	})
 	ts.DB.Now = c.Now
 	hash, err := auth.HashPassword(testPassword)
 	if err != nil {
@@ -164,7 +177,7 @@ func TestSessionRevocationAndExpiry(t *testing.T) {
 		name string
 		act  func()
 	}{
-		{"disable", func() { do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{}) }},
+		{"disable", func() { do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{"confirm": {"1"}}) }},
 		{"password", func() {
 			do(t, admin, "POST", ts.URL+"/admin/users/v/password", url.Values{"password": {"another long password"}})
 		}},
@@ -181,7 +194,7 @@ func TestSessionRevocationAndExpiry(t *testing.T) {
 		}
 	}
 	// A disabled user cannot log in.
-	do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{})
+	do(t, admin, "POST", ts.URL+"/admin/users/v/disable", url.Values{"confirm": {"1"}})
 	if resp := ts.login(t, ts.client(t), "v", "another long password"); resp.StatusCode != 401 {
 		t.Errorf("disabled login: %d", resp.StatusCode)
 	}
@@ -262,7 +275,8 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		t.Error("a cross-origin POST created an account")
 	}
 	// Same-origin works.
-	resp := do(t, c, "POST", ts.URL+"/admin/users", url.Values{"name": {"carol"}, "role": {"clerk"}, "streets": {"街道01，街道02"}, "password": {"a clerk's long passphrase"}})
+	resp := do(t, c, "POST", ts.URL+"/admin/users", url.Values{"name": {"carol"}, "role": {"clerk"}, "scope": {"streets"},
+		"street": {"街道01", "街道02"}, "password": {"a clerk's long passphrase"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("same-origin add user: %d", resp.StatusCode)
 	}

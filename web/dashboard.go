@@ -77,7 +77,9 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f.storePage(key, p)
+	if d.Notice == "" { // a rollback notice is shown until seen, not kept
+		f.storePage(key, p)
+	}
 	p.write(w, r, http.StatusOK)
 }
 

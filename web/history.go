@@ -33,6 +33,19 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 	u, _ := currentUser(r)
 	v := components.History{Page: s.page(r.Context(), r, l, l.T("history.title")), Message: msg, Error: errMsg}
 	v.JS = nil
+	// The rollbacks of the user's batches not shown before: said once
+	// here (and on every page until here), then in the batch's line.
+	notices, err := s.DB.RollbackNotices(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var seen int64
+	for _, b := range notices {
+		v.Notices = append(v.Notices, rollbackNotice(l, b))
+		seen = max(seen, b.RolledBackBy)
+	}
+	v.Page.Notice = ""
 	for _, b := range batches {
 		if !mayReadBatch(u, b) {
 			continue
@@ -40,22 +53,42 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 		id := strconv.FormatInt(b.ID, 10)
 		row := components.BatchRow{ID: id, Kind: l.T("kind." + b.Kind), At: b.CreatedAt.Local().Format("2006-01-02 15:04"),
 			Actor: b.Actor, File: b.FileName, Rows: strconv.Itoa(b.Rows), NewUnits: strconv.Itoa(b.NewUnits),
-			Changed: strconv.Itoa(b.Changed), State: l.T("history.ineffect"), Note: b.Note}
+			Changed: strconv.Itoa(b.Changed), State: l.T("history.ineffect"), Note: b.Note,
+			DetailURL: "/history/" + id, DetailText: l.F("batch.changedlink", b.Changed)}
 		if b.FileName != "" && (b.Kind == db.KindUpload || b.Kind == db.KindImport) {
 			row.FileURL = "/history/" + id + "/file"
 		}
 		switch {
 		case b.RolledBackBy != 0:
-			row.State = l.F("history.undone", b.RolledBackBy)
+			row.State, row.Undone = l.F("history.undoneby", b.RolledBackBy, b.Undo.Actor, reasonText(l, b.Undo.Reason)), true
 		case b.Kind == db.KindRollback:
 			row.State = l.F("history.undoes", b.Reverts)
+			row.Note = l.F("history.reason", reasonText(l, b.Reason)) // not the stored bilingual note
 		case u.Role == auth.Admin:
 			row.RollbackURL = "/history/" + id + "/rollback"
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	if seen > 0 {
+		if err := s.DB.SeenRollbacks(r.Context(), u.ID, seen); err != nil {
+			s.Logger.Error("seen rollbacks", "user", u.Name, "err", err)
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.html(w, r, status, components.HistoryPage(v))
+}
+
+// rollbackNotice tells an uploader who rolled their batch back, when and
+// why.
+func rollbackNotice(l i18n.Lang, b db.Batch) string {
+	return l.F("rollback.notice", b.ID, b.Undo.At.Local().Format("2006-01-02 15:04"), b.Undo.Actor, reasonText(l, b.Undo.Reason))
+}
+
+func reasonText(l i18n.Lang, reason string) string {
+	if reason == "" {
+		return l.T("noreason")
+	}
+	return reason
 }
 
 // pathID reads the positive integer {id} of the path (a batch, a snapshot).
@@ -116,31 +149,4 @@ func (s *Server) batchFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", contentDisposition("attachment", name))
 	w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
 	w.Write(raw)
-}
-
-// rollbackBatch undoes a batch (admin); refused with the reason when later
-// batches changed the same unit-years.
-func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
-	l := lang(w, r)
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	u, _ := currentUser(r)
-	b, err := s.DB.Rollback(r.Context(), id, u.Name, "web "+clientAddress(r))
-	switch {
-	case errors.Is(err, db.ErrNotFound):
-		s.notFound(w, r)
-		return
-	case errors.Is(err, db.ErrConflict):
-		s.renderHistory(w, r, l, http.StatusConflict, "", err.Error())
-		return
-	case err != nil:
-		s.fail(w, r, err)
-		return
-	}
-	s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditRollback, Target: "batch " + strconv.FormatInt(id, 10),
-		Detail: "rollback batch " + strconv.FormatInt(b.ID, 10) + ", changed " + strconv.Itoa(b.Changed)})
-	http.Redirect(w, r, "/history?rolledback="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }

@@ -123,6 +123,11 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 	if u, ok := currentUser(r); ok {
 		p.User, p.RoleLabel = u.Name, l.T("role."+string(u.Role))
 		p.CanUpload, p.CanAdmin = u.Role.CanUpload(), u.Role == auth.Admin
+		if p.CanUpload {
+			if ns, err := s.DB.RollbackNotices(ctx, u.ID); err == nil && len(ns) > 0 {
+				p.Notice = l.F("rollback.pending", len(ns), rollbackNotice(l, ns[len(ns)-1]))
+			}
+		}
 	}
 	if info, err := s.DB.Info(ctx); err == nil {
 		p.Demo = info.Demo

@@ -56,7 +56,10 @@ var roleMatrix = map[string]matrixRow{
 	"GET /upload/{token}/problems.csv":  {path: "/upload/nosuchtoken/problems.csv", status: 404},
 	"POST /api/uploads":                 {path: "/api/uploads", form: url.Values{}, status: 400},
 	"GET /history":                      {path: "/history"},
+	"GET /history/{id}":                 {path: "/history/999", status: 404},
+	"GET /history/{id}/changes.csv":     {path: "/history/999/changes.csv", status: 404},
 	"GET /history/{id}/file":            {path: "/history/999/file", status: 404},
+	"GET /history/{id}/rollback":        {path: "/history/999/rollback", status: 404},
 	"POST /history/{id}/rollback":       {path: "/history/999/rollback", form: url.Values{}, status: 404},
 	"GET /templates/blank.csv":          {path: "/templates/blank.csv"},
 	"GET /templates/blank.xlsx":         {path: "/templates/blank.xlsx"},
@@ -207,5 +210,71 @@ func TestHeadersOnEveryHTMLRoute(t *testing.T) {
 		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "same-origin" {
 			t.Errorf("%s: nosniff %q referrer %q", r.Pattern, h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
 		}
+	}
+}
+
+// TestBatchPageSameScopeAsFile: GET /history/{id} (and its CSV) answer 200
+// exactly to those who may download the batch's file, 403 to the others
+// (clerks outside the batch's streets, viewers), and the history links
+// "变化 N" to the batch's page only for them.
+func TestBatchPageSameScopeAsFile(t *testing.T) {
+	ts, _ := privateServer(t,
+		auth.User{Name: "admin", Role: auth.Admin},
+		auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}},
+		auth.User{Name: "clerk02", Role: auth.Clerk, Streets: []string{"街道02"}},
+		auth.User{Name: "clerk12", Role: auth.Clerk, Streets: []string{"街道01", "街道02"}},
+		auth.User{Name: "viewer", Role: auth.Viewer},
+	)
+	clients := map[string]*http.Client{}
+	for _, n := range []string{"admin", "clerk01", "clerk02", "clerk12", "viewer"} {
+		clients[n] = ts.client(t)
+		if resp := ts.login(t, clients[n], n, testPassword); resp.StatusCode != 303 {
+			t.Fatalf("login %s: %d", n, resp.StatusCode)
+		}
+	}
+	upload := func(as string, content []byte) int64 {
+		t.Helper()
+		code, r, _ := postUpload(t, clients[as], ts, "台账.csv", content, nil)
+		if code != 200 || r.BatchID == nil {
+			t.Fatalf("upload as %s: %d %+v", as, code, r)
+		}
+		return *r.BatchID
+	}
+	own := upload("clerk01", ledgerOf("a", "街道01"))
+	both := upload("admin", ledgerOf("b", "街道01", "街道02"))
+	other := upload("clerk02", ledgerOf("c", "街道02"))
+	want := map[string]map[int64]int{
+		"admin":   {own: 200, both: 200, other: 200},
+		"clerk01": {own: 200, both: 403, other: 403},
+		"clerk02": {own: 403, both: 403, other: 200},
+		"clerk12": {own: 200, both: 200, other: 200},
+		"viewer":  {own: 403, both: 403, other: 403},
+	}
+	for who, batches := range want {
+		c := clients[who]
+		_, _, history := send(t, c, "GET", ts.URL+"/history?lang=zh", nil)
+		for id, status := range batches {
+			base := "/history/" + itoa(id)
+			file, _, _ := send(t, c, "GET", ts.URL+base+"/file", nil)
+			for _, p := range []string{base + "?lang=zh", base + "/changes.csv"} {
+				code, _, body := send(t, c, "GET", ts.URL+p, nil)
+				if code != status || code != file {
+					t.Errorf("%s GET %s: %d, want %d (the file: %d)", who, p, code, status, file)
+				}
+				if code == 403 && strings.Contains(body, "小区") {
+					t.Errorf("%s GET %s: the refusal shows the batch's units", who, p)
+				}
+			}
+			if who == "viewer" {
+				continue
+			}
+			link := `href="` + base + `" data-testid="batch-link">变化 `
+			if strings.Contains(history, link) != (status == 200) {
+				t.Errorf("%s: the history links batch %d's changes: %v, want %v", who, id, !(status == 200), status == 200)
+			}
+		}
+	}
+	if code, loc, _ := send(t, ts.client(t), "GET", ts.URL+"/history/"+itoa(own), nil); code != 303 || !strings.HasPrefix(loc, "/login") {
+		t.Errorf("anonymous GET /history/{id}: %d %s", code, loc)
 	}
 }

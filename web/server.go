@@ -76,6 +76,8 @@ type Server struct {
 	cache     figureCache
 	// reports holds render tokens and the loopback listener (report.go).
 	reports reportState
+	// lastBackup is the last backup attempt's outcome (backups.go).
+	lastBackup atomic.Pointer[backupAttempt]
 }
 
 // Parses is the number of ledger files the server has parsed: tests check

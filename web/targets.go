@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"jindu/db"
 	"jindu/metrics"
 	"jindu/web/components"
+	"jindu/web/i18n"
 )
 
 // program returns the program in effect: the configured one with the
@@ -38,13 +40,16 @@ func (s *Server) LoadTargets(ctx context.Context) error {
 }
 
 func (s *Server) showTargets(w http.ResponseWriter, r *http.Request) {
-	s.renderTargets(w, r, http.StatusOK, "", "")
+	s.renderTargets(w, r, http.StatusOK, "", "", nil, nil)
 }
 
-func (s *Server) renderTargets(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string) {
+// renderTargets shows the targets page: the program's targets, or those
+// of form (a preview, or a form sent back with an error); preview lists
+// the statuses the form's targets would change.
+func (s *Server) renderTargets(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string, form url.Values, preview *components.TargetPreview) {
 	l := lang(w, r)
 	p := s.program()
-	v := components.Targets{Page: s.page(r.Context(), r, l, l.T("targets.title")), Message: msg, Error: errMsg}
+	v := components.Targets{Page: s.page(r.Context(), r, l, l.T("targets.title")), Message: msg, Error: errMsg, Preview: preview}
 	v.JS = nil
 	for _, y := range p.Years {
 		v.Years = append(v.Years, strconv.Itoa(y))
@@ -52,9 +57,12 @@ func (s *Server) renderTargets(w http.ResponseWriter, r *http.Request, status in
 	for _, ind := range p.Indicators {
 		row := components.TargetRow{Label: label(l, ind), Key: ind.Key}
 		for _, y := range p.Years {
-			c := components.TargetCell{Name: ind.Key + "." + strconv.Itoa(y)}
+			c := components.TargetCell{Name: ind.Key + "." + strconv.Itoa(y), Year: strconv.Itoa(y)}
 			if t, ok := ind.Target(y); ok {
 				c.Value = strconv.Itoa(t)
+			}
+			if vs, ok := form[c.Name]; ok && len(vs) > 0 {
+				c.Value = vs[0]
 			}
 			row.Cells = append(row.Cells, c)
 		}
@@ -64,8 +72,14 @@ func (s *Server) renderTargets(w http.ResponseWriter, r *http.Request, status in
 	s.html(w, r, status, components.TargetsPage(v))
 }
 
+// maxPreviewed bounds the status changes a preview lists (the count is
+// complete).
+const maxPreviewed = 200
+
 // saveTargets stores the targets that changed; an empty cell means no
-// numeric target ("普遍"). Each change is audited.
+// numeric target ("普遍"). Each change is audited. With preview=1 it
+// stores nothing and shows, with the form as sent, which statuses (of the
+// district and of each street) the new targets would change.
 func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 	if !s.adminForm(w, r) {
 		return
@@ -74,6 +88,7 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 	p := s.program()
 	var changes []db.TargetOverride
 	var details []string
+	next := p
 	for _, ind := range p.Indicators {
 		for _, y := range p.Years {
 			field := ind.Key + "." + strconv.Itoa(y)
@@ -86,7 +101,7 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 			if v != "" {
 				n, err := strconv.Atoi(v)
 				if err != nil || n < 0 || n > 100 {
-					s.renderTargets(w, r, http.StatusBadRequest, "", l.F("targets.bad", label(l, ind), y, raw[0]))
+					s.renderTargets(w, r, http.StatusBadRequest, "", l.F("targets.bad", label(l, ind), y, raw[0]), r.PostForm, nil)
 					return
 				}
 				target = &n
@@ -97,7 +112,17 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 			}
 			changes = append(changes, db.TargetOverride{Indicator: ind.Key, Year: y, Target: target})
 			details = append(details, fmt.Sprintf("%s %d: %s → %s", ind.Key, y, targetString(had, old), targetString(target != nil, deref(target))))
+			next = next.WithTarget(ind.Key, y, target)
 		}
+	}
+	if r.PostForm.Get("preview") == "1" {
+		pv, err := s.targetPreview(r, l, p, next, len(changes))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderTargets(w, r, http.StatusOK, "", "", r.PostForm, pv)
+		return
 	}
 	u, _ := currentUser(r)
 	if err := s.DB.SetTargets(r.Context(), u.Name, changes); err != nil {
@@ -111,7 +136,48 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 	for _, d := range details {
 		s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditProgram, Target: "targets", Detail: d})
 	}
-	s.renderTargets(w, r, http.StatusOK, l.F("targets.saved", len(changes)), "")
+	s.renderTargets(w, r, http.StatusOK, l.F("targets.saved", len(changes)), "", nil, nil)
+}
+
+// targetPreview lists the statuses, of the district then of each street,
+// that the program next would change against p.
+func (s *Server) targetPreview(r *http.Request, l i18n.Lang, p, next metrics.Program, changed int) (*components.TargetPreview, error) {
+	f, err := s.figures(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	all := metrics.StatusChanges(p, next, "", f.district)
+	for _, st := range f.streets {
+		all = append(all, metrics.StatusChanges(p, next, st.Name, f.byStreet[st.ID])...)
+	}
+	pv := &components.TargetPreview{Summary: l.F("targets.preview.summary", changed, len(all))}
+	for _, c := range all {
+		if len(pv.Rows) == maxPreviewed {
+			pv.More = l.F("targets.preview.more", len(all)-maxPreviewed)
+			break
+		}
+		ind, _ := next.Indicator(c.Indicator)
+		scope := l.T("targets.preview.district")
+		if c.Street != "" {
+			scope = c.Street
+		}
+		pv.Rows = append(pv.Rows, components.TargetChange{Scope: scope, Indicator: label(l, ind), Year: strconv.Itoa(c.Year),
+			Share: pct(c.New.Percent), Old: metText(l, c.Old), New: metText(l, c.New), Worse: c.New.Met != nil && !*c.New.Met})
+	}
+	return pv, nil
+}
+
+// metText says a result's status with its target ("达标（目标 60%）").
+func metText(l i18n.Lang, r metrics.Result) string {
+	switch {
+	case r.Target == nil:
+		return l.T("notarget")
+	case r.Met == nil:
+		return l.T("nodata")
+	case *r.Met:
+		return l.T("met") + l.Pick("（", " (") + l.F("target.fmt", *r.Target) + l.Pick("）", ")")
+	}
+	return l.T("unmet") + l.Pick("（", " (") + l.F("target.fmt", *r.Target) + l.Pick("）", ")")
 }
 
 func targetString(ok bool, v int) string {

@@ -218,13 +218,15 @@ func TestUploadPageFlowAndRollback(t *testing.T) {
 	}
 	admin := ts.client(t)
 	ts.login(t, admin, "admin", testPassword)
-	if resp := do(t, admin, "POST", ts.URL+"/history/"+itoa(bs[0].ID)+"/rollback", url.Values{}); resp.StatusCode != 303 {
+	info, _ := ts.DB.Info(context.Background())
+	confirmed := url.Values{"confirm": {"1"}, "seq": {strconv.FormatInt(info.DataSeq, 10)}, "reason": {"test"}}
+	if resp := do(t, admin, "POST", ts.URL+"/history/"+itoa(bs[0].ID)+"/rollback", confirmed); resp.StatusCode != 303 {
 		t.Errorf("admin rollback: %d", resp.StatusCode)
 	}
 	if after, _ := ts.DB.Info(context.Background()); after.Units == 0 {
 		t.Error("units vanished")
 	}
-	if resp := do(t, admin, "POST", ts.URL+"/history/"+itoa(bs[0].ID)+"/rollback", url.Values{}); resp.StatusCode != 409 {
+	if resp := do(t, admin, "POST", ts.URL+"/history/"+itoa(bs[0].ID)+"/rollback", confirmed); resp.StatusCode != 409 {
 		t.Errorf("second rollback: %d", resp.StatusCode)
 	}
 	// Templates.

@@ -84,8 +84,10 @@ func runRestore(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 }
 
 // backupLoop writes a backup into dir every interval while ctx lives, the
-// first one as soon as the newest existing backup is older than every.
-func backupLoop(ctx context.Context, d *db.DB, dir string, every time.Duration, keep int, logger *slog.Logger) {
+// first one as soon as the newest existing backup is older than every;
+// note, if set, is told each attempt's outcome (the backups page shows
+// the last).
+func backupLoop(ctx context.Context, d *db.DB, dir string, every time.Duration, keep int, logger *slog.Logger, note func(time.Time, error)) {
 	wait := time.Duration(0)
 	if bs, err := db.ListBackups(dir); err == nil && len(bs) > 0 {
 		wait = max(0, time.Until(bs[0].Time.Add(every)))
@@ -100,9 +102,14 @@ func backupLoop(ctx context.Context, d *db.DB, dir string, every time.Duration, 
 		}
 		start := time.Now()
 		b, err := d.BackupToDir(ctx, dir, keep)
+		if note != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, db.ErrBackupBusy) {
+			note(start, err)
+		}
 		switch {
 		case errors.Is(err, context.Canceled):
 			return
+		case errors.Is(err, db.ErrBackupBusy):
+			logger.Info("backup skipped: another one was being written", "dir", dir)
 		case err != nil:
 			logger.Error("backup failed", "dir", dir, "err", err)
 		default:

@@ -175,7 +175,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	loops.Go(func() { repeat(bctx, time.Minute, func() { sweep(bctx, srv, logger) }) })
 	if c.backupDir != "" {
 		logger.Info("automatic backups on", "dir", c.backupDir, "every", c.backupEvery.String(), "keep", c.backupKeep)
-		loops.Go(func() { backupLoop(bctx, d, c.backupDir, c.backupEvery, c.backupKeep, logger) })
+		loops.Go(func() { backupLoop(bctx, d, c.backupDir, c.backupEvery, c.backupKeep, logger, srv.NoteBackup) })
 	}
 	srv.SetReady(true)
 	logger.Info("jindu serving", "url", "http://"+ln.Addr().String()+"/", "db", c.dbPath, "program", program.Name, "version", version)

@@ -20,6 +20,9 @@ type Page struct {
 	CanUpload   bool
 	CanAdmin    bool
 	LoginURL    string // login link that returns to this page
+	// Notice tells an uploader that batches of theirs were rolled back
+	// since they last opened the history; empty otherwise.
+	Notice string
 }
 
 // YearLink is one entry of the year selector.

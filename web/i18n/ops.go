@@ -13,7 +13,7 @@ var opsMessages = map[string][2]string{
 	"backups.now":     {"立即备份", "Back up now"},
 	"backups.done":    {"已写入备份 %s（%s），完整性检查通过。", "Backup %s written (%s); integrity check passed."},
 	"backups.failed":  {"备份失败，详见服务器日志。", "The backup failed; see the server log."},
-	"backups.restore": {"恢复：停止服务后运行 jindu restore --db 数据库 --from 备份文件（原数据库文件会保留）。", "To restore: stop the server, then run jindu restore --db DATABASE --from BACKUP (the replaced file is kept)."},
+	"backups.restore": {"先停止服务，再在服务器上运行下面的命令（换成要恢复的备份文件）；被替换的数据库文件会保留。", "Stop the server, then run this command on it (with the backup you want); the replaced database file is kept."},
 }
 
 func init() { register(opsMessages) }

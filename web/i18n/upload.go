@@ -75,15 +75,15 @@ var uploadMessages = map[string][2]string{
 	"history.newunits":          {"新增单位", "New units"},
 	"history.changed":           {"变化", "Changed"},
 	"history.ineffect":          {"有效", "in effect"},
-	"history.undone":            {"已被第 %d 批回滚", "rolled back by batch %d"},
-	"history.undoes":            {"回滚第 %d 批", "rolls back batch %d"},
-	"history.rollback":          {"回滚", "Roll back"},
+	"history.undone":            {"已被第 %d 批撤销", "rolled back by batch %d"},
+	"history.undoes":            {"撤销第 %d 批", "rolls back batch %d"},
+	"history.rollback":          {"撤销", "Roll back"},
 	"history.applied":           {"已导入第 %s 批。", "Batch %s applied."},
-	"history.rolledback":        {"第 %s 批已回滚。", "Batch %s rolled back."},
+	"history.rolledback":        {"第 %s 批已撤销。", "Batch %s rolled back."},
 	"kind.demo":                 {"示例数据", "demo"},
 	"kind.upload":               {"网页上传", "upload"},
 	"kind.import":               {"命令行导入", "CLI import"},
-	"kind.rollback":             {"回滚", "rollback"},
+	"kind.rollback":             {"撤销", "rollback"},
 }
 
 func init() { register(uploadMessages) }

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"jindu/auth"
+	"jindu/db"
+	"jindu/web/i18n"
+)
+
+// The details the audit log's writers store (key=value, or a sentence in
+// English); read back here only to say an entry in words. An entry whose
+// detail does not parse is said with its detail as written.
+var (
+	auditKV      = regexp.MustCompile(`(\w+)=(\S*)`)
+	auditRows    = regexp.MustCompile(`\brows=(\d+)`)
+	auditUndo    = regexp.MustCompile(`^rollback batch (\d+), changed (\d+)(?:, reason: (.*))?$`)
+	auditTarget  = regexp.MustCompile(`^(\w+) (\d{4}): (\S+) → (\S+)$`)
+	auditBatchID = regexp.MustCompile(`^batch (\d+)$`)
+)
+
+// auditSentence says an audit entry in words in l ("张三 上传了第 12 批
+// （西大街道，87 行）"); batches are the batches by ID, for the streets and
+// rows of uploads and the reasons of rollbacks.
+func (s *Server) auditSentence(l i18n.Lang, e db.AuditEntry, batches map[int64]db.Batch) string {
+	actor, target := e.Actor, e.Target
+	kv := map[string]string{}
+	for _, m := range auditKV.FindAllStringSubmatch(e.Detail, -1) {
+		kv[m[1]] = m[2]
+	}
+	var batch int64
+	if m := auditBatchID.FindStringSubmatch(target); m != nil {
+		batch, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	join := func(ss []string) string { return strings.Join(ss, l.Pick("、", ", ")) }
+	switch e.Action {
+	case db.AuditLogin:
+		return l.F("audit.w.login", actor)
+	case db.AuditLogout:
+		return l.F("audit.w.logout", actor)
+	case db.AuditLoginFailed:
+		why := e.Detail
+		switch e.Detail {
+		case "wrong user name or password":
+			why = l.T("audit.w.wrongpassword")
+		case "account disabled":
+			why = l.T("audit.w.accountdisabled")
+		}
+		return l.F("audit.w.loginfailed", target, why)
+	case db.AuditLoginBlocked:
+		return l.F("audit.w.blocked", target)
+	case db.AuditUserAdd, db.AuditUserRole:
+		key := "audit.w.useradd"
+		if e.Action == db.AuditUserRole {
+			key = "audit.w.userrole"
+		}
+		role, ok := kv["role"]
+		if !ok {
+			return l.F(key+".plain", actor, target)
+		}
+		scope := l.T("role." + role)
+		if role == string(auth.Clerk) {
+			streets := l.T("users.allstreets")
+			if st := kv["streets"]; st != "" {
+				streets = join(strings.Split(st, ","))
+			}
+			scope += l.Pick("，", ", ") + streets
+		}
+		return l.F(key, actor, target, scope)
+	case db.AuditUserPassword:
+		return l.F("audit.w.password", actor, target)
+	case db.AuditUserDisable:
+		return l.F("audit.w.disable", actor, target)
+	case db.AuditUserEnable:
+		return l.F("audit.w.enable", actor, target)
+	case db.AuditUpload:
+		b, ok := batches[batch]
+		rows := b.Rows
+		if !ok {
+			if m := auditRows.FindStringSubmatch(e.Detail); m != nil {
+				rows, _ = strconv.Atoi(m[1])
+			}
+		}
+		streets := l.T("rollback.nostreets")
+		if len(b.Streets) > 0 {
+			streets = join(b.Streets)
+		}
+		return l.F("audit.w.upload", actor, batch, streets, rows)
+	case db.AuditRollback:
+		if m := auditUndo.FindStringSubmatch(e.Detail); m != nil {
+			changed, _ := strconv.Atoi(m[2])
+			reason := m[3]
+			if rb, err := strconv.ParseInt(m[1], 10, 64); err == nil && reason == "" {
+				reason = batches[rb].Reason
+			}
+			return l.F("audit.w.rollback", actor, batch, changed, reasonText(l, reason))
+		}
+	case db.AuditProgram:
+		if m := auditTarget.FindStringSubmatch(e.Detail); m != nil {
+			name := m[1]
+			if ind, ok := s.program().Indicator(m[1]); ok {
+				name = label(l, ind)
+			}
+			return l.F("audit.w.target", actor, name, m[2], m[3], m[4])
+		}
+	}
+	return strings.TrimSpace(actor + " " + l.T("audit.a."+e.Action) + " " + target + " " + e.Detail)
+}
