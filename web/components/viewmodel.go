@@ -84,7 +84,8 @@ type Dashboard struct {
 	Cards    []Card
 	Charts   []Chart
 	Progress []Progress
-	Empty    bool // no data at all
+	Verdict  *VerdictView // the year's verdict, first on the page
+	Empty    bool         // no data at all
 	CSVURL   string
 	// ReportURL is the printable report; PDFURL its PDF, empty with
 	// PDFNote saying why when the server cannot make PDF.
