@@ -13,6 +13,11 @@ import (
 
 type verdictKey struct{ year int }
 
+// maxBehind bounds the streets listed per target on the dashboard, so the
+// first phone screen still shows more than one target; the rest are one
+// link away.
+const maxBehind = 6
+
 // verdict computes the year's verdict once per data version.
 func (s *Server) verdict(f *figures, year int) metrics.Verdict {
 	return cached(f, verdictKey{year}, func() metrics.Verdict {
@@ -40,7 +45,14 @@ func (s *Server) addVerdict(d *components.Dashboard, l i18n.Lang, f *figures, ye
 		if rating {
 			vg.URL, vg.URLText = workListURL(l, "/worklist", g.Indicator.Key, year, ""), l.T("verdict.wl")+" ›"
 		}
-		for _, st := range g.Streets {
+		if !rating {
+			vg.URL, vg.URLText = href(l, "/streets", "indicator", g.Indicator.Key, "year", itoa(year)), l.T("nav.streets")+" ›"
+		}
+		for i, st := range g.Streets {
+			if i == maxBehind {
+				vg.More = l.F("verdict.more", len(g.Streets)-maxBehind)
+				break
+			}
 			u := href(l, streetPath(st.Street), "year", itoa(year))
 			if rating {
 				u = workListURL(l, "/worklist", g.Indicator.Key, year, st.Street)

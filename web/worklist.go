@@ -307,8 +307,12 @@ func missingStars(l i18n.Lang, it metrics.WorkItem) string {
 	return strings.Join(names, l.T("list.sep"))
 }
 
-func itemParent(it metrics.WorkItem) string {
+// itemParent is where a unit belongs: its community inside a street's
+// list, street and community in the district's.
+func itemParent(it metrics.WorkItem, inStreet bool) string {
 	switch {
+	case it.Unit.Compound != "" && inStreet:
+		return it.Unit.Community
 	case it.Unit.Compound != "":
 		return it.Unit.Street + " / " + it.Unit.Community
 	case it.Unit.Community != "":
@@ -358,14 +362,14 @@ func itemsGroup(l i18n.Lang, list metrics.WorkList, id, scope string, g metrics.
 			}
 			break
 		}
-		row := []components.TCell{intCell(i + 1), textCell(itemName(it)), textCell(itemParent(it))}
+		row := []components.TCell{intCell(i + 1), textCell(itemName(it)), textCell(itemParent(it, g.Street != ""))}
 		if list.Level == metrics.LevelCompound {
 			stars := -1
 			if it.Stars != nil {
 				stars = *it.Stars
 			}
 			row = append(row, components.TCell{Text: itemStars(l, it), Sort: itoa(stars), Num: true},
-				textCell(missingStars(l, it)), intCell(it.Effort))
+				components.TCell{Text: missingStars(l, it), Sort: missingStars(l, it), Class: "wl-missing"}, intCell(it.Effort))
 		} else {
 			row = append(row, pctCell(it.Share))
 		}

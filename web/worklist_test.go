@@ -97,7 +97,7 @@ func TestWorkListPage(t *testing.T) {
 		rows.Eq(i).Find("td").Each(func(_ int, c *goquery.Selection) { out = append(out, strings.TrimSpace(c.Text())) })
 		return out
 	}
-	if got := strings.Join(cells(0), "|"); got != "1|乙院|北大街道 / 南社区|4★|党建引领星|1|✓ 是" {
+	if got := strings.Join(cells(0), "|"); got != "1|乙院|南社区|4★|党建引领星|1|✓ 是" {
 		t.Errorf("first row %s", got)
 	}
 	if got := cells(1); got[3] != "2★" || got[6] != "✓ 是" || cells(2)[6] != "否" {

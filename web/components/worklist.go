@@ -15,6 +15,7 @@ type VerdictGroup struct {
 	URL     string // its work list, or "" for a target without one
 	URLText string
 	Streets []VerdictStreet
+	More    string // "另 3 个街道", when not every street is listed
 }
 
 // VerdictStreet is a lagging street: percent and "还需 N 个".
