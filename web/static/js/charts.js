@@ -41,9 +41,20 @@
       if (el.clientWidth !== drawn[i].getWidth() || el.clientHeight !== drawn[i].getHeight()) drawn[i].resize();
     }
   });
+  // ECharts is loaded only by a page that has a chart. The server writes
+  // its content-hashed URL into this line (web/assets.go).
+  var echartsURL = "/static/vendor/echarts.min.js";
+  function start() {
+    if (!document.querySelector("[data-chart]")) return;
+    if (window.echarts) return draw();
+    var script = document.createElement("script");
+    script.src = echartsURL;
+    script.onload = draw;
+    document.head.appendChild(script);
+  }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    draw();
+    start();
   }
 })();
