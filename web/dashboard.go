@@ -58,7 +58,6 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		q := url.Values{"year": {strconv.Itoa(y)}}
 		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.program()), URL: "/?" + q.Encode(), Current: y == year})
 	}
-	s.addVerdict(&d, l, f, year)
 	results := f.results(s.program(), db.Unit{}, year)
 	for _, res := range results {
 		ind, _ := s.program().Indicator(res.Indicator)
@@ -67,6 +66,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Progress = append(d.Progress, progress(l, ind, res))
 		}
 	}
+	s.addVerdict(&d, l, f, year)
 	all := f.results(s.program(), db.Unit{}, 0)
 	for i, ind := range s.program().Indicators {
 		if ind.Kind == metrics.KindRating {

@@ -29,7 +29,8 @@ func (s *Server) verdict(f *figures, year int) metrics.Verdict {
 	})
 }
 
-// addVerdict puts the year's verdict on the dashboard, with its stylesheet.
+// addVerdict puts the year's verdict on the dashboard, with its stylesheet,
+// and links the cards of missed rating targets to their work lists.
 func (s *Server) addVerdict(d *components.Dashboard, l i18n.Lang, f *figures, year int) {
 	v := s.verdict(f, year)
 	view := components.VerdictView{Label: l.T("verdict.label"), Behind: l.T("verdict.behind"), Sentence: v.Sentence()}
@@ -62,6 +63,18 @@ func (s *Server) addVerdict(d *components.Dashboard, l i18n.Lang, f *figures, ye
 				Needs: l.F("verdict.needs", st.Needed)})
 		}
 		view.Groups = append(view.Groups, vg)
+	}
+	// Each card of a missed rating target links to its work list (the
+	// cards follow the program's indicators).
+	for _, g := range v.Gaps {
+		if g.Indicator.Kind != metrics.KindRating {
+			continue
+		}
+		for i, ind := range s.program().Indicators {
+			if ind.Key == g.Indicator.Key && i < len(d.Cards) {
+				d.Cards[i].WorkURL, d.Cards[i].WorkText = workListURL(l, "/worklist", ind.Key, year, ""), l.T("verdict.card")
+			}
+		}
 	}
 	d.Verdict = &view
 	d.CSS = append(d.CSS, s.Assets.URL(assetWorkListCSS))

@@ -240,6 +240,18 @@ func TestDashboardVerdict(t *testing.T) {
 	if d.Find("main").Children().Eq(1).Is(".verdict") == false {
 		t.Errorf("the verdict is not right under the heading")
 	}
+	// The cards of the three missed rating targets link to their work
+	// lists; the completion cards (all met) do not.
+	var links []string
+	d.Find(`[data-testid="card"]`).Each(func(_ int, c *goquery.Selection) {
+		if a := c.Find(`[data-testid="card-worklist"]`); a.Length() > 0 {
+			u, _ := url.Parse(a.AttrOr("href", ""))
+			links = append(links, u.Query().Get("indicator"))
+		}
+	})
+	if strings.Join(links, ",") != "five_good_streets,five_good_communities,five_star_compounds" {
+		t.Errorf("cards linked to work lists: %v", links)
+	}
 	en := ts.getDoc(t, "/?year=2024&lang=en", 200)
 	if got := en.Find(`[data-testid="verdict"]`).Text(); got != "2024: 4 of 6 indicators with a numeric target met; five-good streets: district target missed by 1; "+
 		"five-good communities: 1 street behind, 1 more needed across the district; five-star compounds: district target missed by 3, 2 streets behind" {

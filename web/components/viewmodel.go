@@ -39,6 +39,9 @@ type Card struct {
 	Class   string // met, unmet, none
 	Needed  string // "还需 3 个街道", empty when none
 	Unknown string // "2 个未填报", empty when none
+	// WorkURL is the work list of a rating target missed by the district
+	// or some street; empty otherwise.
+	WorkURL, WorkText string
 }
 
 // Chart is one chart with its accessible summary and its data table.

@@ -9,6 +9,7 @@ var worklistMessages = map[string][2]string{
 	"verdict.behind":  {"未达标的街道（按差距从大到小）", "Streets behind (largest gap first)"},
 	"verdict.needs":   {"还需 %d 个", "%d more needed"},
 	"verdict.wl":      {"工作清单", "work list"},
+	"verdict.card":    {"工作清单：还差谁 ›", "Work list: who is short ›"},
 	"verdict.more":    {"另 %d 个街道", "and %d more"},
 	"verdict.wl.hint": {"还差谁、还差几个", "who is short, by how many"},
 
