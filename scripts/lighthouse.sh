@@ -19,7 +19,7 @@ CHROME_PATH=${CHROME_PATH:-$(command -v chromium || command -v chromium-browser 
 [ -n "$CHROME_PATH" ] || { echo "lighthouse.sh: chromium is needed (apt-get install chromium)" >&2; exit 1; }
 export CHROME_PATH
 command -v npm >/dev/null || { echo "lighthouse.sh: npm is needed (apt-get install npm)" >&2; exit 1; }
-[ -x scripts/lighthouse/node_modules/.bin/lighthouse ] || LH=scripts/lighthouse/node_modules/.bin/lighthouse
+LH=scripts/lighthouse/node_modules/.bin/lighthouse
 # Installed once; after a change of package-lock.json: rm -rf scripts/lighthouse/node_modules
 [ -x "$LH" ] || ( cd scripts/lighthouse && npm ci --no-audit --no-fund --loglevel=error )
 OUT=scripts/lighthouse/out
