@@ -222,7 +222,10 @@ func (s *Server) workListPage(r *http.Request, l i18n.Lang, f *figures, q workQu
 	}
 	switch {
 	case q.street.ID != 0:
-		p.Groups = append(p.Groups, itemsGroup(l, list, "wlstreet", q.street.Name, top, maxStreetAll, ""))
+		// The summary above says the street's gap; its list follows.
+		g := itemsGroup(l, list, "wlstreet", q.street.Name, top, maxStreetAll, "")
+		g.Heading, g.Sentence = l.T("wl.all."+string(list.Level)), ""
+		p.Groups = append(p.Groups, g)
 		for i, g := range list.Communities {
 			p.Groups = append(p.Groups, itemsGroup(l, list, "wlc"+itoa(i), g.Community, g, listed(g), ""))
 		}
