@@ -49,10 +49,15 @@ for page in $PAGES; do
 	while [ $n -lt "$RUNS" ]; do
 		n=$((n + 1))
 		name=$(printf '%s' "$page" | tr -c 'A-Za-z0-9' '_')
-		"$LH" "$URL$page" --quiet --output=json --output-path="$OUT/$name.$n.json" \
-			--only-categories=performance,accessibility \
-			--chrome-flags="--headless=new --no-sandbox --disable-gpu" >/dev/null 2>&1 ||
-			{ echo "lighthouse.sh: lighthouse failed on $page" >&2; exit 1; }
+		# A run that fails (a timeout on a loaded machine) is tried once more.
+		for try in 1 2; do
+			if "$LH" "$URL$page" --quiet --output=json --output-path="$OUT/$name.$n.json" \
+				--only-categories=performance,accessibility \
+				--chrome-flags="--headless=new --no-sandbox --disable-gpu" >"$OUT/$name.$n.log" 2>&1; then
+				break
+			fi
+			[ "$try" = 1 ] || { echo "lighthouse.sh: lighthouse failed on $page (see $OUT/$name.$n.log)" >&2; exit 1; }
+		done
 	done
 	node -e '
 		const fs = require("fs");
