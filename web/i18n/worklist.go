@@ -16,7 +16,7 @@ var worklistMessages = map[string][2]string{
 	"wl.title":          {"工作清单", "Work list"},
 	"wl.heading":        {"工作清单：%s（%s）", "Work list: %s (%s)"},
 	"wl.subhead":        {"还差谁、还差几个：离评定最近的单位排在前面（少缺一颗星的在前），标 ✓ 的单位评上即可补齐缺口。", "Who is short and by how many: the units closest to the rating come first (fewest missing stars first); those marked ✓ close the gap once rated."},
-	"wl.target":         {"按 %d 年目标 %d%% 计", "measured against the %d target of %d%%"},
+	"wl.target":         {"按 %d 年目标 %d%% 计。", "Measured against the %d target of %d%%."},
 	"wl.indicator":      {"评定指标", "Rating"},
 	"wl.street":         {"街道", "Street"},
 	"wl.street.all":     {"全区", "Whole district"},
