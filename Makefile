@@ -59,14 +59,16 @@ vuln:
 	if [ $$status -eq 3 ]; then echo "govulncheck: known vulnerabilities (above)"; exit 1; fi; \
 	if [ $$status -ne 0 ]; then echo "warning: govulncheck could not run (exit $$status): is vuln.go.dev reachable from here?"; fi
 
-## assets: ECharts from the npm registry, pinned by web/package-lock.json
+## assets: ECharts from the npm registry, pinned by web/package-lock.json,
+## trimmed to the parts Jindu draws with (web/echarts.entry.js) by esbuild
 assets: $(ECHARTS)
 
-$(ECHARTS): web/package.json web/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "make assets: npm is needed: ECharts is fetched from the npm registry (apt-get install npm)"; exit 1; }
-	cd web && npm ci --no-audit --no-fund --loglevel=error || { echo "make assets: npm ci failed: ECharts is fetched from the npm registry, pinned by web/package-lock.json"; exit 1; }
+$(ECHARTS): web/package.json web/package-lock.json web/echarts.entry.js
+	@command -v npm >/dev/null 2>&1 || { echo "make assets: npm is needed: ECharts and esbuild are fetched from the npm registry (apt-get install npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error || { echo "make assets: npm ci failed: ECharts and esbuild are fetched from the npm registry, pinned by web/package-lock.json"; exit 1; }
 	mkdir -p $(dir $@)
-	cp web/node_modules/echarts/dist/echarts.min.js $@
+	cd web && node_modules/.bin/esbuild echarts.entry.js --bundle --minify --format=iife --target=es2017 \
+	  --legal-comments=eof --define:process.env.NODE_ENV='"production"' --log-level=warning --outfile=$(patsubst web/%,%,$@)
 
 ## generate: regenerate the committed *_templ.go files
 generate:

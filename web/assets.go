@@ -58,6 +58,13 @@ type asset struct {
 	gz     []byte
 }
 
+// hashedURL is a static file's URL: /static/<dir>/<base>.<hash>.<ext>.
+func hashedURL(name string, body []byte) string {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	return "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+}
+
 // Assets serves the embedded static files under content-hashed URLs with
 // long cache lifetimes and gzip.
 type Assets struct {
@@ -77,9 +84,8 @@ func LoadAssets() (*Assets, error) {
 			return err
 		}
 		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
 		ext := path.Ext(name)
-		url := "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		url := hashedURL(name, body)
 		ct := mime.TypeByExtension(ext)
 		if ct == "" {
 			ct = "application/octet-stream"
@@ -92,6 +98,9 @@ func LoadAssets() (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
 	}
+	if err := a.linkECharts(); err != nil {
+		return nil, err
+	}
 	if err := CheckAssets(); err != nil {
 		return nil, fmt.Errorf("load assets: this binary was built without ECharts (%s): %w, then build again (`make build` does both)", AssetECharts, err)
 	}
@@ -101,6 +110,29 @@ func LoadAssets() (*Assets, error) {
 		}
 	}
 	return a, nil
+}
+
+// echartsPlaceholder is the line of charts.js that names ECharts; the
+// server writes ECharts' content-hashed URL into it, so charts.js loads
+// ECharts only on a page that has a chart and the URL still changes with
+// the file.
+const echartsPlaceholder = `var echartsURL = "/static/` + AssetECharts + `";`
+
+// linkECharts writes ECharts' hashed URL into charts.js and hashes
+// charts.js again.
+func (a *Assets) linkECharts() error {
+	cj, ec := a.byName[AssetCharts], a.byName[AssetECharts]
+	if cj == nil || ec == nil {
+		return nil // reported below as missing
+	}
+	if !bytes.Contains(cj.body, []byte(echartsPlaceholder)) {
+		return fmt.Errorf("load assets: %s does not name ECharts as %s", AssetCharts, echartsPlaceholder)
+	}
+	body := bytes.Replace(cj.body, []byte(echartsPlaceholder), []byte(`var echartsURL = "`+ec.url+`";`), 1)
+	delete(a.byURL, cj.url)
+	*cj = asset{name: cj.name, url: hashedURL(cj.name, body), body: body, ctype: cj.ctype}
+	a.byURL[cj.url] = cj
+	return nil
 }
 
 // URL returns the content-hashed URL of a static file.

@@ -66,6 +66,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Progress = append(d.Progress, progress(l, ind, res))
 		}
 	}
+	s.addVerdict(&d, l, f, year)
 	all := f.results(s.program(), db.Unit{}, 0)
 	for i, ind := range s.program().Indicators {
 		if ind.Kind == metrics.KindRating {

@@ -114,7 +114,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		Title:       title,
 		CSS:         []string{s.Assets.URL(AssetCSS)},
 		Icon:        s.Assets.URL(AssetIcon),
-		JS:          []string{s.Assets.URL(AssetECharts), s.Assets.URL(AssetCharts)},
+		JS:          []string{s.Assets.URL(AssetCharts)}, // it loads ECharts where a chart is
 		LangURL:     sameSitePath(r.URL.EscapedPath()) + "?" + q.Encode(),
 		Path:        r.URL.Path,
 		ProgramName: l.Pick(s.program().Name, s.program().NameEn),

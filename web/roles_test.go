@@ -45,6 +45,8 @@ var roleMatrix = map[string]matrixRow{
 	"GET /streets/{name}":              {path: "/streets/%E8%A1%97%E9%81%9301"},
 	"GET /streets/{name}/communities/{community}": {path: "/streets/%E8%A1%97%E9%81%9301/communities/%E7%A4%BE%E5%8C%BA1"},
 	"GET /stars":                        {path: "/stars"},
+	"GET /worklist":                     {path: "/worklist?indicator=five_star_compounds&year=2024"},
+	"GET /worklist.xlsx":                {path: "/worklist.xlsx?indicator=five_star_compounds&year=2024"},
 	"GET /compare":                      {path: "/compare"},
 	"GET /help":                         {path: "/help"},
 	"GET /report/footer.css":            {path: "/report/footer.css?t=x"},

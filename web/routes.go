@@ -35,6 +35,8 @@ func (s *Server) routes() []Route {
 		{"GET /streets/{name}", AccessRead, s.showStreet},
 		{"GET /streets/{name}/communities/{community}", AccessRead, s.showCommunity},
 		{"GET /stars", AccessRead, s.showStars},
+		{"GET /worklist", AccessRead, s.showWorkList},
+		{"GET /worklist.xlsx", AccessRead, s.workListXLSX},
 		{"GET /compare", AccessRead, s.showCompare},
 		{"GET /help", AccessRead, s.showHelp},
 		{"GET /report", AccessRead, s.showReport},

@@ -29,6 +29,9 @@ func finish(c interface {
 }) Options {
 	c.Validate()
 	o := c.JSON()
+	// go-echarts always asks for an empty toolbox, which only draws an
+	// invisible box: without it the page needs no toolbox code.
+	delete(o, "toolbox")
 	o["animation"] = false
 	o["aria"] = map[string]any{"enabled": true, "decal": map[string]any{"show": true}}
 	return o

@@ -42,6 +42,9 @@ type Card struct {
 	Class   string // met, unmet, none
 	Needed  string // "还需 3 个街道", empty when none
 	Unknown string // "2 个未填报", empty when none
+	// WorkURL is the work list of a rating target missed by the district
+	// or some street; empty otherwise.
+	WorkURL, WorkText string
 }
 
 // Chart is one chart with its accessible summary and its data table.
@@ -87,7 +90,8 @@ type Dashboard struct {
 	Cards    []Card
 	Charts   []Chart
 	Progress []Progress
-	Empty    bool // no data at all
+	Verdict  *VerdictView // the year's verdict, first on the page
+	Empty    bool         // no data at all
 	CSVURL   string
 	// ReportURL is the printable report; PDFURL its PDF, empty with
 	// PDFNote saying why when the server cannot make PDF.

@@ -4,27 +4,39 @@
 (function () {
   "use strict";
   var drawn = [];
+  // One chart per task, so no single long task blocks input while a page
+  // of charts draws.
   function draw() {
     var els = document.querySelectorAll("[data-chart]");
-    for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      if (el.getAttribute("data-drawn") === "1") continue;
-      var src = document.getElementById(el.getAttribute("data-chart"));
-      if (!src || !window.echarts) continue;
-      var options = JSON.parse(src.textContent);
-      var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(options);
-      var link = el.getAttribute("data-link");
-      if (link) {
-        chart.on("click", function (params) {
-          if (params && params.name) {
-            window.location.href = this.link + encodeURIComponent(params.name) + this.query;
-          }
-        }.bind({ link: link, query: el.getAttribute("data-link-query") || "" }));
+    var i = 0;
+    function next() {
+      for (; i < els.length; i++) {
+        if (els[i].getAttribute("data-drawn") !== "1") {
+          drawOne(els[i]);
+          i++;
+          setTimeout(next, 0);
+          return;
+        }
       }
-      el.setAttribute("data-drawn", "1");
-      drawn.push(chart);
     }
+    next();
+  }
+  function drawOne(el) {
+    var src = document.getElementById(el.getAttribute("data-chart"));
+    if (!src || !window.echarts) return;
+    var options = JSON.parse(src.textContent);
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(options);
+    var link = el.getAttribute("data-link");
+    if (link) {
+      chart.on("click", function (params) {
+        if (params && params.name) {
+          window.location.href = this.link + encodeURIComponent(params.name) + this.query;
+        }
+      }.bind({ link: link, query: el.getAttribute("data-link-query") || "" }));
+    }
+    el.setAttribute("data-drawn", "1");
+    drawn.push(chart);
   }
   var pending;
   window.addEventListener("resize", function () {
@@ -41,9 +53,20 @@
       if (el.clientWidth !== drawn[i].getWidth() || el.clientHeight !== drawn[i].getHeight()) drawn[i].resize();
     }
   });
+  // ECharts is loaded only by a page that has a chart. The server writes
+  // its content-hashed URL into this line (web/assets.go).
+  var echartsURL = "/static/vendor/echarts.min.js";
+  function start() {
+    if (!document.querySelector("[data-chart]")) return;
+    if (window.echarts) return draw();
+    var script = document.createElement("script");
+    script.src = echartsURL;
+    script.onload = draw;
+    document.head.appendChild(script);
+  }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    draw();
+    start();
   }
 })();
