@@ -638,9 +638,9 @@ func (w *writer) storeStatuses(chunk []staged) error {
 			w.deltas[sy] = d
 		}
 		level := u.Level()
-		d.plus.Add(level, c.Status)
+		d.plus.Count(level, c.Status)
 		if before != nil {
-			d.minus.Add(level, *before)
+			d.minus.Count(level, *before)
 		}
 	}
 	if err := w.writeChanges(changes); err != nil {
@@ -839,7 +839,7 @@ func (w *writer) suggest(level metrics.Level, street, parent, id int64, name str
 	if len(w.sibNames) > 5000 {
 		return "", nil
 	}
-	s := closest(name, w.sibNames)
+	s := metrics.Closest(name, w.sibNames)
 	w.sibNames = append(w.sibNames, name)
 	return s, nil
 }

@@ -454,7 +454,7 @@ const (
 // "七星", six ★) from an unreadable cell.
 func parseStars(s string) (int, starError) {
 	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' { // most cells
-		if v := int(s[0] - '0'); v <= 5 {
+		if v := int(s[0] - '0'); v <= metrics.MaxStars {
 			return v, starOK
 		}
 		return int(s[0] - '0'), starOutOfRange
@@ -476,9 +476,9 @@ func starCount(s string) (int, starError) {
 	if strings.Trim(s, "★☆") == "" {
 		n, filled := utf8.RuneCountInString(s), strings.Count(s, "★")
 		switch {
-		case filled == n && n > 5:
+		case filled == n && n > metrics.MaxStars:
 			return n, starOutOfRange
-		case filled != n && n != 5: // ☆ only make sense on a scale of five
+		case filled != n && n != metrics.MaxStars: // ☆ only make sense on a scale of five
 			return 0, starBad
 		}
 		return filled, starOK
@@ -493,7 +493,7 @@ func starCount(s string) (int, starError) {
 	if num != s && utf8.RuneCountInString(num) == 1 {
 		r, _ := utf8.DecodeRuneInString(num)
 		if v, ok := chineseDigits[r]; ok {
-			if v > 5 {
+			if v > metrics.MaxStars {
 				return v, starOutOfRange
 			}
 			return v, starOK
@@ -508,7 +508,7 @@ func starCount(s string) (int, starError) {
 	if err != nil {
 		return 0, starBad
 	}
-	if v < 0 || v > 5 {
+	if v < 0 || v > metrics.MaxStars {
 		return v, starOutOfRange
 	}
 	return v, starOK

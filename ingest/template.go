@@ -28,7 +28,7 @@ func exampleRecords() []metrics.Record {
 			Status: metrics.Status{FiveGood: t, ServiceCenter: t}},
 		{Year: y, Unit: metrics.UnitRef{Street: ExampleStreet, Community: "示例社区", Compound: "示例小区"},
 			Status: metrics.Status{Stars: metrics.Int(3), ServiceCenter: t, PartyBranch: t, OwnersCommittee: t,
-				PropertyService: f, StarFlags: [5]*bool{t, t, t, f, f}}},
+				PropertyService: f, StarFlags: [metrics.MaxStars]*bool{t, t, t, f, f}}},
 	}
 }
 

@@ -33,7 +33,7 @@ func CompletenessOf(p Program, year int, streets []string, byStreet map[string]T
 			continue
 		}
 		c.Reported++
-		district.Merge(t)
+		district.Add(t)
 	}
 	for _, ind := range p.Indicators {
 		if ind.Unknown == nil {

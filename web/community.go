@@ -41,7 +41,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 		}
 		for y, st := range u.Status {
 			t := tallies[y]
-			t.Add(u.Level, st)
+			t.Count(u.Level, st)
 			tallies[y] = t
 		}
 	}

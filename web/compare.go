@@ -228,21 +228,21 @@ func unitChangesOf(l i18n.Lang, scope string, streets []streetUnits, from, to in
 			var b0, b1 *bool
 			var v0, v1, rating string
 			if u.Level == metrics.LevelCompound {
-				b0, b1 = fiveStar(s0.Stars), fiveStar(s1.Stars)
+				b0, b1 = metrics.FiveStar(s0.Stars), metrics.FiveStar(s1.Stars)
 				v0, v1, rating = starsText(l, s0.Stars), starsText(l, s1.Stars), l.T("fivestar")
 			} else {
 				b0, b1 = s0.FiveGood, s1.FiveGood
 				v0, v1, rating = boolText(l, b0), boolText(l, b1), l.T("fivegood")
 			}
-			if b0 == nil || b1 == nil || *b0 == *b1 {
+			switch metrics.Change(b0, b1) {
+			case 0:
 				continue
-			}
-			ch := ratingChange(l, b0, b1, true)
-			if *b1 {
+			case 1:
 				gained++
-			} else {
+			default:
 				lost++
 			}
+			ch := ratingChange(l, b0, b1, true)
 			name := components.TCell{Text: u.Name, Sort: u.Name}
 			switch u.Level {
 			case metrics.LevelStreet:

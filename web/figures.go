@@ -57,7 +57,7 @@ func (s *Server) figures(ctx context.Context) (*figures, error) {
 	for _, years := range by {
 		for y, t := range years {
 			d := f.district[y]
-			d.Merge(t)
+			d.Add(t)
 			f.district[y] = d
 		}
 	}

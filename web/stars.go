@@ -76,7 +76,7 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 	}
 	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels})
 	cur := tallies[year]
-	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), cur.Compounds, cur.StarHistogram[5], cur.StarHistogram[0])
+	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), cur.Compounds, cur.StarHistogram[metrics.MaxStars], cur.StarHistogram[0])
 
 	rt := components.SortTable{ID: id + "rewards", Caption: l.F("rewards.caption", money(l, s.program().RewardPerStar)),
 		Cols: []components.Col{{Label: l.T("year")}, {Label: l.T("rewards.compounds"), Num: true}, {Label: l.T("rewards.stars"), Num: true},
@@ -94,7 +94,7 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 			numCell(money(l, rc.Amount), float64(rc.Amount)), change})
 	}
 	return components.Section{ID: id, Heading: l.T("stars.heading"), Charts: []components.ChartLink{c}, Tables: []components.SortTable{rt},
-		Notes: []string{l.F("rewards.note", money(l, s.program().RewardPerStar), money(l, 5*s.program().RewardPerStar))}}
+		Notes: []string{l.F("rewards.note", money(l, s.program().RewardPerStar), money(l, metrics.MaxStars*s.program().RewardPerStar))}}
 }
 
 // showStars renders the district's stars: distribution per year, the share
@@ -137,7 +137,7 @@ func (s *Server) showStars(w http.ResponseWriter, r *http.Request) {
 		}
 		t.Rows = append(t.Rows, []components.TCell{
 			{Text: st.Name, Sort: st.Name, URL: href(l, streetPath(st.Name), "year", itoa(year))},
-			intCell(rw.Compounds), intCell(rw.Stars), intCell(tl.StarHistogram[5]), numCell(money(l, rw.Amount), float64(rw.Amount)), change,
+			intCell(rw.Compounds), intCell(rw.Stars), intCell(tl.StarHistogram[metrics.MaxStars]), numCell(money(l, rw.Amount), float64(rw.Amount)), change,
 		})
 	}
 	a.Sections = append(a.Sections, components.Section{ID: "streetrewardssec", Heading: l.T("rewards.street.heading"),

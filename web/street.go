@@ -213,12 +213,13 @@ func boolCell(l i18n.Lang, v *bool) components.TCell {
 
 // ratingChange says whether a unit gained or lost a rating between years.
 func ratingChange(l i18n.Lang, before, after *bool, hadBefore bool) components.TCell {
-	switch {
-	case !hadBefore || before == nil || after == nil:
+	if !hadBefore || before == nil || after == nil {
 		return components.TCell{Text: "—", Sort: "0"}
-	case !*before && *after:
+	}
+	switch metrics.Change(before, after) {
+	case 1:
 		return components.TCell{Text: "↑ " + l.T("change.gained"), Sort: "1", Class: "gained"}
-	case *before && !*after:
+	case -1:
 		return components.TCell{Text: "↓ " + l.T("change.lost"), Sort: "-1", Class: "lost"}
 	}
 	return components.TCell{Text: l.T("change.same"), Sort: "0"}
@@ -246,13 +247,6 @@ func starsChange(before, after *int, hadBefore bool) components.TCell {
 		c.Class = "lost"
 	}
 	return c
-}
-
-func fiveStar(v *int) *bool {
-	if v == nil {
-		return nil
-	}
-	return metrics.Bool(*v == 5)
 }
 
 // streetFigures loads the figures and finds the street named name in them;
@@ -411,24 +405,16 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 			Cols: []components.Col{{Label: l.T("community")}, {Label: l.T("community.type")}, {Label: l.T("fivegood")},
 				{Label: l.F("change.since", prevYear)}, {Label: l.T("center")}, {Label: l.T("compounds"), Num: true},
 				{Label: l.T("fivestar.compounds"), Num: true}, {Label: l.T("percent"), Num: true}}}
-		type agg struct{ n, five int }
-		counts := map[int64]*agg{}
+		// Each community's compounds, counted by the domain's own rule.
+		counts := map[int64]metrics.Tally{}
 		for _, u := range units {
 			if u.Level != metrics.LevelCompound {
 				continue
 			}
-			st, ok := u.Status[year]
-			if !ok {
-				continue
-			}
-			a := counts[u.ParentID]
-			if a == nil {
-				a = &agg{}
-				counts[u.ParentID] = a
-			}
-			a.n++
-			if st.Stars != nil && *st.Stars == 5 {
-				a.five++
+			if st, ok := u.Status[year]; ok {
+				t := counts[u.ParentID]
+				t.Count(u.Level, st)
+				counts[u.ParentID] = t
 			}
 		}
 		for _, u := range units {
@@ -441,10 +427,7 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 			}
 			prev, hadPrev := u.Status[prevYear]
 			a := counts[u.ID]
-			if a == nil {
-				a = &agg{}
-			}
-			share, _, _ := metrics.Evaluate(a.five, a.n, nil)
+			share, _, _ := metrics.Evaluate(a.CompoundsFiveStar, a.Compounds, nil)
 			typ := l.T("value.unknown")
 			switch u.CommunityType {
 			case metrics.CommunityUrban:
@@ -455,7 +438,7 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 			t.Rows = append(t.Rows, []components.TCell{
 				{Text: u.Name, Sort: u.Name, URL: href(l, communityPath(st.Name, u.Name), "year", itoa(year))},
 				textCell(typ), boolCell(l, cur.FiveGood), ratingChange(l, prev.FiveGood, cur.FiveGood, hadPrev),
-				boolCell(l, cur.ServiceCenter), intCell(a.n), numCell(fmt.Sprintf("%d/%d", a.five, a.n), float64(a.five)), pctCell(share),
+				boolCell(l, cur.ServiceCenter), intCell(a.Compounds), numCell(fmt.Sprintf("%d/%d", a.CompoundsFiveStar, a.Compounds), float64(a.CompoundsFiveStar)), pctCell(share),
 			})
 		}
 		out = append(out, components.Section{ID: "communitiessec", Heading: l.T("communities.heading"), Tables: []components.SortTable{t}})
@@ -488,7 +471,7 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 		}
 		row := []components.TCell{
 			{Text: parent.Name, Sort: parent.Name, URL: href(l, communityPath(st.Name, parent.Name), "year", itoa(year))},
-			textCell(u.Name), stars, starsChange(prev.Stars, cur.Stars, hadPrev), boolCell(l, fiveStar(cur.Stars)),
+			textCell(u.Name), stars, starsChange(prev.Stars, cur.Stars, hadPrev), boolCell(l, metrics.FiveStar(cur.Stars)),
 		}
 		for i := range cur.StarFlags {
 			row = append(row, boolCell(l, cur.StarFlags[i]))
@@ -527,42 +510,11 @@ func (s *Server) streetComparison(l i18n.Lang, f *figures, ind metrics.Indicator
 }
 
 func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indicator, year, limit int) (components.ChartLink, components.SortTable) {
-	type row struct {
-		name    string
-		res     metrics.Result
-		outlook metrics.Outlook
-		has     bool
+	scopes := make([]metrics.Scope, len(f.streets))
+	for i, st := range f.streets {
+		scopes[i] = metrics.Scope{Name: st.Name, Tallies: f.byStreet[st.ID]}
 	}
-	var rows []row
-	for _, st := range f.streets {
-		tallies := f.byStreet[st.ID]
-		t, has := tallies[year]
-		res := metrics.ComputeOne(ind, year, st.Name, t)
-		var rs []metrics.Result
-		for _, y := range metrics.YearsWithData(tallies) {
-			if y <= year {
-				rs = append(rs, metrics.ComputeOne(ind, y, st.Name, tallies[y]))
-			}
-		}
-		rows = append(rows, row{st.Name, res, metrics.Assess(s.program(), ind, rs), has && t.Units() > 0})
-	}
-	// Highest first; streets without data last; ties by name.
-	slices.SortStableFunc(rows, func(a, b row) int {
-		switch {
-		case a.res.Percent == nil && b.res.Percent == nil:
-			return strings.Compare(a.name, b.name)
-		case a.res.Percent == nil:
-			return 1
-		case b.res.Percent == nil:
-			return -1
-		case *a.res.Percent != *b.res.Percent:
-			if *a.res.Percent > *b.res.Percent {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.name, b.name)
-	})
+	rows := metrics.Standings(s.program(), ind, year, scopes)
 	all := rows
 	if limit > 0 && len(rows) > limit {
 		rows = rows[len(rows)-limit:]
@@ -583,46 +535,46 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 	met, unmet, behind := 0, 0, 0
 	for _, x := range all {
 		switch {
-		case x.res.Met == nil:
-		case *x.res.Met:
+		case x.Result.Met == nil:
+		case *x.Result.Met:
 			met++
 		default:
 			unmet++
 		}
-		if x.outlook.Status == metrics.OutlookOffTrack && outlookView(l, x.outlook) != nil {
+		if x.Outlook.Status == metrics.OutlookOffTrack && outlookView(l, x.Outlook) != nil {
 			behind++
 		}
 	}
 	var bars []charts.StreetBar
 	for _, x := range rows {
-		counts := fmt.Sprintf("%d/%d", x.res.Numerator, x.res.Denominator)
-		b := charts.StreetBar{Name: x.name, Percent: x.res.Percent, Met: x.res.Met, Label: counts}
+		counts := fmt.Sprintf("%d/%d", x.Result.Numerator, x.Result.Denominator)
+		b := charts.StreetBar{Name: x.Name, Percent: x.Result.Percent, Met: x.Result.Met, Label: counts}
 		switch {
-		case x.res.Met == nil:
-		case *x.res.Met:
+		case x.Result.Met == nil:
+		case *x.Result.Met:
 			b.Label += " ✓"
 		default:
-			b.Label += " · " + l.F("needed.short", *x.res.Needed)
+			b.Label += " · " + l.F("needed.short", *x.Result.Needed)
 		}
 		bars = append(bars, b)
-		status, class := verdict(l, x.res)
+		status, class := verdict(l, x.Result)
 		needed := components.TCell{Text: "—", Sort: "-1", Num: true}
-		if x.res.Needed != nil {
-			needed = intCell(*x.res.Needed)
+		if x.Result.Needed != nil {
+			needed = intCell(*x.Result.Needed)
 		}
 		oc := components.TCell{Text: "—", Sort: "9"}
-		if v := outlookView(l, x.outlook); v != nil {
-			oc = components.TCell{Text: v.Label, Sort: itoa(outlookRank(x.outlook.Status)), Class: "outlook-label " + v.Class}
+		if v := outlookView(l, x.Outlook); v != nil {
+			oc = components.TCell{Text: v.Label, Sort: itoa(x.Outlook.Status.Rank()), Class: "outlook-label " + v.Class}
 		}
-		if !x.has {
+		if !x.Reported {
 			status, class = l.T("notreported"), "none"
 		}
-		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: x.name}, {Text: counts, Num: true}, {Text: pct(x.res.Percent), Num: true},
+		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: x.Name}, {Text: counts, Num: true}, {Text: pct(x.Result.Percent), Num: true},
 			{Text: status}, {Text: needed.Text, Num: true}, {Text: oc.Text}})
 		t.Rows = append(t.Rows, []components.TCell{
-			{Text: x.name, Sort: x.name, URL: href(l, streetPath(x.name), "year", itoa(year))},
-			numCell(counts, float64(x.res.Numerator)), pctCell(x.res.Percent), textTarget(x.res.Target),
-			{Text: status, Sort: class, Class: "badge " + class}, needed, oc, intCell(x.res.Unknown),
+			{Text: x.Name, Sort: x.Name, URL: href(l, streetPath(x.Name), "year", itoa(year))},
+			numCell(counts, float64(x.Result.Numerator)), pctCell(x.Result.Percent), textTarget(x.Result.Target),
+			{Text: status, Sort: class, Class: "badge " + class}, needed, oc, intCell(x.Result.Unknown),
 		})
 	}
 	c.Options = charts.Comparison(bars, target, charts.ComparisonLabels{Title: title, Met: l.T("met"), Unmet: l.T("unmet"),
@@ -648,21 +600,6 @@ func textTarget(t *int) components.TCell {
 // overviewStreets bounds the street comparison on the overview and in the
 // printed report; /streets shows every street.
 const overviewStreets = 30
-
-// outlookRank sorts outlooks from worst to best.
-func outlookRank(s metrics.OutlookStatus) int {
-	switch s {
-	case metrics.OutlookOffTrack:
-		return 0
-	case metrics.OutlookAccelerate:
-		return 1
-	case metrics.OutlookOnTrack:
-		return 2
-	case metrics.OutlookMet:
-		return 3
-	}
-	return 4
-}
 
 // indicatorParam reads ?indicator= (default: the five-star share, or the
 // program's first rating indicator).
