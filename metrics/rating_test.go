@@ -54,7 +54,7 @@ func TestClosest(t *testing.T) {
 	for _, c := range []struct{ name, want string }{
 		{"幸福小去", "幸福小区"},     // one edit
 		{"阳光花园二期", "阳光花园一期"}, // one edit, long name
-		{"和平里", "和平里社区"},      // contained
+		{"和平里", "和平里社区"},     // contained
 		{"幸福小区", ""},         // itself
 		{"绿城", ""},           // nothing close
 	} {

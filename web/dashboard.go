@@ -223,3 +223,38 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 	c.Summary = l.F("chart.summary.fmt", title, strings.Join(parts, sep)) + end
 	return c
 }
+
+// dashboardAnalysis adds to the overview: each card's outlook (as of the
+// viewed year) and completeness mark, the year's reporting, and the street
+// comparison of the selected indicator (?indicator=, default 五星小区),
+// whose bars open the street. All from the snapshot.
+func (s *Server) dashboardAnalysis(r *http.Request, l i18n.Lang, f *figures, year int, all []metrics.Result) components.DashboardAnalysis {
+	var a components.DashboardAnalysis
+	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
+	c := s.completenessOf(f, year)
+	mark := districtMark(l, c)
+	for _, res := range ofYear(all, year) {
+		a.Outlooks = append(a.Outlooks, outlookView(l, outlooks[res.Indicator]))
+		a.Incomplete = append(a.Incomplete, mark(res))
+	}
+	a.Reported, a.Missing = reportedText(l, c)
+	ind, ok := s.indicatorParam(r)
+	if !ok {
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = ""
+		ind, ok = s.indicatorParam(r2)
+	}
+	if !ok || len(f.streets) == 0 {
+		return a
+	}
+	chart, _ := s.streetComparison(l, f, ind, year, overviewStreets)
+	a.Comparison = &chart.Chart
+	a.ChartLink, a.ChartQuery = chart.Link, chart.Query
+	for _, x := range s.indicatorLinks(l, "/", ind.Key, "year", itoa(year)) {
+		x.URL += "#comparison"
+		a.Indicators = append(a.Indicators, x)
+	}
+	a.StreetsURL = href(l, "/streets", "year", itoa(year), "indicator", ind.Key)
+	a.StreetsLabel = l.T("cmp.more")
+	return a
+}

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -119,4 +120,24 @@ func (s *Server) Shutdown(context.Context) { s.ready.Store(false) }
 // page's icon link.
 func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, s.Assets.URL(AssetIcon), http.StatusMovedPermanently)
+}
+
+// Close writes the blocked-login counts held in memory, and stops the
+// loopback listener and the PDF renderer.
+func (s *Server) Close() error {
+	s.blocked.flush(s, context.Background(), true)
+	s.reports.mu.Lock()
+	hs := s.reports.hs
+	s.reports.hs, s.reports.base = nil, ""
+	s.reports.mu.Unlock()
+	var errs []error
+	if hs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		errs = append(errs, hs.Shutdown(ctx))
+	}
+	if s.PDF != nil {
+		errs = append(errs, s.PDF.Close())
+	}
+	return errors.Join(errs...)
 }
