@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"jindu/auth"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 	"jindu/web/i18n"
 	"net/http"
 	"slices"
@@ -37,7 +37,7 @@ var errReportChanged = errors.New("report: the data changed while printing")
 // pdfAvailable reports whether PDF can be made, and if not, why.
 func (s *Server) pdfAvailable() error {
 	if s.PDF == nil {
-		return report.ErrUnavailable
+		return pdf.ErrUnavailable
 	}
 	_, err := s.PDF.ExecPath()
 	return err
@@ -77,12 +77,12 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 // is missing, busy or too slow, a logged 500 otherwise.
 func (s *Server) pdfError(w http.ResponseWriter, r *http.Request, l i18n.Lang, err error) {
 	switch {
-	case errors.Is(err, report.ErrUnavailable):
-		s.errorPage(w, r, http.StatusServiceUnavailable, l.F("pdf.unavailable", report.InstallHint))
-	case errors.Is(err, report.ErrBusy):
+	case errors.Is(err, pdf.ErrUnavailable):
+		s.errorPage(w, r, http.StatusServiceUnavailable, l.F("pdf.unavailable", pdf.InstallHint))
+	case errors.Is(err, pdf.ErrBusy):
 		w.Header().Set("Retry-After", "10")
 		s.errorPage(w, r, http.StatusServiceUnavailable, l.T("pdf.busy"))
-	case errors.Is(err, report.ErrTimeout):
+	case errors.Is(err, pdf.ErrTimeout):
 		s.Logger.Warn("pdf", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "30")
 		s.errorPage(w, r, http.StatusServiceUnavailable, l.T("pdf.timeout"))
@@ -131,7 +131,7 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 		}
 		at := s.now()
 		tok, g := s.reports.mint(req.User, at)
-		res, err := s.PDF.Render(ctx, report.Job{
+		res, err := s.PDF.Render(ctx, pdf.Job{
 			URL:     page,
 			Headers: map[string]string{renderHeader: tok},
 			Header:  l.Pick(s.program().Name, s.program().NameEn) + " · " + l.F("report.title", s.scopeName(l, req.Street), req.Year),

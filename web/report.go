@@ -12,7 +12,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 	"jindu/web/components"
 	"jindu/web/i18n"
 )
@@ -99,7 +99,7 @@ func reportURL(path string, l i18n.Lang, year int, street string) string {
 // pdfLink is the "下载 PDF" target, or the reason there is none.
 func (s *Server) pdfLink(l i18n.Lang, year int, street string) (href, note string) {
 	if err := s.pdfAvailable(); err != nil {
-		return "", l.F("pdf.unavailable", report.InstallHint)
+		return "", l.F("pdf.unavailable", pdf.InstallHint)
 	}
 	return reportURL("/report.pdf", l, year, street), ""
 }

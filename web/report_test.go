@@ -22,23 +22,23 @@ import (
 
 	"jindu/auth"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 	"jindu/web"
 )
 
 // withPDF gives the server a renderer (closed with the server).
-func withPDF(cfg report.Config) func(*web.Server) {
+func withPDF(cfg pdf.Config) func(*web.Server) {
 	return func(s *web.Server) {
 		if cfg.Logger == nil {
 			cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 		}
-		s.PDF = report.New(cfg)
+		s.PDF = pdf.New(cfg)
 	}
 }
 
 // pdfServer is a --public test server that makes PDFs with Chromium; a
 // render may take up to waitLimit unless cfg says otherwise.
-func pdfServer(t *testing.T, cfg report.Config) *testServer {
+func pdfServer(t *testing.T, cfg pdf.Config) *testServer {
 	t.Helper()
 	chromiumPath(t)
 	if cfg.Timeout == 0 {
@@ -121,7 +121,7 @@ func TestReportPage(t *testing.T) {
 		}
 	}
 	// No renderer: the PDF button says why.
-	if note := d.Find(`[data-testid="pdf-note"]`).Text(); !strings.Contains(note, report.InstallHint) {
+	if note := d.Find(`[data-testid="pdf-note"]`).Text(); !strings.Contains(note, pdf.InstallHint) {
 		t.Errorf("pdf note %q", note)
 	}
 	for path, status := range map[string]int{"/report?year=abc": 400, "/report?year=2019": 404,
@@ -135,10 +135,10 @@ func TestReportPage(t *testing.T) {
 // TestReportPDFUnavailable: without Chromium the endpoint answers 503 with
 // the install command, and the rest works (the dashboard says why).
 func TestReportPDFUnavailable(t *testing.T) {
-	ts := newTestServer(t, withPDF(report.Config{ExecPath: "/nonexistent/chromium"}))
+	ts := newTestServer(t, withPDF(pdf.Config{ExecPath: "/nonexistent/chromium"}))
 	ts.apply(t, "import", smallDistrict())
 	resp, body := ts.get(t, "/report.pdf?year=2023")
-	if resp.StatusCode != 503 || !strings.Contains(string(body), report.InstallHint) {
+	if resp.StatusCode != 503 || !strings.Contains(string(body), pdf.InstallHint) {
 		t.Errorf("status %d, body lacks the install command:\n%s", resp.StatusCode, body)
 	}
 	resp, body = ts.get(t, "/?year=2023")
@@ -174,7 +174,7 @@ func TestRenderTokenOnlyForReport(t *testing.T) {
 // with selectable Chinese text, the headline numbers, page numbers, and
 // no raster image.
 func TestReportPDF(t *testing.T) {
-	ts := pdfServer(t, report.Config{})
+	ts := pdfServer(t, pdf.Config{})
 	loadDemo(t, ts)
 	start := time.Now()
 	resp, pdf := ts.get(t, "/report.pdf?year=2024")
@@ -251,7 +251,7 @@ func TestReportPDF(t *testing.T) {
 
 // TestReportPDFConcurrent: six PDFs at once with a limit of two all finish.
 func TestReportPDFConcurrent(t *testing.T) {
-	ts := pdfServer(t, report.Config{Concurrency: 2})
+	ts := pdfServer(t, pdf.Config{Concurrency: 2})
 	ts.apply(t, "import", smallDistrict())
 	var wg sync.WaitGroup
 	status := make([]int, 6)
@@ -277,7 +277,7 @@ func TestReportPDFConcurrent(t *testing.T) {
 func TestReportPDFPrivate(t *testing.T) {
 	chromiumPath(t)
 	ts, _ := privateServer(t, auth.User{Name: "viewer7", Role: auth.Viewer})
-	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
+	ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
 	t.Cleanup(func() { ts.Web.Close() })
 	c := ts.client(t)
 	if resp := do(t, c, "GET", ts.URL+"/report.pdf?year=2023", nil); resp.StatusCode != http.StatusSeeOther {
@@ -345,7 +345,7 @@ func benchPDF(b *testing.B, ts *testServer) int {
 // README's warm figure); bytes/pdf is the file's size.
 func BenchmarkPDFWarm(b *testing.B) {
 	chromiumPath(b)
-	ts := newTestServer(b, withPDF(report.Config{}))
+	ts := newTestServer(b, withPDF(pdf.Config{}))
 	b.Cleanup(func() { ts.Web.Close() })
 	loadDemo(b, ts)
 	size := benchPDF(b, ts) // starts the browser
@@ -363,7 +363,7 @@ func BenchmarkPDFCold(b *testing.B) {
 	loadDemo(b, ts)
 	b.ResetTimer()
 	for range b.N {
-		ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		benchPDF(b, ts)
 		b.StopTimer()
 		ts.Web.PDF.Close()
@@ -375,7 +375,7 @@ func BenchmarkPDFCold(b *testing.B) {
 // host's URL print as text; the page makes no request the renderer must
 // block.
 func TestReportPDFHostileNames(t *testing.T) {
-	ts := pdfServer(t, report.Config{})
+	ts := pdfServer(t, pdf.Config{})
 	evil := `<img src="http://evil.example/x.png">`
 	rs := append(smallDistrict(),
 		metrics.Record{Year: 2023, Unit: metrics.UnitRef{Street: evil}, Status: metrics.Status{FiveGood: metrics.Bool(true)}},

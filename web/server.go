@@ -16,7 +16,7 @@ import (
 	"jindu/db"
 	"jindu/ingest"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 )
 
 // Server serves Jindu's pages and API.
@@ -35,7 +35,7 @@ type Server struct {
 	MaxRows        int
 	// PDF prints reports; nil (or no Chromium) turns PDF off and leaves
 	// everything else working. Close stops it.
-	PDF *report.Renderer
+	PDF *pdf.Renderer
 	// BackupDir is where automatic backups go ("" when they are off);
 	// BackupKeep is how many are kept. The admin backups page lists them.
 	BackupDir  string
@@ -56,7 +56,7 @@ type Server struct {
 	// effective is Program with the administrators' targets (LoadTargets).
 	effective atomic.Pointer[metrics.Program]
 	cache     figureCache
-	// reports holds render tokens and the loopback listener (report.go).
+	// reports holds render tokens and the loopback listener (rendergrant.go, loopback.go).
 	reports reportState
 }
 

@@ -13,7 +13,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 	"jindu/web/components"
 	"jindu/web/i18n"
 )
@@ -79,7 +79,7 @@ func (s *Server) snapshotsPage(w http.ResponseWriter, r *http.Request, l i18n.La
 			form.Streets = append(form.Streets, components.Choice{Value: st.Name, Label: st.Name})
 		}
 		if err := s.pdfAvailable(); err != nil {
-			form.PDFNote, form.Disabled = l.F("pdf.unavailable", report.InstallHint), true
+			form.PDFNote, form.Disabled = l.F("pdf.unavailable", pdf.InstallHint), true
 		}
 		p.Form = form
 	}

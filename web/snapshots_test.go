@@ -15,7 +15,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 )
 
 func getBody(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
@@ -38,7 +38,7 @@ func getBody(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
 func TestSnapshotFrozen(t *testing.T) {
 	chromiumPath(t)
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin}, auth.User{Name: "viewer", Role: auth.Viewer})
-	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
+	ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
 	t.Cleanup(func() { ts.Web.Close() })
 	admin := ts.client(t)
 	ts.login(t, admin, "admin", testPassword)
@@ -119,7 +119,7 @@ func TestSnapshotFrozen(t *testing.T) {
 // install command and stores nothing.
 func TestSnapshotNoChromium(t *testing.T) {
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
-	ts.Web.PDF = report.New(report.Config{ExecPath: "/nonexistent/chromium"})
+	ts.Web.PDF = pdf.New(pdf.Config{ExecPath: "/nonexistent/chromium"})
 	c := ts.client(t)
 	ts.login(t, c, "admin", testPassword)
 	resp, err := c.PostForm(ts.URL+"/snapshots", url.Values{"year": {"2023"}})
@@ -128,7 +128,7 @@ func TestSnapshotNoChromium(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 503 || !strings.Contains(string(body), report.InstallHint) {
+	if resp.StatusCode != 503 || !strings.Contains(string(body), pdf.InstallHint) {
 		t.Errorf("status %d", resp.StatusCode)
 	}
 	if snaps, _ := ts.DB.Snapshots(context.Background()); len(snaps) != 0 {

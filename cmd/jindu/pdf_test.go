@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"jindu/db"
-	pdfreport "jindu/report"
+	"jindu/pdf"
 )
 
 // TestPDFCommand: jindu pdf writes the report without a running server.
@@ -19,11 +19,11 @@ func TestPDFCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: no Chromium")
 	}
-	if !pdfreport.New(pdfreport.Config{}).Available() {
+	if !pdf.New(pdf.Config{}).Available() {
 		if os.Getenv("CI") != "" {
 			t.Fatal("chromium is not installed")
 		}
-		t.Skip("chromium not installed: " + pdfreport.InstallHint)
+		t.Skip("chromium not installed: " + pdf.InstallHint)
 	}
 	ctx := context.Background()
 	dir := t.TempDir()

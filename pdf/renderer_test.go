@@ -1,4 +1,4 @@
-package report_test
+package pdf_test
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"jindu/report"
+	"jindu/pdf"
 )
 
 // needChromium skips under -short, and without a browser on a developer
@@ -29,13 +29,13 @@ func needChromium(t testing.TB) {
 	if testing.Short() {
 		t.Skip("-short: no Chromium")
 	}
-	if report.New(report.Config{}).Available() {
+	if pdf.New(pdf.Config{}).Available() {
 		return
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatal("chromium is not installed; .ci/run installs it")
 	}
-	t.Skip("chromium not installed: " + report.InstallHint)
+	t.Skip("chromium not installed: " + pdf.InstallHint)
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -68,9 +68,9 @@ func TestRenderBlocksOtherHosts(t *testing.T) {
 	}))
 	defer page.Close()
 
-	r := report.New(report.Config{Logger: quiet(), Timeout: report.WaitLimit})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: pdf.WaitLimit})
 	defer r.Close()
-	res, err := r.Render(context.Background(), report.Job{URL: page.URL + "/", Headers: map[string]string{"X-Token": "secret"},
+	res, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/", Headers: map[string]string{"X-Token": "secret"},
 		Footer: `<b>user</b>`, PageOf: [3]string{"第 ", " 页 / 共 ", " 页"}})
 	if err != nil {
 		t.Fatal(err)
@@ -108,9 +108,9 @@ func TestRenderWaitsForCharts(t *testing.T) {
 			}, 400);</script></body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Timeout: report.WaitLimit})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: pdf.WaitLimit})
 	defer r.Close()
-	res, err := r.Render(context.Background(), report.Job{URL: page.URL})
+	res, err := r.Render(context.Background(), pdf.Job{URL: page.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,19 +132,19 @@ func TestRenderTimeout(t *testing.T) {
 		io.WriteString(w, `<!DOCTYPE html><body>ok</body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Timeout: 3 * time.Second})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: 3 * time.Second})
 	defer r.Close()
 	start := time.Now()
 	errc := make(chan error, 1)
 	go func() {
-		_, err := r.Render(context.Background(), report.Job{URL: page.URL + "/never"})
+		_, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/never"})
 		errc <- err
 	}()
 	// Without the timeout the render would wait for ever; the limit here
 	// only stops a broken build from hanging the suite.
 	select {
 	case err := <-errc:
-		if !errors.Is(err, report.ErrTimeout) {
+		if !errors.Is(err, pdf.ErrTimeout) {
 			t.Fatalf("err = %v, want ErrTimeout", err)
 		}
 	case <-time.After(5 * time.Minute):
@@ -153,8 +153,8 @@ func TestRenderTimeout(t *testing.T) {
 	t.Logf("cancelled after %v (timeout %v)", time.Since(start).Round(time.Millisecond), r.Timeout())
 	// The same renderer prints the next page; with a longer timeout, so a
 	// loaded machine cannot make it time out too.
-	report.SetTimeout(r, report.WaitLimit)
-	if _, err := r.Render(context.Background(), report.Job{URL: page.URL + "/ok"}); err != nil {
+	pdf.SetTimeout(r, pdf.WaitLimit)
+	if _, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/ok"}); err != nil {
 		t.Errorf("render after a timeout: %v", err)
 	}
 }
@@ -182,13 +182,13 @@ func TestRenderConcurrencyLimit(t *testing.T) {
 		io.WriteString(w, `<!DOCTYPE html><body>page</body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Concurrency: 2, Timeout: report.WaitLimit})
+	r := pdf.New(pdf.Config{Logger: quiet(), Concurrency: 2, Timeout: pdf.WaitLimit})
 	defer r.Close()
 	var wg sync.WaitGroup
 	errs := make(chan error, 5)
 	for range 5 {
 		wg.Go(func() {
-			_, err := r.Render(context.Background(), report.Job{URL: page.URL + "/"})
+			_, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/"})
 			errs <- err
 		})
 	}
@@ -206,12 +206,12 @@ func TestRenderConcurrencyLimit(t *testing.T) {
 
 // TestUnavailable: no browser is an error that names the install command.
 func TestUnavailable(t *testing.T) {
-	r := report.New(report.Config{ExecPath: "/nonexistent/chromium"})
+	r := pdf.New(pdf.Config{ExecPath: "/nonexistent/chromium"})
 	if r.Available() {
 		t.Fatal("available with a missing binary")
 	}
-	_, err := r.Render(context.Background(), report.Job{URL: "http://127.0.0.1:1/"})
-	if !errors.Is(err, report.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install chromium") {
+	_, err := r.Render(context.Background(), pdf.Job{URL: "http://127.0.0.1:1/"})
+	if !errors.Is(err, pdf.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install chromium") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -268,9 +268,9 @@ func TestRenderBlocksWebSocketAndPreconnect(t *testing.T) {
 			</script></body></html>`, evil)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Timeout: 30 * time.Second})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: 30 * time.Second})
 	defer r.Close()
-	res, err := r.Render(context.Background(), report.Job{URL: page.URL + "/"})
+	res, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/"})
 	if err != nil {
 		t.Fatal(err)
 	}

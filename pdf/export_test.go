@@ -1,4 +1,4 @@
-package report
+package pdf
 
 import "time"
 
@@ -9,5 +9,5 @@ import "time"
 const WaitLimit = 3 * time.Minute
 
 // SetTimeout changes a renderer's per-render limit between renders, for the
-// tests of package report_test.
+// tests of package pdf_test.
 func SetTimeout(r *Renderer, d time.Duration) { r.cfg.Timeout = d }

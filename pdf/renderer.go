@@ -1,4 +1,4 @@
-// Package report prints Jindu's report pages to PDF with headless Chromium
+// Package pdf prints Jindu's report pages to PDF with headless Chromium
 // (chromedp). One browser process is started on the first render and
 // reused, and so are its tabs: a tab that printed is kept open for the next
 // render, which saves creating it and warms its page's process. At most
@@ -14,7 +14,7 @@
 // resolves no host name itself. The browser runs with its sandbox
 // where the kernel allows it (not as root, and with unprivileged user
 // namespaces), and without it otherwise, saying so in the log.
-package report
+package pdf
 
 import (
 	"context"
