@@ -234,13 +234,3 @@ func (db *DB) Info(ctx context.Context) (Info, error) {
 	in.Demo = demo == "1"
 	return in, nil
 }
-
-// SetMeta stores a setting (no data-version change).
-func (db *DB) SetMeta(ctx context.Context, key, value string) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("set %s: %w", key, err)
-	}
-	return nil
-}

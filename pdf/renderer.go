@@ -140,9 +140,6 @@ func New(cfg Config) *Renderer {
 	return &Renderer{cfg: cfg, slots: make(chan struct{}, cfg.Concurrency)}
 }
 
-// Timeout is the per-render limit.
-func (r *Renderer) Timeout() time.Duration { return r.cfg.Timeout }
-
 // ExecPath finds the browser, or returns ErrUnavailable.
 func (r *Renderer) ExecPath() (string, error) {
 	names := []string{r.cfg.ExecPath}
@@ -225,27 +222,6 @@ func (r *Renderer) start() (context.Context, *guardProxy, error) {
 		"dur_ms", time.Since(begin).Milliseconds())
 	r.browser, r.stop, r.proxy, r.sandboxed = bctx, stop, proxy, sandbox
 	return bctx, proxy, nil
-}
-
-// Sandboxed reports whether the running browser has its sandbox (false
-// before the first render).
-func (r *Renderer) Sandboxed() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.browser != nil && r.sandboxed
-}
-
-// Refused is how many connections the browser tried to open to anywhere
-// but the page's origin (WebSocket, preconnect, its own background
-// traffic …) and had refused.
-func (r *Renderer) Refused() int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := r.refused
-	if r.proxy != nil {
-		n += r.proxy.refused.Load()
-	}
-	return n
 }
 
 // launch starts a browser whose every connection goes through a new

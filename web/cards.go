@@ -37,15 +37,15 @@ func unknownMark(l i18n.Lang) func(metrics.Result) string {
 // districtMark marks district figures computed on incomplete data.
 func districtMark(l i18n.Lang, c metrics.Completeness) func(metrics.Result) string {
 	return func(r metrics.Result) string {
+		if !c.Incomplete(r.Indicator) {
+			return ""
+		}
 		var why []string
 		if c.Reported < c.Streets {
 			why = append(why, l.F("incomplete.streets", c.Reported, c.Streets))
 		}
 		if n := c.Unknown[r.Indicator]; n > 0 {
 			why = append(why, l.F("incomplete.unknown", n))
-		}
-		if len(why) == 0 {
-			return ""
 		}
 		return l.T("incomplete.short") + strings.Join(why, l.T("list.sep"))
 	}

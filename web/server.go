@@ -60,10 +60,6 @@ type Server struct {
 	reports reportState
 }
 
-// Parses is the number of ledger files the server has parsed: tests check
-// that an upload is parsed once however often its preview is seen.
-func (s *Server) Parses() int64 { return s.parses.Load() }
-
 // New returns a server for the database and program.
 func New(d *db.DB, p metrics.Program, logger *slog.Logger) (*Server, error) {
 	a, err := LoadAssets()
@@ -113,9 +109,6 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// Shutdown hook for callers that need to flip readiness before draining.
-func (s *Server) Shutdown(context.Context) { s.ready.Store(false) }
-
 // favicon answers browsers that ask for /favicon.ico without reading the
 // page's icon link.
 func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
@@ -126,6 +119,11 @@ func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
 // loopback listener and the PDF renderer.
 func (s *Server) Close() error {
 	s.blocked.flush(s, context.Background(), true)
+	if s.KDF != nil && s.Logger != nil {
+		// How busy password hashing was, for whoever sizes its slots.
+		st := s.KDF.Stats()
+		s.Logger.Debug("password hashing", "hashes", st.Hashes, "peak", st.Peak, "slots", s.KDF.Slots())
+	}
 	s.reports.mu.Lock()
 	hs := s.reports.hs
 	s.reports.hs, s.reports.base = nil, ""

@@ -101,7 +101,7 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 	r.URL.RawQuery = q.Encode()
 	l := lang(w, r)
 	u, _ := currentUser(r)
-	f, year, street, ok := s.reportScope(w, r, l)
+	_, year, street, ok := s.reportScope(w, r, l)
 	if !ok {
 		return
 	}
@@ -120,7 +120,7 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The figures must be those the PDF shows.
-		f, err = s.figures(r.Context())
+		f, err := s.figures(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -436,7 +436,10 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ingest.ErrInvalid):
 		// The user's streets changed: check the file again as them.
 		if err := s.checkPending(r, &p); err == nil {
-			err = s.DB.SetPendingResult(r.Context(), p.ID, p.Result, p.Records, p.DataSeq)
+			if err := s.DB.SetPendingResult(r.Context(), p.ID, p.Result, p.Records, p.DataSeq); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
 		http.Redirect(w, r, preview, http.StatusSeeOther)
 		return
