@@ -12,9 +12,9 @@ import (
 	"jindu/web/components"
 )
 
-// program returns the program in effect: the configured one with the
+// effectiveProgram returns the program in effect: the configured one with the
 // targets administrators set (LoadTargets) applied.
-func (s *Server) program() metrics.Program {
+func (s *Server) effectiveProgram() metrics.Program {
 	if p := s.effective.Load(); p != nil {
 		return *p
 	}
@@ -43,7 +43,7 @@ func (s *Server) showTargets(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderTargets(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string) {
 	l := lang(w, r)
-	p := s.program()
+	p := s.effectiveProgram()
 	v := components.Targets{Page: s.page(r.Context(), r, l, l.T("targets.title")), Message: msg, Error: errMsg}
 	v.JS = nil
 	for _, y := range p.Years {
@@ -71,7 +71,7 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := lang(w, r)
-	p := s.program()
+	p := s.effectiveProgram()
 	var changes []db.TargetOverride
 	var details []string
 	for _, ind := range p.Indicators {

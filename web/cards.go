@@ -11,10 +11,10 @@ import (
 // outlook (as of that year) of every indicator that has a target.
 // incomplete returns the completeness mark's text for a result, or "".
 func (s *Server) analysisCards(l i18n.Lang, all []metrics.Result, year int, incomplete func(metrics.Result) string) []components.AnalysisCard {
-	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
+	outlooks := metrics.AssessAll(s.effectiveProgram(), upTo(all, year))
 	var cards []components.AnalysisCard
 	for _, res := range ofYear(all, year) {
-		ind, _ := s.program().Indicator(res.Indicator)
+		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
 		c := components.AnalysisCard{Card: card(l, ind, res), Outlook: outlookView(l, outlooks[ind.Key])}
 		if incomplete != nil {
 			c.Incomplete = incomplete(res)

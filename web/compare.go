@@ -15,7 +15,7 @@ import (
 // showCompare puts two years side by side: each indicator's change for the
 // district (or one street), each street's change in the rating indicators,
 // and — for one street — which units gained or lost a rating. District
-// figures come from the snapshot; units are read for one street only.
+// figures come from the cached figures; units are read for one street only.
 func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
 	f, err := s.figures(r.Context())
@@ -75,7 +75,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	form := &components.CompareForm{Action: "/compare", Lang: string(l), FromLabel: l.T("compare.from"), ToLabel: l.T("compare.to"),
 		StreetLabel: l.T("street"), Submit: l.T("compare.submit"), From: itoa(from), To: itoa(to), Street: street.Name}
 	for _, y := range f.years {
-		form.Years = append(form.Years, components.Option{Value: itoa(y), Label: yearLabel(l, y, s.program())})
+		form.Years = append(form.Years, components.Option{Value: itoa(y), Label: yearLabel(l, y, s.effectiveProgram())})
 	}
 	form.Streets = append(form.Streets, components.Option{Value: "", Label: l.T("district")})
 	for _, st := range f.streets {
@@ -84,7 +84,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	a.Form = form
 
 	// Each indicator's change.
-	all := f.results(s.program(), street, 0)
+	all := f.results(s.effectiveProgram(), street, 0)
 	byKey := map[string]map[int]metrics.Result{}
 	for _, res := range all {
 		if byKey[res.Indicator] == nil {
@@ -96,7 +96,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	t := components.SortTable{ID: "changes", Caption: l.F("compare.caption", scope, fy, ty),
 		Cols: []components.Col{{Label: l.T("indicator")}, {Label: fy, Num: true}, {Label: ty, Num: true},
 			{Label: l.T("compare.change"), Num: true}, {Label: l.T("compare.counts"), Num: true}, {Label: l.F("status.in", ty)}}}
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		a0, a1 := byKey[ind.Key][from], byKey[ind.Key][to]
 		status, class := verdict(l, a1)
 		t.Rows = append(t.Rows, []components.TCell{textCell(label(l, ind)),
@@ -155,7 +155,7 @@ func (s *Server) streetChanges(l i18n.Lang, f *figures, from, to int) components
 	t := components.SortTable{ID: "streetchanges", Caption: l.F("compare.streets.caption", l.F("year.fmt", from), l.F("year.fmt", to)),
 		Filter: true, FilterLabel: l.T("filter"), Cols: []components.Col{{Label: l.T("street")}}}
 	var inds []metrics.Indicator
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind == metrics.KindRating && ind.Key != metrics.FiveGoodStreets {
 			inds = append(inds, ind)
 			t.Cols = append(t.Cols, components.Col{Label: label(l, ind), Num: true}, components.Col{Label: l.T("compare.change"), Num: true})

@@ -10,7 +10,7 @@ import (
 )
 
 // streetComparison builds the comparison of every street for one indicator
-// and year from the snapshot (no unit scan): the chart, with bars that open
+// and year from the cached figures (no unit scan): the chart, with bars that open
 // the street, and the same numbers as a sortable table.
 //
 // limit, when positive, keeps the chart and tables to the limit streets
@@ -39,7 +39,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 	for i, st := range f.streets {
 		scopes[i] = metrics.Scope{Name: st.Name, Tallies: f.byStreet[st.ID]}
 	}
-	rows := metrics.Standings(s.program(), ind, year, scopes)
+	rows := metrics.Standings(s.effectiveProgram(), ind, year, scopes)
 	all := rows
 	if limit > 0 && len(rows) > limit {
 		rows = rows[len(rows)-limit:]

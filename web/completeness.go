@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// completenessOf assesses a year of the snapshot.
+// completenessOf assesses a year of the cached figures.
 func (s *Server) completenessOf(f *figures, year int) metrics.Completeness {
 	names := make([]string, len(f.streets))
 	by := map[string]metrics.Tally{}
@@ -17,7 +17,7 @@ func (s *Server) completenessOf(f *figures, year int) metrics.Completeness {
 			by[st.Name] = t
 		}
 	}
-	return metrics.CompletenessOf(s.program(), year, names, by)
+	return metrics.CompletenessOf(s.effectiveProgram(), year, names, by)
 }
 
 func reportedText(l i18n.Lang, c metrics.Completeness) (reported, missing string) {
@@ -40,7 +40,7 @@ func (s *Server) completenessSection(l i18n.Lang, f *figures, year int) componen
 	t := components.SortTable{ID: "unknowntable", Caption: l.F("completeness.caption", l.F("year.fmt", year)),
 		Cols: []components.Col{{Label: l.T("indicator")}, {Label: l.T("unknown"), Num: true}, {Label: l.T("counts"), Num: true}}}
 	district := f.district[year]
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		_, den := ind.Count(district)
 		t.Rows = append(t.Rows, []components.TCell{textCell(label(l, ind)), intCell(c.Unknown[ind.Key]), intCell(den)})
 	}

@@ -40,7 +40,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		year = f.latest
 	}
 	d := components.Dashboard{Page: s.page(r.Context(), r, l, l.T("nav.dashboard"))}
-	d.Heading = l.Pick(s.program().Name, s.program().NameEn)
+	d.Heading = l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn)
 	if len(f.years) == 0 {
 		d.Empty = true
 		s.html(w, r, http.StatusOK, components.DashboardPage(d, components.DashboardAnalysis{}))
@@ -56,18 +56,18 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	for _, y := range f.years {
 		q := url.Values{"year": {strconv.Itoa(y)}}
-		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.program()), URL: "/?" + q.Encode(), Current: y == year})
+		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.effectiveProgram()), URL: "/?" + q.Encode(), Current: y == year})
 	}
-	results := f.results(s.program(), db.Unit{}, year)
+	results := f.results(s.effectiveProgram(), db.Unit{}, year)
 	for _, res := range results {
-		ind, _ := s.program().Indicator(res.Indicator)
+		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
 		d.Cards = append(d.Cards, card(l, ind, res))
 		if ind.Kind == metrics.KindCompletion {
 			d.Progress = append(d.Progress, progress(l, ind, res))
 		}
 	}
-	all := f.results(s.program(), db.Unit{}, 0)
-	for i, ind := range s.program().Indicators {
+	all := f.results(s.effectiveProgram(), db.Unit{}, 0)
+	for i, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind == metrics.KindRating {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
@@ -173,7 +173,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		}
 	}
 	years := slices.Clone(dataYears)
-	for _, y := range s.program().Years {
+	for _, y := range s.effectiveProgram().Years {
 		if !slices.Contains(years, y) {
 			years = append(years, y)
 		}
@@ -227,10 +227,10 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 // dashboardAnalysis adds to the overview: each card's outlook (as of the
 // viewed year) and completeness mark, the year's reporting, and the street
 // comparison of the selected indicator (?indicator=, default 五星小区),
-// whose bars open the street. All from the snapshot.
+// whose bars open the street. All from the cached figures.
 func (s *Server) dashboardAnalysis(r *http.Request, l i18n.Lang, f *figures, year int, all []metrics.Result) components.DashboardAnalysis {
 	var a components.DashboardAnalysis
-	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
+	outlooks := metrics.AssessAll(s.effectiveProgram(), upTo(all, year))
 	c := s.completenessOf(f, year)
 	mark := districtMark(l, c)
 	for _, res := range ofYear(all, year) {

@@ -43,7 +43,7 @@ func yearLinks(l i18n.Lang, p metrics.Program, path string, years []int, cur int
 
 func (s *Server) indicatorLinks(l i18n.Lang, path string, cur string, kv ...string) []components.Link {
 	var out []components.Link
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		out = append(out, components.Link{Label: label(l, ind), URL: href(l, path, append([]string{"indicator", ind.Key}, kv...)...), Current: ind.Key == cur})
 	}
 	return out

@@ -34,18 +34,18 @@ func (s *Server) pickYear(w http.ResponseWriter, r *http.Request, l i18n.Lang, y
 // program's first rating indicator).
 func (s *Server) indicatorParam(r *http.Request) (metrics.Indicator, bool) {
 	if k := r.URL.Query().Get("indicator"); k != "" {
-		return s.program().Indicator(k)
+		return s.effectiveProgram().Indicator(k)
 	}
-	if ind, ok := s.program().Indicator(metrics.FiveStarCompounds); ok {
+	if ind, ok := s.effectiveProgram().Indicator(metrics.FiveStarCompounds); ok {
 		return ind, true
 	}
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind == metrics.KindRating {
 			return ind, true
 		}
 	}
-	if len(s.program().Indicators) > 0 {
-		return s.program().Indicators[0], true
+	if len(s.effectiveProgram().Indicators) > 0 {
+		return s.effectiveProgram().Indicators[0], true
 	}
 	return metrics.Indicator{}, false
 }

@@ -134,7 +134,7 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 		res, err := s.PDF.Render(ctx, pdf.Job{
 			URL:     page,
 			Headers: map[string]string{renderHeader: tok},
-			Header:  l.Pick(s.program().Name, s.program().NameEn) + " · " + l.F("report.title", s.scopeName(l, req.Street), req.Year),
+			Header:  l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn) + " · " + l.F("report.title", s.scopeName(l, req.Street), req.Year),
 			Footer:  footerText(l, f.info, f.version, at, userName(l, req.User)),
 			PageOf:  pageOf(l),
 		})

@@ -84,7 +84,7 @@ func (s *Server) scopeName(l i18n.Lang, street string) string {
 	if street != "" {
 		return street
 	}
-	return districtName(l, s.program())
+	return districtName(l, s.effectiveProgram())
 }
 
 // reportURL is the report page or its PDF for a year and scope.
@@ -143,14 +143,14 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	s.html(w, r, http.StatusOK, components.ReportPage(s.reportModel(r, l, f, year, street, at, user, forPDF)))
 }
 
-// reportModel builds the report's view model from the snapshot of counts,
+// reportModel builds the report's view model from the cached figures,
 // with the dashboard's own builders (cards, rating charts, progress,
 // outlooks, the street comparison).
 func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int, street db.Unit, at time.Time, user *auth.User, forPDF bool) components.Report {
 	scope := s.scopeName(l, street.Name)
 	m := components.Report{Page: s.page(r.Context(), r, l, l.F("report.title", scope, year))}
 	m.CSS = append(m.CSS, s.Assets.URL(AssetPrintCSS))
-	m.Program = l.Pick(s.program().Name, s.program().NameEn)
+	m.Program = l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn)
 	m.Heading = l.F("report.title", scope, year)
 	m.ForPDF = forPDF
 	m.BackURL = "/?" + url.Values{"year": {strconv.Itoa(year)}, "lang": {string(l)}}.Encode()
@@ -170,12 +170,12 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	m.Meta = []string{l.F("report.scope", scope), l.F("data.asof", asOf, f.version),
 		l.F("report.generated", at.Local().Format("2006-01-02 15:04")), l.F("report.by", userName(l, user))}
 
-	all := f.results(s.program(), street, 0)
+	all := f.results(s.effectiveProgram(), street, 0)
 	years := f.years
 	if street.ID != 0 {
 		years = metrics.YearsWithData(f.byStreet[street.ID])
 	}
-	outlooks := metrics.AssessAll(s.program(), upTo(all, year))
+	outlooks := metrics.AssessAll(s.effectiveProgram(), upTo(all, year))
 	m.Headline = components.Table{Caption: l.F("table.caption", l.F("headline", year)),
 		Head: []string{l.T("report.indicator"), l.T("counts"), l.T("percent"), l.T("target"), l.T("status"), l.T("report.needed"), l.T("report.outlook")}}
 	m.Completion = components.Table{Caption: l.F("table.caption", l.T("report.completion")),
@@ -184,7 +184,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		Head: []string{l.T("report.indicator"), l.T("report.outlook"), l.T("report.note")}}
 	var unknown []string
 	for _, res := range ofYear(all, year) {
-		ind, _ := s.program().Indicator(res.Indicator)
+		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
 		c := card(l, ind, res)
 		ov := outlookView(l, outlooks[res.Indicator])
 		outlook := "—"
@@ -223,7 +223,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	if len(unknown) > 0 {
 		m.Notes = append(m.Notes, strings.Join(unknown, l.T("list.sep")))
 	}
-	for i, ind := range s.program().Indicators {
+	for i, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind == metrics.KindRating {
 			m.Charts = append(m.Charts, s.ratingChart(l, i, ind, all, years, year))
 		}

@@ -21,7 +21,9 @@ import (
 
 // Server serves Jindu's pages and API.
 type Server struct {
-	DB      *db.DB
+	DB *db.DB
+	// Program is the configured program, as given; handlers use
+	// effectiveProgram, which adds the targets administrators set.
 	Program metrics.Program
 	Logger  *slog.Logger
 	Assets  *Assets

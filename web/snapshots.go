@@ -30,8 +30,8 @@ type snapshotFigures struct {
 
 // figuresOf computes a snapshot's figures from the snapshot of counts.
 func (s *Server) figuresOf(f *figures, year int, street db.Unit) snapshotFigures {
-	out := snapshotFigures{Program: s.program().Name, DataVersion: f.version, Year: year, Street: street.Name, Rows: []metricRow{}}
-	for _, x := range f.results(s.program(), street, year) {
+	out := snapshotFigures{Program: s.effectiveProgram().Name, DataVersion: f.version, Year: year, Street: street.Name, Rows: []metricRow{}}
+	for _, x := range f.results(s.effectiveProgram(), street, year) {
 		out.Rows = append(out.Rows, metricRow{x.Indicator, x.Year, x.Street, x.Numerator, x.Denominator, x.Percent, x.Target, x.Met, x.Needed})
 	}
 	return out
@@ -212,7 +212,7 @@ func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
 		if snap.Street == "" {
 			st = db.Unit{}
 		}
-		for _, x := range f.results(s.program(), st, snap.Year) {
+		for _, x := range f.results(s.effectiveProgram(), st, snap.Year) {
 			now[x.Indicator] = x
 		}
 	}
@@ -220,7 +220,7 @@ func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
 		Head: []string{l.T("report.indicator"), l.T("snap.then"), l.T("snap.now"), l.T("snap.change")}}
 	for _, row := range then.Rows {
 		name := row.Indicator
-		if ind, ok := s.program().Indicator(row.Indicator); ok {
+		if ind, ok := s.effectiveProgram().Indicator(row.Indicator); ok {
 			name = label(l, ind)
 		} else {
 			name += " " + l.T("snap.removedfigures")

@@ -46,14 +46,14 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	all := f.results(s.program(), st, 0)
+	all := f.results(s.effectiveProgram(), st, 0)
 	a := components.AnalysisPage{Page: s.page(r.Context(), r, l, st.Name)}
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))},
 		{Label: l.T("nav.streets"), URL: href(l, "/streets", "year", itoa(year))}, {Label: st.Name}}
 	a.Heading = l.F("street.heading", st.Name, l.F("year.fmt", year))
 	a.Subhead = l.T("street.subhead")
-	a.Years, a.YearsName = yearLinks(l, s.program(), streetPath(st.Name), years, year), l.T("year.select")
+	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), streetPath(st.Name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, all, year, unknownMark(l))
 	a.Sections = append(a.Sections,
 		components.Section{ID: "trend", Heading: l.T("trend.heading"), Charts: []components.ChartLink{s.trendChart(l, st.Name, all, years, year)}},

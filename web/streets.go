@@ -27,7 +27,7 @@ func (s *Server) showStreets(w http.ResponseWriter, r *http.Request) {
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))}, {Label: l.T("nav.streets")}}
 	a.Heading = l.F("streets.heading", l.F("year.fmt", year))
-	a.Years, a.YearsName = yearLinks(l, s.program(), "/streets", f.years, year, "indicator", ind.Key), l.T("year.select")
+	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), "/streets", f.years, year, "indicator", ind.Key), l.T("year.select")
 	a.Selectors = []components.Selector{{Label: l.T("indicator"), Links: s.indicatorLinks(l, "/streets", ind.Key, "year", itoa(year))}}
 	chart, table := s.streetComparison(l, f, ind, year, 0)
 	a.Sections = append(a.Sections, components.Section{ID: "comparison", Heading: l.T("cmp.heading"), Intro: l.T("cmp.intro"),

@@ -20,7 +20,7 @@ func (s *Server) trendChart(l i18n.Lang, scope string, all []metrics.Result, yea
 		byKey[r.Indicator][r.Year] = r
 	}
 	xs := slices.Clone(years)
-	for _, y := range s.program().Years {
+	for _, y := range s.effectiveProgram().Years {
 		if !slices.Contains(xs, y) {
 			xs = append(xs, y)
 		}
@@ -36,7 +36,7 @@ func (s *Server) trendChart(l i18n.Lang, scope string, all []metrics.Result, yea
 	var series []charts.TrendSeries
 	var milestones []*int
 	var summary []string
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind != metrics.KindRating {
 			continue
 		}
@@ -65,7 +65,7 @@ func (s *Server) trendChart(l i18n.Lang, scope string, all []metrics.Result, yea
 	c.Table.Head = append(c.Table.Head, l.T("milestone"))
 	for i, y := range xs {
 		row := []components.Cell{{Text: l.F("year.fmt", y)}}
-		for _, ind := range s.program().Indicators {
+		for _, ind := range s.effectiveProgram().Indicators {
 			if rs := byKey[ind.Key]; ind.Kind == metrics.KindRating && len(rs) > 0 && !allEmpty(rs) {
 				row = append(row, components.Cell{Text: pct(rs[y].Percent), Num: true})
 			}
