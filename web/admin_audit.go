@@ -53,7 +53,7 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 	for _, e := range entries {
 		detail := e.Detail
 		if e.Repeats > 1 {
-			detail += " " + l.F("audit.repeats", e.Repeats, e.LastAt.Local().Format("2006-01-02 15:04:05"))
+			detail += " " + l.N("audit.repeats", e.Repeats, e.LastAt.Local().Format("2006-01-02 15:04:05"))
 		}
 		v.Rows = append(v.Rows, components.AuditRow{At: e.At.Local().Format("2006-01-02 15:04:05"), Actor: e.Actor,
 			Address: e.Address, Action: e.Action, Target: e.Target, Detail: detail})

@@ -111,7 +111,7 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 	for _, d := range details {
 		s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditProgram, Target: "targets", Detail: d})
 	}
-	s.renderTargets(w, r, http.StatusOK, l.F("targets.saved", len(changes)), "")
+	s.renderTargets(w, r, http.StatusOK, l.N("targets.saved", len(changes)), "")
 }
 
 func targetString(ok bool, v int) string {

@@ -28,7 +28,7 @@ func (s *Server) analysisCards(l i18n.Lang, all []metrics.Result, year int, inco
 func unknownMark(l i18n.Lang) func(metrics.Result) string {
 	return func(r metrics.Result) string {
 		if r.Unknown > 0 {
-			return l.T("incomplete.short") + l.F("incomplete.unknown", r.Unknown)
+			return l.T("incomplete.short") + l.N("incomplete.unknown", r.Unknown)
 		}
 		return ""
 	}
@@ -45,7 +45,7 @@ func districtMark(l i18n.Lang, c metrics.Completeness) func(metrics.Result) stri
 			why = append(why, l.F("incomplete.streets", c.Reported, c.Streets))
 		}
 		if n := c.Unknown[r.Indicator]; n > 0 {
-			why = append(why, l.F("incomplete.unknown", n))
+			why = append(why, l.N("incomplete.unknown", n))
 		}
 		return l.T("incomplete.short") + strings.Join(why, l.T("list.sep"))
 	}

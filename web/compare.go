@@ -56,7 +56,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !slices.Contains(f.years, y) {
-			s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", y), fmt.Sprintf("No data for %d", y)))
+			s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", y))
 			return
 		}
 		*p.dst = y

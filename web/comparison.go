@@ -103,7 +103,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 		})
 	}
 	c.Options = charts.Comparison(bars, target, charts.ComparisonLabels{Title: title, Met: l.T("met"), Unmet: l.T("unmet"),
-		NoTarget: l.Pick("无节点目标", "no milestone"), Milestone: l.T("milestone")})
+		NoTarget: l.T("milestone.none"), Milestone: l.T("milestone")})
 	if target != nil {
 		c.Summary = l.F("cmp.summary", title, met, len(all), *target, unmet, behind)
 	} else {

@@ -47,7 +47,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(f.years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", year), fmt.Sprintf("No data for %d", year)))
+		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
 		return
 	}
 	d.Heading = l.F("headline", year)
@@ -206,7 +206,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 			{Text: pct(res.Percent), Num: true}, {Text: target, Num: true}, {Text: status}})
 	}
 	c.Options = charts.Rating(points, charts.RatingLabels{
-		Title: title, Met: l.T("met"), Unmet: l.T("unmet"), Baseline: l.Pick("无节点目标", "no milestone"),
+		Title: title, Met: l.T("met"), Unmet: l.T("unmet"), Baseline: l.T("milestone.none"),
 		Milestone: l.T("milestone"), MetMark: "✓", UnmetMark: "✗",
 	})
 	cur := byYear[year]

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"jindu/metrics"
 	"jindu/web/i18n"
 	"net/http"
@@ -24,7 +23,7 @@ func (s *Server) pickYear(w http.ResponseWriter, r *http.Request, l i18n.Lang, y
 		return years[len(years)-1], true
 	}
 	if !slices.Contains(years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", year), fmt.Sprintf("No data for %d", year)))
+		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
 		return 0, false
 	}
 	return year, true

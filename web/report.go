@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,7 +53,7 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang
 		year = years[len(years)-1]
 	}
 	if !slices.Contains(years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", year), fmt.Sprintf("No data for %d", year)))
+		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
 		return nil, 0, db.Unit{}, false
 	}
 	return f, year, street, true

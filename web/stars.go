@@ -16,11 +16,7 @@ const assetTables = "js/tables.js"
 
 // money formats yuan for the language: "14,000 元" / "¥14,000".
 func money(l i18n.Lang, yuan int) string {
-	n := grouped(yuan)
-	if l == i18n.En {
-		return "¥" + n
-	}
-	return n + " 元"
+	return l.F("money.fmt", grouped(yuan))
 }
 
 func signedMoney(l i18n.Lang, yuan int) string {

@@ -261,7 +261,7 @@ func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.
 	if enc == "" {
 		enc = "—"
 	}
-	v.Summary = l.F("preview.summary", rep.Rows, strings.ToUpper(rep.Format), enc)
+	v.Summary = l.N("preview.summary", rep.Rows, strings.ToUpper(rep.Format), enc)
 	if p.BatchID != 0 {
 		v.Applied = l.F("preview.applied", p.BatchID)
 	}
@@ -285,7 +285,7 @@ func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.
 	if d := b.Diff; d != nil {
 		v.Changed = l.F("preview.changed", b.Changed, d.Up, d.Down, d.Unchanged, b.NewUnits)
 		if d.AgainstPrevious > 0 {
-			v.Changed += " " + l.F("preview.againstprevious", d.AgainstPrevious)
+			v.Changed += " " + l.N("preview.againstprevious", d.AgainstPrevious)
 		}
 		for _, n := range d.NewUnits {
 			row := components.NewUnitRow{Level: l.T("level." + string(n.Level)), Path: n.Path}
@@ -295,11 +295,11 @@ func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.
 			v.NewUnits = append(v.NewUnits, row)
 		}
 		if b.NewUnits > len(d.NewUnits) {
-			v.MoreNew = l.F("preview.morenew", b.NewUnits-len(d.NewUnits))
+			v.MoreNew = l.N("preview.morenew", b.NewUnits-len(d.NewUnits))
 		}
 		v.Changes = changeGroups(l, d.Changes)
 		if b.Changed > len(d.Changes) && len(d.Changes) > 0 {
-			v.MoreChanges = l.F("preview.morechanges", len(d.Changes), b.Changed)
+			v.MoreChanges = l.N("preview.morechanges", len(d.Changes), b.Changed)
 		}
 		for _, st := range sortedKeys(d.Counts) {
 			c := d.Counts[st]

@@ -43,7 +43,6 @@ var authMessages = map[string][2]string{
 	"users.enable":       {"启用", "Enable"},
 	"users.setpassword":  {"重设密码", "Set password"},
 	"users.setrole":      {"修改角色", "Change role"},
-	"users.done":         {"已保存。", "Saved."},
 	"users.exists":       {"该用户名已存在。", "That name is taken."},
 	"users.self":         {"不能停用或降级自己的账户。", "You cannot disable or demote your own account."},
 	"audit.title":        {"审计日志", "Audit log"},
@@ -65,5 +64,3 @@ var authMessages = map[string][2]string{
 	"role.clerk":         {"数据专干", "data clerk"},
 	"role.viewer":        {"查看者", "viewer"},
 }
-
-func init() { register(authMessages) }

@@ -15,5 +15,3 @@ var opsMessages = map[string][2]string{
 	"backups.failed":  {"备份失败，详见服务器日志。", "The backup failed; see the server log."},
 	"backups.restore": {"恢复：停止服务后运行 jindu restore --db 数据库 --from 备份文件（原数据库文件会保留）。", "To restore: stop the server, then run jindu restore --db DATABASE --from BACKUP (the replaced file is kept)."},
 }
-
-func init() { register(opsMessages) }

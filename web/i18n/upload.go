@@ -27,8 +27,6 @@ var uploadMessages = map[string][2]string{
 	"preview.row":               {"第 %d 行", "row %d"},
 	"preview.field":             {"项目", "Field"},
 	"preview.reportfile":        {"错误报告", "problems"},
-	"value.yes":                 {"是", "yes"},
-	"value.no":                  {"否", "no"},
 	"communitytype.urban":       {"城市", "urban"},
 	"communitytype.rural":       {"涉农", "agriculture-related"},
 	"preview.summary":           {"有效数据 %d 行 · 格式 %s · 编码 %s", "%d valid rows · format %s · encoding %s"},
@@ -59,9 +57,6 @@ var uploadMessages = map[string][2]string{
 	"preview.value":             {"值", "Value"},
 	"preview.message":           {"说明", "Message"},
 	"preview.code":              {"代码", "Code"},
-	"level.street":              {"街道", "street"},
-	"level.community":           {"社区", "community"},
-	"level.compound":            {"小区", "compound"},
 	"history.title":             {"导入记录", "Import history"},
 	"history.kind":              {"类型", "Kind"},
 	"history.at":                {"时间", "Time"},
@@ -81,5 +76,3 @@ var uploadMessages = map[string][2]string{
 	"kind.import":               {"命令行导入", "CLI import"},
 	"kind.rollback":             {"回滚", "rollback"},
 }
-
-func init() { register(uploadMessages) }
