@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"jindu/internal/testdata/testutil"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,12 +19,7 @@ import (
 // MustOpen opens a fresh database file in a temporary directory.
 func MustOpen(t testing.TB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "jindu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Now = func() time.Time { return time.Date(2024, 12, 31, 8, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { d.Close() })
+	d, _ := testutil.OpenDB(t, time.Date(2024, 12, 31, 8, 0, 0, 0, time.UTC))
 	return d
 }
 

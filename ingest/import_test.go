@@ -3,10 +3,9 @@ package ingest_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"jindu/internal/testdata/testutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,59 +17,6 @@ import (
 
 	_ "modernc.org/sqlite"
 )
-
-func openDB(t *testing.T) (*db.DB, string) {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "jindu.db")
-	d, err := db.Open(context.Background(), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Now = func() time.Time { return time.Date(2024, 12, 1, 8, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { d.Close() })
-	return d, p
-}
-
-// dump is every row of every table, in a stable order: "the database as it
-// is", independent of WAL frames a rolled-back transaction may leave.
-func dump(t *testing.T, path string) string {
-	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	rows, err := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	var b strings.Builder
-	for _, tbl := range tables {
-		rs, err := raw.Query(`SELECT * FROM "` + tbl + `" ORDER BY 1, 2`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rs.Columns()
-		for rs.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rs.Scan(ptrs...)
-			fmt.Fprintf(&b, "%s %v\n", tbl, vals)
-		}
-		rs.Close()
-	}
-	return b.String()
-}
 
 // seed applies one good file so the database holds earlier batches.
 func seed(t *testing.T, d *db.DB) {
@@ -89,7 +35,7 @@ func seed(t *testing.T, d *db.DB) {
 // has errors and checks the database is exactly as before.
 func TestBadFilesChangeNothing(t *testing.T) {
 	goldens, _ := filepath.Glob("testdata/*.golden.json")
-	d, path := openDB(t)
+	d, path := testutil.OpenDB(t, importNow)
 	seed(t, d)
 	tried := 0
 	for _, g := range goldens {
@@ -101,7 +47,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 		}
 		name := strings.TrimSuffix(g, ".golden.json")
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			before := dump(t, path)
+			before := testutil.Dump(t, path)
 			raw, err := os.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)
@@ -115,7 +61,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 			if err == nil {
 				t.Skip("valid under these options (the golden test sets its own)")
 			}
-			if after := dump(t, path); after != before {
+			if after := testutil.Dump(t, path); after != before {
 				t.Errorf("a refused file changed the database (%v)", err)
 			}
 			tried++
@@ -127,7 +73,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 }
 
 func TestImportDuplicateAndDryRun(t *testing.T) {
-	d, path := openDB(t)
+	d, path := testutil.OpenDB(t, importNow)
 	ctx := context.Background()
 	raw, err := os.ReadFile("testdata/good_gbk.csv")
 	if err != nil {
@@ -135,12 +81,12 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 	}
 	in := ingest.ImportInput{Name: "good_gbk.csv", Kind: db.KindUpload, Actor: "clerk"}
 	in.DryRun = true
-	before := dump(t, path)
+	before := testutil.Dump(t, path)
 	res, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || res.Batch.ID != 0 || res.Batch.Rows == 0 || res.Report.Encoding != "gb18030" {
 		t.Fatalf("dry run: %+v %v", res, err)
 	}
-	if dump(t, path) != before {
+	if testutil.Dump(t, path) != before {
 		t.Error("a dry run changed the database")
 	}
 	in.DryRun = false
@@ -168,3 +114,6 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 		t.Errorf("pdf: %v", err)
 	}
 }
+
+// importNow is the clock of the import tests' databases.
+var importNow = time.Date(2024, 12, 1, 8, 0, 0, 0, time.UTC)

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,29 +22,13 @@ import (
 	"jindu/pdf"
 )
 
-// needChromium skips under -short, and without a browser on a developer
-// machine; CI has one.
-func needChromium(t testing.TB) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: no Chromium")
-	}
-	if pdf.New(pdf.Config{}).Available() {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed; .ci/run installs it")
-	}
-	t.Skip("chromium not installed: " + pdf.InstallHint)
-}
-
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // TestRenderBlocksOtherHosts: a page that embeds an image, a script and a
 // frame from another host prints, and none of those requests leaves the
 // browser; the token header reaches the page's own origin only.
 func TestRenderBlocksOtherHosts(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	var outside atomic.Int32
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		outside.Add(1)
@@ -92,14 +76,14 @@ func TestRenderBlocksOtherHosts(t *testing.T) {
 	if got := token.Load().(string); got != "secret" {
 		t.Errorf("page got token %q", got)
 	}
-	if text := pdfText(t, res.PDF); !strings.Contains(text, "<b>user</b>") || !strings.Contains(strings.ReplaceAll(text, " ", ""), "第1页/共1页") {
+	if text := testutil.PDFText(t, res.PDF); !strings.Contains(text, "<b>user</b>") || !strings.Contains(strings.ReplaceAll(text, " ", ""), "第1页/共1页") {
 		t.Errorf("footer not printed as escaped text:\n%s", text)
 	}
 }
 
 // TestRenderWaitsForCharts: a chart that draws late is in the PDF.
 func TestRenderWaitsForCharts(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, `<!DOCTYPE html><body><div data-chart="c" id="c"></div><script>
@@ -114,7 +98,7 @@ func TestRenderWaitsForCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(pdfText(t, res.PDF), "LATECHART") {
+	if !strings.Contains(testutil.PDFText(t, res.PDF), "LATECHART") {
 		t.Error("the PDF was printed before the chart drew")
 	}
 }
@@ -122,7 +106,7 @@ func TestRenderWaitsForCharts(t *testing.T) {
 // TestRenderTimeout: a page whose chart never draws is cancelled at the
 // timeout, and the renderer still works afterwards.
 func TestRenderTimeout(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if r.URL.Path == "/never" {
@@ -162,7 +146,7 @@ func TestRenderTimeout(t *testing.T) {
 // TestRenderConcurrencyLimit: never more than Concurrency pages at once;
 // the others wait and all finish.
 func TestRenderConcurrencyLimit(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	var cur, peak atomic.Int32
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
@@ -216,27 +200,13 @@ func TestUnavailable(t *testing.T) {
 	}
 }
 
-func pdfText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed: apt-get install poppler-utils")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
-}
-
 // TestRenderBlocksWebSocketAndPreconnect: request interception does not
 // see WebSocket handshakes or preconnects; on main a printed page could
 // open both to any host. Now every connection but to the page's origin
 // (another loopback port included) reaches the renderer's refusing proxy,
 // and nothing reaches the other host.
 func TestRenderBlocksWebSocketAndPreconnect(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -36,7 +37,7 @@ func getBody(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
 // 2023; the snapshot's PDF and figures are byte for byte the same, and its
 // page shows what changed since.
 func TestSnapshotFrozen(t *testing.T) {
-	chromiumPath(t)
+	testutil.Chromium(t)
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin}, auth.User{Name: "viewer", Role: auth.Viewer})
 	ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
 	t.Cleanup(func() { ts.Web.Close() })
@@ -63,7 +64,7 @@ func TestSnapshotFrozen(t *testing.T) {
 	if err := json.Unmarshal(figures, &fig); err != nil || fig.Year != 2023 || len(fig.Rows) != 8 {
 		t.Fatalf("figures %s: %v", figures, err)
 	}
-	flat := strings.Join(strings.Fields(poppler(t, pdf, "pdftotext", "PDF", "-")), "")
+	flat := strings.Join(strings.Fields(testutil.Poppler(t, pdf, "pdftotext", "PDF", "-")), "")
 	if !strings.Contains(flat, "魏都区2023年进度报告") || !strings.Contains(flat, "admin") || !strings.Contains(flat, fig.DataVersion) {
 		t.Errorf("snapshot PDF text lacks the title, the user or the data version %s", fig.DataVersion)
 	}
