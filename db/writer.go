@@ -727,6 +727,18 @@ func (w *writer) writeChanges(changes []change) error {
 	return nil
 }
 
+// restored counts one unit-year a rollback put back (or removed): its
+// change is logged and its street-year's tally recounted at the end.
+func (w *writer) restored(c change, street int64) error {
+	if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
+		return err
+	}
+	w.rows++
+	w.changed++
+	w.touched[streetYear{street, c.year}] = struct{}{}
+	return nil
+}
+
 // logChange adds a change to the batch's change log: old and new are
 // encoded statuses, "" for none; compound is the compound's name, "" for a
 // street or community. Full chunks are written as they fill.

@@ -13,7 +13,9 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
+	"iter"
 	"strings"
 
 	"jindu/metrics"
@@ -57,6 +59,23 @@ func ScaleByName(name string) (Scale, bool) {
 		}
 	}
 	return Scale{}, false
+}
+
+// Records is Generate as an iterator, for db.Apply: the records are made
+// as they are consumed, and a Generate error comes last.
+func Records(s Scale, seed int64, years []int) iter.Seq2[metrics.Record, error] {
+	return func(yield func(metrics.Record, error) bool) {
+		stop := errors.New("stop")
+		err := Generate(s, seed, years, func(r metrics.Record) error {
+			if !yield(r, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(metrics.Record{}, err)
+		}
+	}
 }
 
 // Generate calls emit for every record of every year in years (ascending),

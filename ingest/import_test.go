@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"jindu/internal/testdata/testutil"
+	"jindu/load"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ func seed(t *testing.T, d *db.DB) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := ingest.Import(context.Background(), d, ingest.ImportInput{Name: "good_utf8.csv", Kind: db.KindImport, Actor: "t"}, f); err != nil {
+	if _, err := load.File(context.Background(), d, load.Input{Name: "good_utf8.csv", Kind: db.KindImport, Actor: "t"}, f); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -56,7 +57,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 			if strings.Contains(name, "too_many_rows") {
 				opts.MaxRows = 3
 			}
-			_, err = ingest.Import(context.Background(), d, ingest.ImportInput{Name: filepath.Base(name), Kind: db.KindUpload,
+			_, err = load.File(context.Background(), d, load.Input{Name: filepath.Base(name), Kind: db.KindUpload,
 				Actor: "clerk", Options: opts}, bytes.NewReader(raw))
 			if err == nil {
 				t.Skip("valid under these options (the golden test sets its own)")
@@ -79,10 +80,10 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := ingest.ImportInput{Name: "good_gbk.csv", Kind: db.KindUpload, Actor: "clerk"}
+	in := load.Input{Name: "good_gbk.csv", Kind: db.KindUpload, Actor: "clerk"}
 	in.DryRun = true
 	before := testutil.Dump(t, path)
-	res, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	res, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || res.Batch.ID != 0 || res.Batch.Rows == 0 || res.Report.Encoding != "gb18030" {
 		t.Fatalf("dry run: %+v %v", res, err)
 	}
@@ -90,7 +91,7 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 		t.Error("a dry run changed the database")
 	}
 	in.DryRun = false
-	first, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	first, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || first.Batch.ID == 0 {
 		t.Fatalf("import: %+v %v", first, err)
 	}
@@ -98,7 +99,7 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 	if err != nil || name != "good_gbk.csv" || !bytes.Equal(back, raw) {
 		t.Errorf("stored file differs: %q %d bytes vs %d (%v)", name, len(back), len(raw), err)
 	}
-	again, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	again, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || again.DuplicateOf == nil || again.DuplicateOf.ID != first.Batch.ID || again.Batch.ID != 0 {
 		t.Fatalf("duplicate: %+v %v", again, err)
 	}
@@ -106,11 +107,11 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 	if _, err := d.Rollback(ctx, first.Batch.ID, "admin", "test"); err != nil {
 		t.Fatal(err)
 	}
-	third, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	third, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || third.DuplicateOf != nil || third.Batch.ID == 0 {
 		t.Errorf("after rollback: %+v %v", third, err)
 	}
-	if _, err := ingest.Import(ctx, d, ingest.ImportInput{Name: "x.pdf", Kind: db.KindUpload}, strings.NewReader("%PDF-1.4")); !errors.Is(err, ingest.ErrUnsupportedFormat) {
+	if _, err := load.File(ctx, d, load.Input{Name: "x.pdf", Kind: db.KindUpload}, strings.NewReader("%PDF-1.4")); !errors.Is(err, ingest.ErrUnsupportedFormat) {
 		t.Errorf("pdf: %v", err)
 	}
 }

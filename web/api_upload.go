@@ -9,6 +9,7 @@ import (
 
 	"jindu/db"
 	"jindu/ingest"
+	"jindu/load"
 	"jindu/web/i18n"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := currentUser(r)
 	dry := fields["dry_run"] == "1" || fields["dry_run"] == "true" || r.URL.Query().Get("dry_run") == "1"
-	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: name, Kind: db.KindUpload, Actor: u.Name,
+	res, err := load.File(r.Context(), s.DB, load.Input{Name: name, Kind: db.KindUpload, Actor: u.Name,
 		Source: "api " + clientAddress(r), DryRun: dry, Options: s.importOptions(u)}, bytes.NewReader(raw))
 	l, _ := i18n.FromRequest(r)
 	resp := uploadResponse{DryRun: dry, Rows: res.Report.Rows, Errors: LocalizeProblems(l, res.Report.Errors), Warnings: LocalizeProblems(l, res.Report.Warnings)}

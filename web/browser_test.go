@@ -182,16 +182,17 @@ func mustHost(t testing.TB, s string) string {
 
 func loadDemo(t testing.TB, ts *testServer, extra ...metrics.Record) {
 	t.Helper()
-	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindDemo, Actor: "demo"}, func(put func(metrics.Record) error) error {
-		if err := demo.Generate(demo.District, 2021, demo.Years, put); err != nil {
-			return err
-		}
-		for _, r := range extra {
-			if err := put(r); err != nil {
-				return err
+	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindDemo, Actor: "demo"}, func(yield func(metrics.Record, error) bool) {
+		for r, err := range demo.Records(demo.District, 2021, demo.Years) {
+			if !yield(r, err) {
+				return
 			}
 		}
-		return nil
+		for _, r := range extra {
+			if !yield(r, nil) {
+				return
+			}
+		}
 	})
 	if err != nil {
 		t.Fatal(err)

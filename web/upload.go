@@ -16,6 +16,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/ingest"
+	"jindu/load"
 	"jindu/web/components"
 	"jindu/web/i18n"
 )
@@ -168,7 +169,7 @@ type pendingResult struct {
 func (s *Server) checkPending(r *http.Request, p *db.PendingUpload) error {
 	u, _ := currentUser(r)
 	var log ingest.RecordLog
-	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
+	res, err := load.File(r.Context(), s.DB, load.Input{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
 		DryRun: true, Options: s.importOptions(u), Keep: log.Add}, bytes.NewReader(p.Raw))
 	if err != nil && !errors.Is(err, ingest.ErrInvalid) && !errors.Is(err, ingest.ErrUnsupportedFormat) {
 		return err
@@ -411,13 +412,13 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := currentUser(r)
-	in := ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name, Source: "web " + clientAddress(r), Options: s.importOptions(u)}
-	applied, err := ingest.ImportRecords(r.Context(), s.DB, in, p.Raw, p.Records, p.DataSeq)
+	in := load.Input{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name, Source: "web " + clientAddress(r), Options: s.importOptions(u)}
+	applied, err := load.Records(r.Context(), s.DB, in, p.Raw, p.Records, p.DataSeq)
 	switch {
 	case errors.Is(err, db.ErrDataChanged):
 		// Preview again against the data as it is now, from the kept records.
 		in.DryRun = true
-		again, err := ingest.ImportRecords(r.Context(), s.DB, in, p.Raw, p.Records, 0)
+		again, err := load.Records(r.Context(), s.DB, in, p.Raw, p.Records, 0)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -13,6 +13,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"jindu/db"
+	"jindu/metrics"
 )
 
 // OpenDB opens a fresh database file in a temporary directory, with its
@@ -147,4 +149,15 @@ func GB18030(t testing.TB, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Records yields rs, for db.Apply.
+func Records(rs ...metrics.Record) iter.Seq2[metrics.Record, error] {
+	return func(yield func(metrics.Record, error) bool) {
+		for _, r := range rs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
 }
