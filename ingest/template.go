@@ -170,7 +170,7 @@ func WriteTemplateXLSX(w io.Writer, rows []metrics.Record) error {
 	}
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = rng(fStars)
-	if err := dv.SetRange(0, 5, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
+	if err := dv.SetRange(0, metrics.MaxStars, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
 		return err
 	}
 	dv.SetError(excelize.DataValidationErrorStyleStop, "星级", "星级必须是 0–5 的整数，未知可留空")
