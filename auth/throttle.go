@@ -272,10 +272,3 @@ func (t *Throttle) fail(key string, r throttleRule, now time.Time) {
 		e.until = now.Add(min(d, r.max))
 	}
 }
-
-// Len is the number of keys held (for tests and metrics).
-func (t *Throttle) Len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.entries)
-}

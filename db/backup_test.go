@@ -29,15 +29,14 @@ func openTemp(t testing.TB) *DB {
 // stars k%6 shifted by v so that a different v changes every status.
 func applyStreet(t testing.TB, d *DB, street string, year, n, v int) Batch {
 	t.Helper()
-	b, err := d.Apply(context.Background(), BatchInput{Kind: KindImport, Actor: "test"}, func(put func(metrics.Record) error) error {
+	b, err := d.Apply(context.Background(), BatchInput{Kind: KindImport, Actor: "test"}, func(yield func(metrics.Record, error) bool) {
 		for k := range n {
 			r := metrics.Record{Year: year, Unit: metrics.UnitRef{Street: street, Community: fmt.Sprintf("社区%d", k/50), Compound: fmt.Sprintf("小区%d", k)},
 				Status: metrics.Status{Stars: metrics.Int((k + v) % 6), PartyBranch: metrics.Bool(true)}}
-			if err := put(r); err != nil {
-				return err
+			if !yield(r, nil) {
+				return
 			}
 		}
-		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -333,8 +332,8 @@ func TestApplyRestoresForeignKeys(t *testing.T) {
 	}
 	applyStreet(t, d, "西大街道", 2023, 10, 0)
 	fkOn()
-	_, err := d.Apply(context.Background(), BatchInput{Kind: KindUpload, Actor: "t"}, func(put func(metrics.Record) error) error {
-		return errors.New("bad file")
+	_, err := d.Apply(context.Background(), BatchInput{Kind: KindUpload, Actor: "t"}, func(yield func(metrics.Record, error) bool) {
+		yield(metrics.Record{}, errors.New("bad file"))
 	})
 	if err == nil {
 		t.Fatal("a failing batch succeeded")

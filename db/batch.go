@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strconv"
@@ -66,7 +67,8 @@ type BatchInput struct {
 	// File, if set, is called after the records are put and before the
 	// commit; it returns the file's SHA-256 and its gzip-compressed bytes,
 	// so a file streamed from disk is hashed and kept as it is read. An
-	// error aborts the batch.
+	// error aborts the batch. Apply checks the same-file rule on the
+	// SHA-256 it returns (unless SHA256 is set, checked before).
 	File func() (sha256 string, gz []byte, err error)
 }
 
@@ -102,18 +104,54 @@ type Batch struct {
 	DataSeq int64
 }
 
-// Apply stores a batch in one transaction: produce is called with a put
-// function and must put every record; if produce or any put fails, nothing
-// is stored and the database is exactly as before. Units seen for the first
-// time are created. Unit-years whose status is unchanged are not rewritten.
-// With in.DryRun the same work is done and reported, then rolled back.
-func (db *DB) Apply(ctx context.Context, in BatchInput, produce func(put func(metrics.Record) error) error) (Batch, error) {
+// Apply stores a batch in one transaction: every record records yields
+// is put, as it is yielded; if one comes with an error, or putting one
+// fails, nothing is stored and the database is exactly as before. Units
+// seen for the first time are created. Unit-years whose status is
+// unchanged are not rewritten. With in.DryRun the same work is done and
+// reported, then rolled back.
+//
+// A file (in.SHA256, or in.File once the records are consumed) whose
+// bytes equal those of an upload or import still in effect changes
+// nothing: Apply returns a *DuplicateError naming that batch.
+func (db *DB) Apply(ctx context.Context, in BatchInput, records iter.Seq2[metrics.Record, error]) (Batch, error) {
+	if in.SHA256 != "" {
+		if err := db.notDuplicate(ctx, in.SHA256); err != nil {
+			return Batch{}, err
+		}
+	}
 	return db.applyTx(ctx, in, func(_ context.Context, _ *sql.Tx, w *writer) error {
-		if err := produce(w.put); err != nil {
-			return fmt.Errorf("apply batch: %w", err)
+		for r, err := range records {
+			if err == nil {
+				err = w.put(r)
+			}
+			if err != nil {
+				return fmt.Errorf("apply batch: %w", err)
+			}
 		}
 		return nil
 	})
+}
+
+// DuplicateError is a batch refused because its file's bytes equal those
+// of a batch still in effect: applying them again would change nothing.
+type DuplicateError struct{ Of Batch }
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("apply batch: the same file as batch %d, still in effect", e.Of.ID)
+}
+
+// notDuplicate is the same-file rule: a *DuplicateError when an upload or
+// import with these bytes is in effect.
+func (db *DB) notDuplicate(ctx context.Context, sha string) error {
+	dup, err := db.InEffectBySHA256(ctx, sha)
+	switch {
+	case err == nil:
+		return &DuplicateError{Of: dup}
+	case errors.Is(err, ErrNotFound):
+		return nil
+	}
+	return fmt.Errorf("apply batch: %w", err)
 }
 
 // applyTx runs one batch: it records the batch, lets work change statuses
@@ -187,6 +225,11 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 		if err != nil {
 			return Batch{}, err
 		}
+		if in.SHA256 == "" {
+			if err := db.notDuplicate(ctx, sha); err != nil {
+				return Batch{}, err
+			}
+		}
 		b.SHA256 = sha
 		if _, err := tx.ExecContext(ctx, `UPDATE batches SET sha256 = ?, raw = ?, raw_gzip = 1 WHERE id = ?`, sha, gz, b.ID); err != nil {
 			return Batch{}, fmt.Errorf("apply batch: %w", err)
@@ -257,14 +300,4 @@ func (db *DB) Info(ctx context.Context) (Info, error) {
 	}
 	in.Demo = demo == "1"
 	return in, nil
-}
-
-// SetMeta stores a setting (no data-version change).
-func (db *DB) SetMeta(ctx context.Context, key, value string) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("set %s: %w", key, err)
-	}
-	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"iter"
+	"jindu/internal/testdata/testutil"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,25 +20,11 @@ import (
 // MustOpen opens a fresh database file in a temporary directory.
 func MustOpen(t testing.TB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "jindu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Now = func() time.Time { return time.Date(2024, 12, 31, 8, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { d.Close() })
+	d, _ := testutil.OpenDB(t, time.Date(2024, 12, 31, 8, 0, 0, 0, time.UTC))
 	return d
 }
 
-func records(rs ...metrics.Record) func(func(metrics.Record) error) error {
-	return func(put func(metrics.Record) error) error {
-		for _, r := range rs {
-			if err := put(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
+func records(rs ...metrics.Record) iter.Seq2[metrics.Record, error] { return testutil.Records(rs...) }
 
 func TestOpenMigratesAndReopens(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "j.db")
@@ -135,11 +123,10 @@ func TestApplyFailureChangesNothing(t *testing.T) {
 	d := MustOpen(t)
 	ctx := context.Background()
 	boom := errors.New("boom")
-	_, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, func(put func(metrics.Record) error) error {
-		if err := put(metrics.Record{Year: 2022, Unit: metrics.UnitRef{Street: "西大街道"}}); err != nil {
-			return err
+	_, err := d.Apply(ctx, db.BatchInput{Kind: db.KindImport, Actor: "t"}, func(yield func(metrics.Record, error) bool) {
+		if yield(metrics.Record{Year: 2022, Unit: metrics.UnitRef{Street: "西大街道"}}, nil) {
+			yield(metrics.Record{}, boom)
 		}
-		return boom
 	})
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want boom", err)
@@ -150,5 +137,38 @@ func TestApplyFailureChangesNothing(t *testing.T) {
 	}
 	if _, err := d.StreetByName(ctx, "西大街道"); !errors.Is(err, db.ErrNotFound) {
 		t.Errorf("street after failed apply: %v", err)
+	}
+}
+
+// TestApplyRefusesTheSameFile: db owns the same-file rule. A batch whose
+// file's bytes equal those of a batch in effect stores nothing and names
+// that batch; once it is rolled back the same bytes apply again.
+func TestApplyRefusesTheSameFile(t *testing.T) {
+	ctx := context.Background()
+	d := MustOpen(t)
+	file := func() (string, []byte, error) { return "abc123", []byte("gz"), nil }
+	rec := metrics.Record{Year: 2022, Unit: metrics.UnitRef{Street: "西大街道"}, Status: metrics.Status{FiveGood: metrics.Bool(true)}}
+	first, err := d.Apply(ctx, db.BatchInput{Kind: db.KindUpload, Actor: "t", File: file}, records(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := d.Info(ctx)
+	_, err = d.Apply(ctx, db.BatchInput{Kind: db.KindUpload, Actor: "t", File: file}, records(rec))
+	var dup *db.DuplicateError
+	if !errors.As(err, &dup) || dup.Of.ID != first.ID {
+		t.Fatalf("second apply: %v, want a DuplicateError naming batch %d", err, first.ID)
+	}
+	_, err = d.Apply(ctx, db.BatchInput{Kind: db.KindUpload, Actor: "t", SHA256: "abc123", File: file}, records(rec))
+	if !errors.As(err, &dup) {
+		t.Fatalf("apply with a known SHA-256: %v, want a DuplicateError", err)
+	}
+	if after, _ := d.Info(ctx); after != before {
+		t.Errorf("a refused duplicate changed the database: %+v → %+v", before, after)
+	}
+	if _, err := d.Rollback(ctx, first.ID, "t", "t", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Apply(ctx, db.BatchInput{Kind: db.KindUpload, Actor: "t", File: file}, records(rec)); err != nil {
+		t.Errorf("the same bytes after a rollback: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package db
 
 import (
 	"strconv"
-	"strings"
 
 	"jindu/metrics"
 )
@@ -116,22 +115,14 @@ func fieldChanges(level metrics.Level, prev, s *metrics.Status) []FieldChange {
 			return
 		}
 		fc := FieldChange{Field: name, Old: yesNoText(o), New: yesNoText(n)}
-		if rating && o != nil && n != nil {
-			fc.Rating = b2i(*n)*2 - 1
+		if rating {
+			fc.Rating = metrics.Change(o, n)
 		}
 		fields = append(fields, fc)
 	}
 	if level == metrics.LevelCompound {
 		if o, n := starText(prev.Stars), starText(s.Stars); o != n {
-			fc := FieldChange{Field: "stars", Old: o, New: n}
-			if o, n := prev.Stars, s.Stars; o != nil && n != nil {
-				if *n > *o {
-					fc.Rating = 1
-				} else {
-					fc.Rating = -1
-				}
-			}
-			fields = append(fields, fc)
+			fields = append(fields, FieldChange{Field: "stars", Old: o, New: n, Rating: metrics.StarChange(prev.Stars, s.Stars)})
 		}
 		for i, name := range metrics.StarNames {
 			flag(name, prev.StarFlags[i], s.StarFlags[i], false)
@@ -154,13 +145,6 @@ func (d *Diff) retyped(u metrics.UnitRef, year int, old, new metrics.CommunityTy
 	}
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func starText(n *int) string {
 	if n == nil {
 		return ""
@@ -176,50 +160,4 @@ func yesNoText(b *bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// closest returns the sibling name closest to name when it is close enough
-// to be a likely typo: at most one edit for short names, two for names of
-// six characters or more, or one name containing the other.
-func closest(name string, siblings []string) string {
-	best, bestD := "", 1<<30
-	rn := []rune(name)
-	limit := 1
-	if len(rn) >= 6 {
-		limit = 2
-	}
-	for _, s := range siblings {
-		if s == name {
-			continue
-		}
-		d := editDistance(rn, []rune(s))
-		if strings.Contains(s, name) || strings.Contains(name, s) {
-			d = min(d, limit)
-		}
-		if d <= limit && d < bestD {
-			best, bestD = s, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance in characters.
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

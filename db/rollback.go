@@ -176,12 +176,9 @@ func undo(ctx context.Context, tx *sql.Tx, w *writer, id int64) error {
 			return fmt.Errorf("rollback: %w", err)
 		}
 		for _, c := range changes {
-			if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
+			if err := w.restored(c.change, c.street); err != nil {
 				return fmt.Errorf("rollback: %w", err)
 			}
-			w.rows++
-			w.changed++
-			w.touched[streetYear{c.street, c.year}] = struct{}{}
 		}
 	}
 	if total > 0 {

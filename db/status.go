@@ -65,7 +65,7 @@ func decodeStatus(e string) (metrics.Status, error) {
 	}
 	s := metrics.Status{FiveGood: decBool(e[0]), ServiceCenter: decBool(e[2]), PartyBranch: decBool(e[3]),
 		OwnersCommittee: decBool(e[4]), PropertyService: decBool(e[5])}
-	if e[1] >= '0' && e[1] <= '5' {
+	if e[1] >= '0' && int(e[1]-'0') <= metrics.MaxStars {
 		s.Stars = metrics.Int(int(e[1] - '0'))
 	}
 	for i := range s.StarFlags {
@@ -121,7 +121,7 @@ func scanStatus(r rowScanner, lead ...any) (metrics.Status, error) {
 	if st.Valid {
 		s.Stars = metrics.Int(int(st.Int64))
 	}
-	if flags.Valid && len(flags.String) == 5 {
+	if flags.Valid && len(flags.String) == metrics.MaxStars {
 		for i := range s.StarFlags {
 			s.StarFlags[i] = decBool(flags.String[i])
 		}

@@ -28,13 +28,12 @@ func TestEncodedStatus(t *testing.T) {
 	}
 	recs = append(recs, metrics.Record{Year: 2024, Unit: metrics.UnitRef{Street: "街"}, Status: metrics.Status{FiveGood: yes, ServiceCenter: no}},
 		metrics.Record{Year: 2024, Unit: metrics.UnitRef{Street: "街", Community: "社区"}, Status: metrics.Status{FiveGood: no}})
-	if _, err := d.Apply(ctx, BatchInput{Kind: KindImport, Actor: "t"}, func(put func(metrics.Record) error) error {
+	if _, err := d.Apply(ctx, BatchInput{Kind: KindImport, Actor: "t"}, func(yield func(metrics.Record, error) bool) {
 		for _, r := range recs {
-			if err := put(r); err != nil {
-				return err
+			if !yield(r, nil) {
+				return
 			}
 		}
-		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 
 	"jindu/metrics"
 )
@@ -114,7 +113,7 @@ func tallyOf(ctx context.Context, sel *sql.Stmt, k streetYear) (metrics.Tally, e
 		if err != nil {
 			return metrics.Tally{}, fmt.Errorf("refresh tallies: %w", err)
 		}
-		t.Add(level, s)
+		t.Count(level, s)
 	}
 	return t, rows.Err()
 }
@@ -122,25 +121,6 @@ func tallyOf(ctx context.Context, sel *sql.Stmt, k streetYear) (metrics.Tally, e
 // tallyDelta is what a batch changes in one street-year's tally: the
 // statuses it writes are added, the ones they replace taken away.
 type tallyDelta struct{ plus, minus metrics.Tally }
-
-// negated returns t with every count negated.
-func negated(t metrics.Tally) metrics.Tally {
-	v := reflect.ValueOf(&t).Elem()
-	for i := range v.NumField() {
-		f := v.Field(i)
-		switch f.Kind() {
-		case reflect.Int:
-			f.SetInt(-f.Int())
-		case reflect.Array:
-			for j := range f.Len() {
-				f.Index(j).SetInt(-f.Index(j).Int())
-			}
-		default:
-			panic("metrics.Tally has a field that is not a count: " + v.Type().Field(i).Name)
-		}
-	}
-	return t
-}
 
 // applyTallyDeltas updates the stored tallies of the street-years a batch
 // changed by what it changed, instead of recounting them from statuses.
@@ -166,8 +146,8 @@ func applyTallyDeltas(ctx context.Context, tx *sql.Tx, deltas map[streetYear]*ta
 		default:
 			return fmt.Errorf("update tallies: %w", err)
 		}
-		t.Merge(d.plus)
-		t.Merge(negated(d.minus))
+		t.Add(d.plus)
+		t.Sub(d.minus)
 		tallies[k] = t
 	}
 	return saveTallies(ctx, tx, tallies)

@@ -663,9 +663,9 @@ func (w *writer) storeStatuses(chunk []staged) error {
 			w.deltas[sy] = d
 		}
 		level := u.Level()
-		d.plus.Add(level, c.Status)
+		d.plus.Count(level, c.Status)
 		if before != nil {
-			d.minus.Add(level, *before)
+			d.minus.Count(level, *before)
 		}
 	}
 	if err := w.writeChanges(changes); err != nil {
@@ -749,6 +749,18 @@ func (w *writer) writeChanges(changes []change) error {
 			return fmt.Errorf("apply batch: %w", err)
 		}
 	}
+	return nil
+}
+
+// restored counts one unit-year a rollback put back (or removed): its
+// change is logged and its street-year's tally recounted at the end.
+func (w *writer) restored(c change, street int64) error {
+	if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
+		return err
+	}
+	w.rows++
+	w.changed++
+	w.touched[streetYear{street, c.year}] = struct{}{}
 	return nil
 }
 
@@ -864,7 +876,7 @@ func (w *writer) suggest(level metrics.Level, street, parent, id int64, name str
 	if len(w.sibNames) > 5000 {
 		return "", nil
 	}
-	s := closest(name, w.sibNames)
+	s := metrics.Closest(name, w.sibNames)
 	w.sibNames = append(w.sibNames, name)
 	return s, nil
 }

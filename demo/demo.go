@@ -13,7 +13,9 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
+	"iter"
 	"strings"
 
 	"jindu/metrics"
@@ -57,6 +59,23 @@ func ScaleByName(name string) (Scale, bool) {
 		}
 	}
 	return Scale{}, false
+}
+
+// Records is Generate as an iterator, for db.Apply: the records are made
+// as they are consumed, and a Generate error comes last.
+func Records(s Scale, seed int64, years []int) iter.Seq2[metrics.Record, error] {
+	return func(yield func(metrics.Record, error) bool) {
+		stop := errors.New("stop")
+		err := Generate(s, seed, years, func(r metrics.Record) error {
+			if !yield(r, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(metrics.Record{}, err)
+		}
+	}
 }
 
 // Generate calls emit for every record of every year in years (ascending),
@@ -105,7 +124,7 @@ type unitValues struct{ fiveGood, center bool }
 type compoundValues struct {
 	stars                               int
 	center, branch, committee, property bool
-	flags                               [5]bool
+	flags                               [metrics.MaxStars]bool
 }
 
 func (tr *tree) emitYear(year, t int, latest bool, emit func(metrics.Record) error) error {
@@ -165,7 +184,7 @@ func (tr *tree) compoundRecord(year, t int, latest bool, streetName, commName st
 		case missingCommittee:
 			st.OwnersCommittee = nil
 		case missingStars:
-			st.Stars, st.StarFlags = nil, [5]*bool{}
+			st.Stars, st.StarFlags = nil, [metrics.MaxStars]*bool{}
 		}
 	}
 	return rec
@@ -175,21 +194,21 @@ func (tr *tree) compoundRecord(year, t int, latest bool, streetName, commName st
 // to the stars it holds. Before its fifth star a compound gains stars at
 // its own pace in its own order; a compound that loses the rating loses
 // one star.
-func (tr *tree) stars(k, t int, flags *[5]bool) int {
+func (tr *tree) stars(k, t int, flags *[metrics.MaxStars]bool) int {
 	c := &tr.compounds[k]
 	x := tr.cmpTr[trFiveStar][k]
 	if x.held(t) {
-		*flags = [5]bool{true, true, true, true, true}
-		return 5
+		*flags = [metrics.MaxStars]bool{true, true, true, true, true}
+		return metrics.MaxStars
 	}
 	if x.dropped(t) {
-		*flags = [5]bool{true, true, true, true, true}
+		*flags = [metrics.MaxStars]bool{true, true, true, true, true}
 		flags[c.lost] = false
 		return 4
 	}
 	gap := int(x.gain) - t
-	n := min(max(5-(gap*int(c.step)+9)/10, 0), 4)
-	*flags = [5]bool{}
+	n := min(max(metrics.MaxStars-(gap*int(c.step)+9)/10, 0), 4)
+	*flags = [metrics.MaxStars]bool{}
 	for p := range n {
 		flags[(c.order>>(3*p))&7] = true
 	}

@@ -49,7 +49,7 @@ func tallies(recs []metrics.Record) map[int]metrics.Tally {
 	m := map[int]metrics.Tally{}
 	for _, r := range recs {
 		t := m[r.Year]
-		t.Add(r.Unit.Level(), r.Status)
+		t.Count(r.Unit.Level(), r.Status)
 		m[r.Year] = t
 	}
 	return m

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"jindu/metrics"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -317,19 +318,19 @@ func pickCompoundName(r *rand.Rand, cm community, j int) (uint16, uint8) {
 
 // starWeights make 党建引领星 usually the first star gained and 美丽宜居星
 // (which needs building work) usually the last.
-var starWeights = [5]float64{6, 4, 3, 3, 2}
+var starWeights = [metrics.MaxStars]float64{6, 4, 3, 3, 2}
 
 // attributes draws each compound's star order, pace and reporting gaps.
 func (tr *tree) attributes(seed int64) {
 	r := newRand(seed, streamAttrs)
 	for i := range tr.compounds {
 		k := &tr.compounds[i]
-		var left [5]bool
+		var left [metrics.MaxStars]bool
 		remaining := 0.0
 		for _, x := range starWeights {
 			remaining += x
 		}
-		for p := range 5 {
+		for p := range metrics.MaxStars {
 			u := r.Float64() * remaining
 			pick := -1
 			for j, x := range starWeights {
@@ -347,7 +348,7 @@ func (tr *tree) attributes(seed int64) {
 			k.order |= uint16(pick) << (3 * p)
 		}
 		k.step = uint8(7 + r.IntN(12))
-		k.lost = uint8(r.IntN(5))
+		k.lost = uint8(r.IntN(metrics.MaxStars))
 		switch u := r.Float64(); {
 		case u < 0.005:
 			k.missing = missingProperty

@@ -10,13 +10,13 @@ func FuzzCells(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		ParseBool(s)
-		if n, err := ParseStars(s); err == nil && (n < 0 || n > 5) {
-			t.Fatalf("ParseStars(%q) = %d", s, n)
+		if n, err := starsOrError(s); err == nil && (n < 0 || n > 5) {
+			t.Fatalf("starsOrError(%q) = %d", s, n)
 		}
-		if y, err := ParseYear(s); err == nil && (y < 2000 || y > 2100) {
-			t.Fatalf("ParseYear(%q) = %d", s, y)
+		if y, err := yearOrError(s); err == nil && (y < 2000 || y > 2100) {
+			t.Fatalf("yearOrError(%q) = %d", s, y)
 		}
-		HeaderField(s)
+		headerField(s)
 		ParseCommunityType(s)
 	})
 }

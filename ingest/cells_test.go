@@ -58,9 +58,9 @@ func TestParseStars(t *testing.T) {
 		if err != tt.err || (err != starBad && got != tt.want) {
 			t.Errorf("parseStars(%q) = %d, %d; want %d, %d", tt.in, got, err, tt.want, tt.err)
 		}
-		_, e := ParseStars(tt.in)
+		_, e := starsOrError(tt.in)
 		if (e == nil) != (tt.err == starOK) {
-			t.Errorf("ParseStars(%q) error = %v", tt.in, e)
+			t.Errorf("starsOrError(%q) error = %v", tt.in, e)
 		}
 	}
 }
@@ -86,8 +86,8 @@ func TestParseYear(t *testing.T) {
 		if err != tt.err || (err == yearOK && got != tt.want) {
 			t.Errorf("parseYear(%q) = %d, %d; want %d, %d", tt.in, got, err, tt.want, tt.err)
 		}
-		if _, e := ParseYear(tt.in); (e == nil) != (tt.err == yearOK) {
-			t.Errorf("ParseYear(%q) error = %v", tt.in, e)
+		if _, e := yearOrError(tt.in); (e == nil) != (tt.err == yearOK) {
+			t.Errorf("yearOrError(%q) error = %v", tt.in, e)
 		}
 	}
 }
@@ -109,9 +109,9 @@ func TestHeaderField(t *testing.T) {
 		{"备注", ""}, {"序号", ""}, {"", ""}, {"年", ""}, {"(年份)", ""},
 	}
 	for _, tt := range tests {
-		got, ok := HeaderField(tt.in)
+		got, ok := headerField(tt.in)
 		if got != tt.want || ok != (tt.want != "") {
-			t.Errorf("HeaderField(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+			t.Errorf("headerField(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
 		}
 	}
 }

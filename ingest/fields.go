@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -270,18 +269,6 @@ func (f field) levels() string {
 	}
 }
 
-// HeaderField returns the identifier (as in the English header, e.g.
-// "stars") of the column a header names, after the normalisation Parse
-// applies: NFKC, case and surrounding spaces ignored, a trailing remark in
-// brackets such as "（0-5）" dropped. ok is false for unknown headers.
-func HeaderField(header string) (id string, ok bool) {
-	f, _, ok := matchHeader(header)
-	if !ok || f < 0 {
-		return "", false
-	}
-	return fieldInfo[f].en, true
-}
-
 // TemplateHeaders returns the column headers of the templates, in order.
 func TemplateHeaders() []string {
 	hs := make([]string, numFields)
@@ -454,7 +441,7 @@ const (
 // "七星", six ★) from an unreadable cell.
 func parseStars(s string) (int, starError) {
 	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' { // most cells
-		if v := int(s[0] - '0'); v <= 5 {
+		if v := int(s[0] - '0'); v <= metrics.MaxStars {
 			return v, starOK
 		}
 		return int(s[0] - '0'), starOutOfRange
@@ -476,9 +463,9 @@ func starCount(s string) (int, starError) {
 	if strings.Trim(s, "★☆") == "" {
 		n, filled := utf8.RuneCountInString(s), strings.Count(s, "★")
 		switch {
-		case filled == n && n > 5:
+		case filled == n && n > metrics.MaxStars:
 			return n, starOutOfRange
-		case filled != n && n != 5: // ☆ only make sense on a scale of five
+		case filled != n && n != metrics.MaxStars: // ☆ only make sense on a scale of five
 			return 0, starBad
 		}
 		return filled, starOK
@@ -493,7 +480,7 @@ func starCount(s string) (int, starError) {
 	if num != s && utf8.RuneCountInString(num) == 1 {
 		r, _ := utf8.DecodeRuneInString(num)
 		if v, ok := chineseDigits[r]; ok {
-			if v > 5 {
+			if v > metrics.MaxStars {
 				return v, starOutOfRange
 			}
 			return v, starOK
@@ -508,7 +495,7 @@ func starCount(s string) (int, starError) {
 	if err != nil {
 		return 0, starBad
 	}
-	if v < 0 || v > 5 {
+	if v < 0 || v > metrics.MaxStars {
 		return v, starOutOfRange
 	}
 	return v, starOK
@@ -521,19 +508,6 @@ func trimPointZero(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// ParseStars parses a 星级 cell: 0–5 as a digit (also "5.0"), "N星" or
-// "N星级" with N a digit or 零一二三四五, one to five ★, or "★★★☆☆".
-func ParseStars(s string) (int, error) {
-	v, e := parseStars(s)
-	switch e {
-	case starOutOfRange:
-		return v, fmt.Errorf("star count %d is outside 0–5", v)
-	case starBad:
-		return 0, fmt.Errorf("unreadable star count %q", s)
-	}
-	return v, nil
 }
 
 // yearError says why a year cell was rejected.
@@ -617,20 +591,6 @@ func dateYear(s string) (string, bool) {
 		}
 	}
 	return y, true
-}
-
-// ParseYear parses a 年份 cell: "2023", "2023年" or a date, 2000–2100.
-func ParseYear(s string) (int, error) {
-	v, e := parseYear(s)
-	switch e {
-	case yearChinese:
-		return 0, fmt.Errorf("year %q is in Chinese numerals; write digits such as 2023", s)
-	case yearOutOfRange:
-		return v, fmt.Errorf("year %d is outside 2000–2100", v)
-	case yearBad:
-		return 0, fmt.Errorf("unreadable year %q", s)
-	}
-	return v, nil
 }
 
 // ParseCommunityType parses a 社区类型 cell: 城市/城市社区/urban or

@@ -16,6 +16,7 @@ import (
 	"jindu/db"
 	"jindu/demo"
 	"jindu/ingest"
+	"jindu/load"
 )
 
 // benchLedger is the ledger the import benchmarks load: the UTF-8 CSV file
@@ -53,7 +54,7 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := ingest.Import(context.Background(), d, ingest.ImportInput{Name: name, Kind: db.KindImport, Actor: "bench"},
+		res, err := load.File(context.Background(), d, load.Input{Name: name, Kind: db.KindImport, Actor: "bench"},
 			bytes.NewReader(data))
 		if err != nil {
 			b.Fatal(err)

@@ -3,10 +3,10 @@ package ingest_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"jindu/internal/testdata/testutil"
+	"jindu/load"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,59 +19,6 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-func openDB(t *testing.T) (*db.DB, string) {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "jindu.db")
-	d, err := db.Open(context.Background(), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Now = func() time.Time { return time.Date(2024, 12, 1, 8, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { d.Close() })
-	return d, p
-}
-
-// dump is every row of every table, in a stable order: "the database as it
-// is", independent of WAL frames a rolled-back transaction may leave.
-func dump(t *testing.T, path string) string {
-	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	rows, err := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	var b strings.Builder
-	for _, tbl := range tables {
-		rs, err := raw.Query(`SELECT * FROM "` + tbl + `" ORDER BY 1, 2`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rs.Columns()
-		for rs.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rs.Scan(ptrs...)
-			fmt.Fprintf(&b, "%s %v\n", tbl, vals)
-		}
-		rs.Close()
-	}
-	return b.String()
-}
-
 // seed applies one good file so the database holds earlier batches.
 func seed(t *testing.T, d *db.DB) {
 	t.Helper()
@@ -80,7 +27,7 @@ func seed(t *testing.T, d *db.DB) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := ingest.Import(context.Background(), d, ingest.ImportInput{Name: "good_utf8.csv", Kind: db.KindImport, Actor: "t"}, f); err != nil {
+	if _, err := load.File(context.Background(), d, load.Input{Name: "good_utf8.csv", Kind: db.KindImport, Actor: "t"}, f); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -89,7 +36,7 @@ func seed(t *testing.T, d *db.DB) {
 // has errors and checks the database is exactly as before.
 func TestBadFilesChangeNothing(t *testing.T) {
 	goldens, _ := filepath.Glob("testdata/*.golden.json")
-	d, path := openDB(t)
+	d, path := testutil.OpenDB(t, importNow)
 	seed(t, d)
 	tried := 0
 	for _, g := range goldens {
@@ -101,7 +48,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 		}
 		name := strings.TrimSuffix(g, ".golden.json")
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			before := dump(t, path)
+			before := testutil.Dump(t, path)
 			raw, err := os.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)
@@ -110,12 +57,12 @@ func TestBadFilesChangeNothing(t *testing.T) {
 			if strings.Contains(name, "too_many_rows") {
 				opts.MaxRows = 3
 			}
-			_, err = ingest.Import(context.Background(), d, ingest.ImportInput{Name: filepath.Base(name), Kind: db.KindUpload,
+			_, err = load.File(context.Background(), d, load.Input{Name: filepath.Base(name), Kind: db.KindUpload,
 				Actor: "clerk", Options: opts}, bytes.NewReader(raw))
 			if err == nil {
 				t.Skip("valid under these options (the golden test sets its own)")
 			}
-			if after := dump(t, path); after != before {
+			if after := testutil.Dump(t, path); after != before {
 				t.Errorf("a refused file changed the database (%v)", err)
 			}
 			tried++
@@ -127,24 +74,24 @@ func TestBadFilesChangeNothing(t *testing.T) {
 }
 
 func TestImportDuplicateAndDryRun(t *testing.T) {
-	d, path := openDB(t)
+	d, path := testutil.OpenDB(t, importNow)
 	ctx := context.Background()
 	raw, err := os.ReadFile("testdata/good_gbk.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := ingest.ImportInput{Name: "good_gbk.csv", Kind: db.KindUpload, Actor: "clerk"}
+	in := load.Input{Name: "good_gbk.csv", Kind: db.KindUpload, Actor: "clerk"}
 	in.DryRun = true
-	before := dump(t, path)
-	res, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	before := testutil.Dump(t, path)
+	res, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || res.Batch.ID != 0 || res.Batch.Rows == 0 || res.Report.Encoding != "gb18030" {
 		t.Fatalf("dry run: %+v %v", res, err)
 	}
-	if dump(t, path) != before {
+	if testutil.Dump(t, path) != before {
 		t.Error("a dry run changed the database")
 	}
 	in.DryRun = false
-	first, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	first, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || first.Batch.ID == 0 {
 		t.Fatalf("import: %+v %v", first, err)
 	}
@@ -152,7 +99,7 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 	if err != nil || name != "good_gbk.csv" || !bytes.Equal(back, raw) {
 		t.Errorf("stored file differs: %q %d bytes vs %d (%v)", name, len(back), len(raw), err)
 	}
-	again, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	again, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || again.DuplicateOf == nil || again.DuplicateOf.ID != first.Batch.ID || again.Batch.ID != 0 {
 		t.Fatalf("duplicate: %+v %v", again, err)
 	}
@@ -160,11 +107,14 @@ func TestImportDuplicateAndDryRun(t *testing.T) {
 	if _, err := d.Rollback(ctx, first.Batch.ID, "admin", "test", ""); err != nil {
 		t.Fatal(err)
 	}
-	third, err := ingest.Import(ctx, d, in, bytes.NewReader(raw))
+	third, err := load.File(ctx, d, in, bytes.NewReader(raw))
 	if err != nil || third.DuplicateOf != nil || third.Batch.ID == 0 {
 		t.Errorf("after rollback: %+v %v", third, err)
 	}
-	if _, err := ingest.Import(ctx, d, ingest.ImportInput{Name: "x.pdf", Kind: db.KindUpload}, strings.NewReader("%PDF-1.4")); !errors.Is(err, ingest.ErrUnsupportedFormat) {
+	if _, err := load.File(ctx, d, load.Input{Name: "x.pdf", Kind: db.KindUpload}, strings.NewReader("%PDF-1.4")); !errors.Is(err, ingest.ErrUnsupportedFormat) {
 		t.Errorf("pdf: %v", err)
 	}
 }
+
+// importNow is the clock of the import tests' databases.
+var importNow = time.Date(2024, 12, 1, 8, 0, 0, 0, time.UTC)

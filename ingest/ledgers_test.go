@@ -366,13 +366,13 @@ func figuresOf(recs []metrics.Record) map[int]*yearFigures {
 			out[r.Year] = y
 		}
 		lv := r.Unit.Level()
-		y.district.Add(lv, r.Status)
+		y.district.Count(lv, r.Status)
 		st := y.streets[r.Unit.Street]
 		if st == nil {
 			st = &metrics.Tally{}
 			y.streets[r.Unit.Street] = st
 		}
-		st.Add(lv, r.Status)
+		st.Count(lv, r.Status)
 	}
 	return out
 }
@@ -649,7 +649,7 @@ func TestLedgerHarness(t *testing.T) {
 		t.Errorf("a changed star count is not shown field by field: %q", d)
 	}
 	var tl metrics.Tally
-	tl.Add(metrics.LevelCompound, a.Status)
+	tl.Count(metrics.LevelCompound, a.Status)
 	if lines := diffTally("x", tl, metrics.Tally{}); len(lines) == 0 {
 		t.Error("different tallies compare equal")
 	}

@@ -31,9 +31,6 @@ func (l *RecordLog) Add(r metrics.Record) error {
 	return l.enc.Encode(r)
 }
 
-// Len is the number of records added.
-func (l *RecordLog) Len() int { return l.n }
-
 // Bytes finishes the log and returns it.
 func (l *RecordLog) Bytes() ([]byte, error) {
 	if l.zw == nil {

@@ -953,17 +953,17 @@ func (p *parser) checkStars(st *sheet, s *metrics.Status, stars cellVal, row int
 		}
 	}
 	if s.Stars == nil {
-		if known == 5 {
+		if known == metrics.MaxStars {
 			s.Stars = metrics.Int(yes)
 		}
 		return
 	}
 	n := *s.Stars
-	if n >= yes && n <= yes+5-known {
+	if n >= yes && n <= yes+metrics.MaxStars-known {
 		return
 	}
-	params := map[string]string{"stars": strconv.Itoa(n), "yes": strconv.Itoa(yes), "unknown": strconv.Itoa(5 - known)}
-	if known < 5 {
+	params := map[string]string{"stars": strconv.Itoa(n), "yes": strconv.Itoa(yes), "unknown": strconv.Itoa(metrics.MaxStars - known)}
+	if known < metrics.MaxStars {
 		params["reason"] = "partial"
 	}
 	p.error(Problem{Sheet: st.name, Row: row, Column: st.header(fStars), Value: stars.raw, Code: "stars_disagree", Params: params})

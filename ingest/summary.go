@@ -223,7 +223,7 @@ func (p *parser) countDetail(rec metrics.Record) {
 	l[countUnits]++
 	for i, b := range [...]bool{
 		countFiveGood:        yes(s.FiveGood),
-		countFiveStar:        s.Stars != nil && *s.Stars == 5,
+		countFiveStar:        s.Stars != nil && metrics.IsFiveStar(*s.Stars),
 		countServiceCenter:   yes(s.ServiceCenter),
 		countPartyBranch:     yes(s.PartyBranch),
 		countOwnersCommittee: yes(s.OwnersCommittee),

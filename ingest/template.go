@@ -28,7 +28,7 @@ func exampleRecords() []metrics.Record {
 			Status: metrics.Status{FiveGood: t, ServiceCenter: t}},
 		{Year: y, Unit: metrics.UnitRef{Street: ExampleStreet, Community: "示例社区", Compound: "示例小区"},
 			Status: metrics.Status{Stars: metrics.Int(3), ServiceCenter: t, PartyBranch: t, OwnersCommittee: t,
-				PropertyService: f, StarFlags: [5]*bool{t, t, t, f, f}}},
+				PropertyService: f, StarFlags: [metrics.MaxStars]*bool{t, t, t, f, f}}},
 	}
 }
 
@@ -170,7 +170,7 @@ func WriteTemplateXLSX(w io.Writer, rows []metrics.Record) error {
 	}
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = rng(fStars)
-	if err := dv.SetRange(0, 5, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
+	if err := dv.SetRange(0, metrics.MaxStars, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
 		return err
 	}
 	dv.SetError(excelize.DataValidationErrorStyleStop, "星级", "星级必须是 0–5 的整数，未知可留空")

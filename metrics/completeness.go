@@ -11,9 +11,6 @@ type Completeness struct {
 	UnknownAnywhere bool // some indicator has unreported values
 }
 
-// Complete reports whether every street reported and no value is unknown.
-func (c Completeness) Complete() bool { return c.Reported == c.Streets && !c.UnknownAnywhere }
-
 // Incomplete reports whether a district percentage for the indicator was
 // computed on incomplete data: a street has not reported, or a unit left
 // the value unreported. Such percentages carry a visible mark.
@@ -33,7 +30,7 @@ func CompletenessOf(p Program, year int, streets []string, byStreet map[string]T
 			continue
 		}
 		c.Reported++
-		district.Merge(t)
+		district.Add(t)
 	}
 	for _, ind := range p.Indicators {
 		if ind.Unknown == nil {

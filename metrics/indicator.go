@@ -69,9 +69,6 @@ var defs = []IndicatorDef{
 		func(t Tally) int { return t.UnknownCompoundCenter }},
 }
 
-// Definitions returns the built-in indicator definitions in display order.
-func Definitions() []IndicatorDef { return append([]IndicatorDef(nil), defs...) }
-
 // Definition returns the built-in definition for key.
 func Definition(key string) (IndicatorDef, bool) {
 	for _, d := range defs {

@@ -223,3 +223,19 @@ func sign(v int) int {
 	}
 	return 0
 }
+
+// Rank orders outlook statuses from worst (0, off track) to best (3, met);
+// unknown sorts after them all.
+func (s OutlookStatus) Rank() int {
+	switch s {
+	case OutlookOffTrack:
+		return 0
+	case OutlookAccelerate:
+		return 1
+	case OutlookOnTrack:
+		return 2
+	case OutlookMet:
+		return 3
+	}
+	return 4
+}

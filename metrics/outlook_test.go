@@ -117,12 +117,12 @@ func abs(v float64) float64 {
 func TestRewards(t *testing.T) {
 	p := DefaultProgram()
 	var t22, t23 Tally
-	t22.Add(LevelCompound, Status{Stars: Int(5)})
-	t22.Add(LevelCompound, Status{Stars: Int(2)})
-	t22.Add(LevelCompound, Status{Stars: Int(0)})
-	t22.Add(LevelCompound, Status{}) // not reported: earns nothing
-	t23.Add(LevelCompound, Status{Stars: Int(5)})
-	t23.Add(LevelCompound, Status{Stars: Int(5)})
+	t22.Count(LevelCompound, Status{Stars: Int(5)})
+	t22.Count(LevelCompound, Status{Stars: Int(2)})
+	t22.Count(LevelCompound, Status{Stars: Int(0)})
+	t22.Count(LevelCompound, Status{}) // not reported: earns nothing
+	t23.Count(LevelCompound, Status{Stars: Int(5)})
+	t23.Count(LevelCompound, Status{Stars: Int(5)})
 	rs := Rewards(p, map[int]Tally{2022: t22, 2023: t23, 2025: t23})
 	if len(rs) != 3 {
 		t.Fatalf("%d years", len(rs))
@@ -147,9 +147,9 @@ func TestStarShares(t *testing.T) {
 	if _, h := StarShares(tl); h != -1 {
 		t.Errorf("no star columns: hardest %d", h)
 	}
-	tl.Add(LevelCompound, Status{Stars: Int(4), StarFlags: [5]*bool{Bool(true), Bool(true), Bool(false), Bool(true), Bool(true)}})
-	tl.Add(LevelCompound, Status{Stars: Int(3), StarFlags: [5]*bool{Bool(true), Bool(false), Bool(false), Bool(true), Bool(true)}})
-	tl.Add(LevelCompound, Status{Stars: Int(1)}) // stars not listed
+	tl.Count(LevelCompound, Status{Stars: Int(4), StarFlags: [5]*bool{Bool(true), Bool(true), Bool(false), Bool(true), Bool(true)}})
+	tl.Count(LevelCompound, Status{Stars: Int(3), StarFlags: [5]*bool{Bool(true), Bool(false), Bool(false), Bool(true), Bool(true)}})
+	tl.Count(LevelCompound, Status{Stars: Int(1)}) // stars not listed
 	s, h := StarShares(tl)
 	if h != 2 || s[2].Holders != 0 || s[0].Reported != 2 || *s[0].Percent != 100 || *s[1].Percent != 50 {
 		t.Errorf("shares %+v hardest %d", s, h)
@@ -159,11 +159,11 @@ func TestStarShares(t *testing.T) {
 func TestCompleteness(t *testing.T) {
 	p := DefaultProgram()
 	var a, b Tally
-	a.Add(LevelStreet, Status{FiveGood: Bool(true), ServiceCenter: Bool(true)})
-	b.Add(LevelStreet, Status{ServiceCenter: Bool(true)}) // five-good not reported
-	b.Add(LevelCompound, Status{Stars: Int(3), PartyBranch: Bool(true), OwnersCommittee: Bool(true), PropertyService: Bool(true), ServiceCenter: Bool(true)})
+	a.Count(LevelStreet, Status{FiveGood: Bool(true), ServiceCenter: Bool(true)})
+	b.Count(LevelStreet, Status{ServiceCenter: Bool(true)}) // five-good not reported
+	b.Count(LevelCompound, Status{Stars: Int(3), PartyBranch: Bool(true), OwnersCommittee: Bool(true), PropertyService: Bool(true), ServiceCenter: Bool(true)})
 	c := CompletenessOf(p, 2023, []string{"甲", "乙", "丙"}, map[string]Tally{"甲": a, "乙": b, "丁": a})
-	if c.Streets != 3 || c.Reported != 2 || len(c.Missing) != 1 || c.Missing[0] != "丙" || c.Complete() {
+	if c.Streets != 3 || c.Reported != 2 || len(c.Missing) != 1 || c.Missing[0] != "丙" || complete(c) {
 		t.Errorf("completeness = %+v", c)
 	}
 	if c.Unknown[FiveGoodStreets] != 1 || c.Unknown[FiveStarCompounds] != 0 || !c.UnknownAnywhere {
@@ -173,11 +173,14 @@ func TestCompleteness(t *testing.T) {
 		t.Error("a missing street makes every district figure incomplete")
 	}
 	c = CompletenessOf(p, 2023, []string{"甲"}, map[string]Tally{"甲": a})
-	if !c.Complete() || c.Incomplete(FiveGoodStreets) || c.Reported != 1 {
+	if !complete(c) || c.Incomplete(FiveGoodStreets) || c.Reported != 1 {
 		t.Errorf("complete year = %+v", c)
 	}
 	c = CompletenessOf(p, 2023, []string{"甲", "乙"}, map[string]Tally{"甲": a, "乙": b})
-	if c.Complete() || !c.Incomplete(FiveGoodStreets) || c.Incomplete(FiveStarCompounds) {
+	if complete(c) || !c.Incomplete(FiveGoodStreets) || c.Incomplete(FiveStarCompounds) {
 		t.Errorf("unknown value only = %+v", c)
 	}
 }
+
+// complete reports whether every street reported and no value is unknown.
+func complete(c Completeness) bool { return c.Reported == c.Streets && !c.UnknownAnywhere }

@@ -11,9 +11,9 @@ func TestStatusChanges(t *testing.T) {
 	for i := range 10 {
 		u := Status{FiveGood: Bool(i < 5), Stars: Int(i % 6), ServiceCenter: Bool(true), PartyBranch: Bool(true),
 			OwnersCommittee: Bool(true), PropertyService: Bool(true)}
-		tl.Add(LevelStreet, u)
-		tl.Add(LevelCommunity, u)
-		tl.Add(LevelCompound, u)
+		tl.Count(LevelStreet, u)
+		tl.Count(LevelCommunity, u)
+		tl.Count(LevelCompound, u)
 	}
 	tallies := map[int]Tally{year: tl}
 	if got := StatusChanges(p, p, "", tallies); len(got) != 0 {

@@ -53,14 +53,14 @@ func TestComputeDistrict(t *testing.T) {
 	p := DefaultProgram()
 	var t22 Tally
 	for i := range 13 {
-		t22.Add(LevelStreet, Status{FiveGood: Bool(i < 3), ServiceCenter: Bool(true)})
+		t22.Count(LevelStreet, Status{FiveGood: Bool(i < 3), ServiceCenter: Bool(true)})
 	}
 	for i := range 10 {
 		var st *int
 		if i > 0 {
 			st = Int(i % 6)
 		}
-		t22.Add(LevelCompound, Status{Stars: st, PartyBranch: Bool(true)})
+		t22.Count(LevelCompound, Status{Stars: st, PartyBranch: Bool(true)})
 	}
 	rs := Compute(p, "", map[int]Tally{2022: t22, 2023: {}})
 	if len(rs) != len(p.Indicators) {
@@ -90,11 +90,11 @@ func TestComputeDistrict(t *testing.T) {
 
 func TestTallyMerge(t *testing.T) {
 	var a, b, sum Tally
-	a.Add(LevelCompound, Status{Stars: Int(5), StarFlags: [5]*bool{Bool(true), Bool(true), Bool(true), Bool(true), Bool(true)}})
-	b.Add(LevelCompound, Status{Stars: Int(2)})
-	b.Add(LevelCommunity, Status{FiveGood: Bool(true)})
-	sum.Merge(a)
-	sum.Merge(b)
+	a.Count(LevelCompound, Status{Stars: Int(5), StarFlags: [5]*bool{Bool(true), Bool(true), Bool(true), Bool(true), Bool(true)}})
+	b.Count(LevelCompound, Status{Stars: Int(2)})
+	b.Count(LevelCommunity, Status{FiveGood: Bool(true)})
+	sum.Add(a)
+	sum.Add(b)
 	if sum.Compounds != 2 || sum.CompoundsFiveStar != 1 || sum.StarHistogram[2] != 1 || sum.StarHistogram[5] != 1 ||
 		sum.StarReported != 1 || sum.StarHolders[0] != 1 || sum.CommunitiesFiveGood != 1 || sum.Units() != 3 {
 		t.Errorf("merged = %+v", sum)

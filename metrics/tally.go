@@ -11,10 +11,10 @@ type Tally struct {
 	CompoundsCenter                                     int
 
 	// StarHistogram counts compounds by star count 0–5 (known values only).
-	StarHistogram [6]int
+	StarHistogram [MaxStars + 1]int
 	// StarHolders counts compounds holding each of the five stars, when the
 	// ledger listed them; StarReported counts compounds whose ledger did.
-	StarHolders  [5]int
+	StarHolders  [MaxStars]int
 	StarReported int
 
 	// Unknown counts units whose value for a field was not reported.
@@ -24,9 +24,9 @@ type Tally struct {
 	UnknownCommittee, UnknownProperty               int
 }
 
-// Add counts one unit's status into the tally. Unknown values count as not
-// achieved and are tallied separately so completeness can be reported.
-func (t *Tally) Add(level Level, s Status) {
+// Count counts one unit's status into the tally. Unknown values count as
+// not achieved and are tallied separately so completeness can be reported.
+func (t *Tally) Count(level Level, s Status) {
 	switch level {
 	case LevelStreet:
 		t.Streets++
@@ -42,7 +42,7 @@ func (t *Tally) Add(level Level, s Status) {
 			t.UnknownStars++
 		} else {
 			t.StarHistogram[*s.Stars]++
-			if *s.Stars == 5 {
+			if IsFiveStar(*s.Stars) {
 				t.CompoundsFiveStar++
 			}
 		}
@@ -76,35 +76,42 @@ func count(v *bool, unknown *int) int {
 	return 0
 }
 
-// Merge adds the counts of o into t, e.g. to sum streets into a district.
-func (t *Tally) Merge(o Tally) {
-	t.Streets += o.Streets
-	t.StreetsFiveGood += o.StreetsFiveGood
-	t.StreetsCenter += o.StreetsCenter
-	t.Communities += o.Communities
-	t.CommunitiesFiveGood += o.CommunitiesFiveGood
-	t.CommunitiesCenter += o.CommunitiesCenter
-	t.Compounds += o.Compounds
-	t.CompoundsFiveStar += o.CompoundsFiveStar
-	t.CompoundsBranch += o.CompoundsBranch
-	t.CompoundsCommittee += o.CompoundsCommittee
-	t.CompoundsProperty += o.CompoundsProperty
-	t.CompoundsCenter += o.CompoundsCenter
+// Add adds the counts of o into t, e.g. to sum streets into a district.
+func (t *Tally) Add(o Tally) { t.combine(o, 1) }
+
+// Sub takes the counts of o away from t, e.g. the statuses a batch
+// replaces.
+func (t *Tally) Sub(o Tally) { t.combine(o, -1) }
+
+// combine adds sign×o into t, field by field.
+func (t *Tally) combine(o Tally, sign int) {
+	t.Streets += sign * o.Streets
+	t.StreetsFiveGood += sign * o.StreetsFiveGood
+	t.StreetsCenter += sign * o.StreetsCenter
+	t.Communities += sign * o.Communities
+	t.CommunitiesFiveGood += sign * o.CommunitiesFiveGood
+	t.CommunitiesCenter += sign * o.CommunitiesCenter
+	t.Compounds += sign * o.Compounds
+	t.CompoundsFiveStar += sign * o.CompoundsFiveStar
+	t.CompoundsBranch += sign * o.CompoundsBranch
+	t.CompoundsCommittee += sign * o.CompoundsCommittee
+	t.CompoundsProperty += sign * o.CompoundsProperty
+	t.CompoundsCenter += sign * o.CompoundsCenter
 	for i := range t.StarHistogram {
-		t.StarHistogram[i] += o.StarHistogram[i]
+		t.StarHistogram[i] += sign * o.StarHistogram[i]
 	}
 	for i := range t.StarHolders {
-		t.StarHolders[i] += o.StarHolders[i]
+		t.StarHolders[i] += sign * o.StarHolders[i]
 	}
-	t.StarReported += o.StarReported
-	t.UnknownStreetFiveGood += o.UnknownStreetFiveGood
-	t.UnknownCommunityFiveGood += o.UnknownCommunityFiveGood
-	t.UnknownCenter += o.UnknownCenter
-	t.UnknownCompoundCenter += o.UnknownCompoundCenter
-	t.UnknownStars += o.UnknownStars
-	t.UnknownBranch += o.UnknownBranch
-	t.UnknownCommittee += o.UnknownCommittee
-	t.UnknownProperty += o.UnknownProperty
+	t.StarReported += sign * o.StarReported
+	t.UnknownStreetFiveGood += sign * o.UnknownStreetFiveGood
+	t.UnknownCommunityFiveGood += sign * o.UnknownCommunityFiveGood
+	t.UnknownCenter += sign * o.UnknownCenter
+	t.UnknownCompoundCenter += sign * o.UnknownCompoundCenter
+	t.UnknownStars += sign * o.UnknownStars
+	t.UnknownBranch += sign * o.UnknownBranch
+	t.UnknownCommittee += sign * o.UnknownCommittee
+	t.UnknownProperty += sign * o.UnknownProperty
 }
 
 // Units is the number of units of every level in the tally.

@@ -32,7 +32,7 @@ func verdictOf(p Program, year int, streets []street) Verdict {
 	byStreet := map[string][]Result{}
 	for _, s := range streets {
 		t := s.tally()
-		district.Merge(t)
+		district.Add(t)
 		byStreet[s.name] = Compute(p, s.name, map[int]Tally{year: t})
 	}
 	return VerdictOf(p, year, Compute(p, "", map[int]Tally{year: district}), byStreet)

@@ -66,7 +66,7 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 	for _, e := range entries {
 		event := s.auditSentence(l, e, byID)
 		if e.Repeats > 1 {
-			event += " " + l.F("audit.repeats", e.Repeats, e.LastAt.Local().Format("2006-01-02 15:04:05"))
+			event += " " + l.N("audit.repeats", e.Repeats, e.LastAt.Local().Format("2006-01-02 15:04:05"))
 		}
 		v.Rows = append(v.Rows, components.AuditRow{At: e.At.Local().Format("2006-01-02 15:04:05"), Actor: e.Actor,
 			Address: e.Address, Action: l.T("audit.a." + e.Action), Event: event})

@@ -53,7 +53,7 @@ func (s *Server) apiQuery(w http.ResponseWriter, r *http.Request, fail func(int,
 		}
 		street = u
 	}
-	return f, f.results(s.program(), street, year), true
+	return f, f.results(s.effectiveProgram(), street, year), true
 }
 
 func (s *Server) apiMetrics(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +61,7 @@ func (s *Server) apiMetrics(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp := metricsResponse{Program: s.program().Name, DataVersion: f.version, Rows: make([]metricRow, 0, len(rs))}
+	resp := metricsResponse{Program: s.effectiveProgram().Name, DataVersion: f.version, Rows: make([]metricRow, 0, len(rs))}
 	for _, x := range rs {
 		resp.Rows = append(resp.Rows, metricRow{x.Indicator, x.Year, x.Street, x.Numerator, x.Denominator, x.Percent, x.Target, x.Met, x.Needed})
 	}

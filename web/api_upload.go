@@ -10,6 +10,7 @@ import (
 
 	"jindu/db"
 	"jindu/ingest"
+	"jindu/load"
 	"jindu/web/i18n"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	defer release()
 	dry := fields["dry_run"] == "1" || fields["dry_run"] == "true" || r.URL.Query().Get("dry_run") == "1"
 	start := time.Now()
-	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: name, Kind: db.KindUpload, Actor: u.Name,
+	res, err := load.File(r.Context(), s.DB, load.Input{Name: name, Kind: db.KindUpload, Actor: u.Name,
 		Source: "api " + clientAddress(r), DryRun: dry, Options: s.importOptions(u)}, bytes.NewReader(raw))
 	s.parseDone(r.Context(), name, res.Report, start)
 	if r.Context().Err() != nil {

@@ -52,13 +52,13 @@ func (s *Server) auditSentence(l i18n.Lang, e db.AuditEntry, batches map[int64]d
 	case db.AuditLoginBlocked:
 		return l.F("audit.w.blocked", target)
 	case db.AuditUserAdd, db.AuditUserRole:
-		key := "audit.w.useradd"
+		key, plain := "audit.w.useradd", "audit.w.useradd.plain"
 		if e.Action == db.AuditUserRole {
-			key = "audit.w.userrole"
+			key, plain = "audit.w.userrole", "audit.w.userrole.plain"
 		}
 		role, ok := kv["role"]
 		if !ok {
-			return l.F(key+".plain", actor, target)
+			return l.F(plain, actor, target)
 		}
 		scope := l.T("role." + role)
 		if role == string(auth.Clerk) {
@@ -100,7 +100,7 @@ func (s *Server) auditSentence(l i18n.Lang, e db.AuditEntry, batches map[int64]d
 	case db.AuditProgram:
 		if m := auditTarget.FindStringSubmatch(e.Detail); m != nil {
 			name := m[1]
-			if ind, ok := s.program().Indicator(m[1]); ok {
+			if ind, ok := s.effectiveProgram().Indicator(m[1]); ok {
 				name = label(l, ind)
 			}
 			return l.F("audit.w.target", actor, name, m[2], m[3], m[4])

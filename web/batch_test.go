@@ -20,13 +20,12 @@ func TestBatchPageChanges(t *testing.T) {
 	ts.login(t, admin, "admin", testPassword)
 	apply := func(rs ...metrics.Record) int64 {
 		t.Helper()
-		b, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindUpload, Actor: "admin"}, func(put func(metrics.Record) error) error {
+		b, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindUpload, Actor: "admin"}, func(yield func(metrics.Record, error) bool) {
 			for _, r := range rs {
-				if err := put(r); err != nil {
-					return err
+				if !yield(r, nil) {
+					return
 				}
 			}
-			return nil
 		})
 		if err != nil {
 			t.Fatal(err)

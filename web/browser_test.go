@@ -2,9 +2,8 @@ package web_test
 
 import (
 	"context"
+	"jindu/internal/testdata/testutil"
 	"net/url"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,29 +33,10 @@ type browser struct {
 	marks    []string // console.info lines of check's flush marker
 }
 
-// chromiumPath finds Debian's chromium. Without it the browser tests skip
-// on a developer machine and fail in CI (CI installs it); under -short
-// they always skip.
-func chromiumPath(t testing.TB) string {
-	if testing.Short() {
-		t.Skip("-short: no Chromium")
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed; .ci/run installs it (apt-get install chromium)")
-	}
-	t.Skip("chromium not installed: apt-get install chromium fonts-noto-cjk")
-	return ""
-}
-
 func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.ExecPath(testutil.Chromium(t)),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.UserDataDir(t.TempDir()),
@@ -202,16 +182,17 @@ func mustHost(t testing.TB, s string) string {
 
 func loadDemo(t testing.TB, ts *testServer, extra ...metrics.Record) {
 	t.Helper()
-	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindDemo, Actor: "demo"}, func(put func(metrics.Record) error) error {
-		if err := demo.Generate(demo.District, 2021, demo.Years, put); err != nil {
-			return err
-		}
-		for _, r := range extra {
-			if err := put(r); err != nil {
-				return err
+	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindDemo, Actor: "demo"}, func(yield func(metrics.Record, error) bool) {
+		for r, err := range demo.Records(demo.District, 2021, demo.Years) {
+			if !yield(r, err) {
+				return
 			}
 		}
-		return nil
+		for _, r := range extra {
+			if !yield(r, nil) {
+				return
+			}
+		}
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"jindu/internal/testdata/testutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,7 @@ func TestBrowserClerkUploads(t *testing.T) {
 	b := newBrowser(t)
 	ts, _ := privateServer(t, auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}})
 	file := filepath.Join(t.TempDir(), "街道01-2023.csv")
-	if err := os.WriteFile(file, gbk(t, goodLedger), 0o644); err != nil {
+	if err := os.WriteFile(file, testutil.GB18030(t, goodLedger), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, waitLimit)

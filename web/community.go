@@ -41,7 +41,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 		}
 		for y, st := range u.Status {
 			t := tallies[y]
-			t.Add(u.Level, st)
+			t.Count(u.Level, st)
 			tallies[y] = t
 		}
 	}
@@ -50,7 +50,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	all := metrics.Compute(s.program(), st.Name, tallies)
+	all := metrics.Compute(s.effectiveProgram(), st.Name, tallies)
 	var scoped []metrics.Result
 	for _, res := range all {
 		if res.Denominator > 0 {
@@ -63,7 +63,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 		{Label: st.Name, URL: href(l, streetPath(st.Name), "year", itoa(year))}, {Label: name}}
 	a.Heading = l.F("street.heading", name, l.F("year.fmt", year))
 	a.Subhead = l.F("community.subhead", st.Name)
-	a.Years, a.YearsName = yearLinks(l, s.program(), communityPath(st.Name, name), years, year), l.T("year.select")
+	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), communityPath(st.Name, name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, scoped, year, unknownMark(l))
 	a.Sections = append(a.Sections, s.starsSection(l, "communitystars", tallies, years, year))
 	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year)...)

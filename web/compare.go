@@ -15,7 +15,7 @@ import (
 // showCompare puts two years side by side: each indicator's change for the
 // district (or one street), each street's change in the rating indicators,
 // and — for one street — which units gained or lost a rating. District
-// figures come from the snapshot; units are read for one street only.
+// figures come from the cached figures; units are read for one street only.
 func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
 	f, err := s.figures(r.Context())
@@ -56,7 +56,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !slices.Contains(f.years, y) {
-			s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", y), fmt.Sprintf("No data for %d", y)))
+			s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", y))
 			return
 		}
 		*p.dst = y
@@ -75,7 +75,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	form := &components.CompareForm{Action: "/compare", Lang: string(l), FromLabel: l.T("compare.from"), ToLabel: l.T("compare.to"),
 		StreetLabel: l.T("street"), Submit: l.T("compare.submit"), From: itoa(from), To: itoa(to), Street: street.Name}
 	for _, y := range f.years {
-		form.Years = append(form.Years, components.Option{Value: itoa(y), Label: yearLabel(l, y, s.program())})
+		form.Years = append(form.Years, components.Option{Value: itoa(y), Label: yearLabel(l, y, s.effectiveProgram())})
 	}
 	form.Streets = append(form.Streets, components.Option{Value: "", Label: l.T("district")})
 	for _, st := range f.streets {
@@ -84,7 +84,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	a.Form = form
 
 	// Each indicator's change.
-	all := f.results(s.program(), street, 0)
+	all := f.results(s.effectiveProgram(), street, 0)
 	byKey := map[string]map[int]metrics.Result{}
 	for _, res := range all {
 		if byKey[res.Indicator] == nil {
@@ -96,7 +96,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	t := components.SortTable{ID: "changes", Caption: l.F("compare.caption", scope, fy, ty),
 		Cols: []components.Col{{Label: l.T("indicator")}, {Label: fy, Num: true}, {Label: ty, Num: true},
 			{Label: l.T("compare.change"), Num: true}, {Label: l.T("compare.counts"), Num: true}, {Label: l.F("status.in", ty)}}}
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		a0, a1 := byKey[ind.Key][from], byKey[ind.Key][to]
 		status, class := verdict(l, a1)
 		t.Rows = append(t.Rows, []components.TCell{textCell(label(l, ind)),
@@ -155,7 +155,7 @@ func (s *Server) streetChanges(l i18n.Lang, f *figures, from, to int) components
 	t := components.SortTable{ID: "streetchanges", Caption: l.F("compare.streets.caption", l.F("year.fmt", from), l.F("year.fmt", to)),
 		Filter: true, FilterLabel: l.T("filter"), Cols: []components.Col{{Label: l.T("street")}}}
 	var inds []metrics.Indicator
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind == metrics.KindRating && ind.Key != metrics.FiveGoodStreets {
 			inds = append(inds, ind)
 			t.Cols = append(t.Cols, components.Col{Label: label(l, ind), Num: true}, components.Col{Label: l.T("compare.change"), Num: true})
@@ -228,21 +228,21 @@ func unitChangesOf(l i18n.Lang, scope string, streets []streetUnits, from, to in
 			var b0, b1 *bool
 			var v0, v1, rating string
 			if u.Level == metrics.LevelCompound {
-				b0, b1 = fiveStar(s0.Stars), fiveStar(s1.Stars)
+				b0, b1 = metrics.FiveStar(s0.Stars), metrics.FiveStar(s1.Stars)
 				v0, v1, rating = starsText(l, s0.Stars), starsText(l, s1.Stars), l.T("fivestar")
 			} else {
 				b0, b1 = s0.FiveGood, s1.FiveGood
 				v0, v1, rating = boolText(l, b0), boolText(l, b1), l.T("fivegood")
 			}
-			if b0 == nil || b1 == nil || *b0 == *b1 {
+			switch metrics.Change(b0, b1) {
+			case 0:
 				continue
-			}
-			ch := ratingChange(l, b0, b1, true)
-			if *b1 {
+			case 1:
 				gained++
-			} else {
+			default:
 				lost++
 			}
+			ch := ratingChange(l, b0, b1, true)
 			name := components.TCell{Text: u.Name, Sort: u.Name}
 			switch u.Level {
 			case metrics.LevelStreet:

@@ -40,14 +40,14 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		year = f.latest
 	}
 	d := components.Dashboard{Page: s.page(r.Context(), r, l, l.T("nav.dashboard"))}
-	d.Heading = l.Pick(s.program().Name, s.program().NameEn)
+	d.Heading = l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn)
 	if len(f.years) == 0 {
 		d.Empty = true
 		s.html(w, r, http.StatusOK, components.DashboardPage(d, components.DashboardAnalysis{}))
 		return
 	}
 	if !slices.Contains(f.years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.Pick(fmt.Sprintf("%d年没有数据", year), fmt.Sprintf("No data for %d", year)))
+		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
 		return
 	}
 	d.Heading = l.F("headline", year)
@@ -56,19 +56,19 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	for _, y := range f.years {
 		q := url.Values{"year": {strconv.Itoa(y)}}
-		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.program()), URL: "/?" + q.Encode(), Current: y == year})
+		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.effectiveProgram()), URL: "/?" + q.Encode(), Current: y == year})
 	}
-	results := f.results(s.program(), db.Unit{}, year)
+	results := f.results(s.effectiveProgram(), db.Unit{}, year)
 	for _, res := range results {
-		ind, _ := s.program().Indicator(res.Indicator)
+		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
 		d.Cards = append(d.Cards, card(l, ind, res))
 		if ind.Kind == metrics.KindCompletion {
 			d.Progress = append(d.Progress, progress(l, ind, res))
 		}
 	}
 	s.addVerdict(&d, l, f, year)
-	all := f.results(s.program(), db.Unit{}, 0)
-	for i, ind := range s.program().Indicators {
+	all := f.results(s.effectiveProgram(), db.Unit{}, 0)
+	for i, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind == metrics.KindRating {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
@@ -176,7 +176,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		}
 	}
 	years := slices.Clone(dataYears)
-	for _, y := range s.program().Years {
+	for _, y := range s.effectiveProgram().Years {
 		if !slices.Contains(years, y) {
 			years = append(years, y)
 		}
@@ -209,7 +209,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 			{Text: pct(res.Percent), Num: true}, {Text: target, Num: true}, {Text: status}})
 	}
 	c.Options = charts.Rating(points, charts.RatingLabels{
-		Title: title, Met: l.T("met"), Unmet: l.T("unmet"), Baseline: l.Pick("无节点目标", "no milestone"),
+		Title: title, Met: l.T("met"), Unmet: l.T("unmet"), Baseline: l.T("milestone.none"),
 		Milestone: l.T("milestone"), MetMark: "✓", UnmetMark: "✗",
 	})
 	cur := byYear[year]
@@ -225,4 +225,39 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 	}
 	c.Summary = l.F("chart.summary.fmt", title, strings.Join(parts, sep)) + end
 	return c
+}
+
+// dashboardAnalysis adds to the overview: each card's outlook (as of the
+// viewed year) and completeness mark, the year's reporting, and the street
+// comparison of the selected indicator (?indicator=, default 五星小区),
+// whose bars open the street. All from the cached figures.
+func (s *Server) dashboardAnalysis(r *http.Request, l i18n.Lang, f *figures, year int, all []metrics.Result) components.DashboardAnalysis {
+	var a components.DashboardAnalysis
+	outlooks := metrics.AssessAll(s.effectiveProgram(), upTo(all, year))
+	c := s.completenessOf(f, year)
+	mark := districtMark(l, c)
+	for _, res := range ofYear(all, year) {
+		a.Outlooks = append(a.Outlooks, outlookView(l, outlooks[res.Indicator]))
+		a.Incomplete = append(a.Incomplete, mark(res))
+	}
+	a.Reported, a.Missing = reportedText(l, c)
+	ind, ok := s.indicatorParam(r)
+	if !ok {
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = ""
+		ind, ok = s.indicatorParam(r2)
+	}
+	if !ok || len(f.streets) == 0 {
+		return a
+	}
+	chart, _ := s.streetComparison(l, f, ind, year, overviewStreets)
+	a.Comparison = &chart.Chart
+	a.ChartLink, a.ChartQuery = chart.Link, chart.Query
+	for _, x := range s.indicatorLinks(l, "/", ind.Key, "year", itoa(year)) {
+		x.URL += "#comparison"
+		a.Indicators = append(a.Indicators, x)
+	}
+	a.StreetsURL = href(l, "/streets", "year", itoa(year), "indicator", ind.Key)
+	a.StreetsLabel = l.T("cmp.more")
+	return a
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -133,9 +134,16 @@ func TestUnitNamesAreInert(t *testing.T) {
 	if bytes.Contains(body, []byte("<script>alert")) || bytes.Contains(body, []byte("<img src=x")) {
 		t.Error("a unit name reached the page as markup")
 	}
-	resp, body := ts.get(t, "/api/metrics.csv")
+	// The CSV carries the name as data, never as a page a browser renders.
+	resp, body := ts.get(t, "/api/metrics.csv?"+url.Values{"street": {evil}}.Encode())
 	if resp.StatusCode != 200 {
 		t.Fatal(resp.StatusCode)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("CSV served as %q", ct)
+	}
+	if !bytes.Contains(body, []byte("</script><script>alert(1)")) {
+		t.Errorf("the CSV lost the street's name: %s", body)
 	}
 }
 

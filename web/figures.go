@@ -10,7 +10,7 @@ import (
 	"jindu/metrics"
 )
 
-// figures is a read-only snapshot of the counts for one data version:
+// figures is a read-only copy of the counts for one data version:
 // every street's tallies and their district sums. Pages compute from it
 // instead of scanning units.
 type figures struct {
@@ -20,20 +20,20 @@ type figures struct {
 	byStreet map[int64]map[int]metrics.Tally
 	district map[int]metrics.Tally
 	years    []int // years with data, ascending
-	// views caches view models computed from this snapshot (e.g. the street
+	// views caches view models computed from these figures (e.g. the street
 	// comparison over thousands of streets); they die with the version.
 	views  sync.Map
 	pages  atomic.Int64 // pages stored in views
 	latest int          // latest year with data, 0 if none
 }
 
-// figureCache keeps the snapshot of the current data version.
+// figureCache keeps the figures of the current data version.
 type figureCache struct {
 	mu  sync.Mutex
 	cur *figures
 }
 
-// figures returns the snapshot for the current data version, loading it
+// figures returns the figures of the current data version, loading it
 // when the version has changed.
 func (s *Server) figures(ctx context.Context) (*figures, error) {
 	info, err := s.DB.Info(ctx)
@@ -57,7 +57,7 @@ func (s *Server) figures(ctx context.Context) (*figures, error) {
 	for _, years := range by {
 		for y, t := range years {
 			d := f.district[y]
-			d.Merge(t)
+			d.Add(t)
 			f.district[y] = d
 		}
 	}
@@ -69,7 +69,7 @@ func (s *Server) figures(ctx context.Context) (*figures, error) {
 	return f, nil
 }
 
-// street finds a street by name in the snapshot.
+// street finds a street by name in the figures.
 func (f *figures) street(name string) (db.Unit, bool) {
 	for _, u := range f.streets {
 		if u.Name == name {
@@ -96,7 +96,7 @@ func (f *figures) results(p metrics.Program, street db.Unit, year int) []metrics
 	return metrics.Compute(p, street.Name, tallies)
 }
 
-// cached returns the view model stored under key in the snapshot, building
+// cached returns the view model stored under key with the figures, building
 // it once. Cached values are shared between requests: read them only.
 func cached[T any](f *figures, key any, build func() T) T {
 	if v, ok := f.views.Load(key); ok {

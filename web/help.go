@@ -27,7 +27,7 @@ func (s *Server) showHelp(w http.ResponseWriter, r *http.Request) {
 		{ID: "projection", Heading: l.T("help.projection"), Paras: []string{l.T("help.projection.p1")}},
 		{ID: "completeness", Heading: l.T("completeness.heading"), Paras: []string{l.F("help.completeness", components.IncompleteMark)}},
 		{ID: "counting", Heading: l.T("help.counting"), Paras: []string{l.T("help.counting.p1")}},
-		{ID: "rewards", Heading: l.T("help.rewards"), Paras: []string{l.F("help.rewards.p1", money(l, s.program().RewardPerStar), money(l, 5*s.program().RewardPerStar))}},
+		{ID: "rewards", Heading: l.T("help.rewards"), Paras: []string{l.F("help.rewards.p1", money(l, s.effectiveProgram().RewardPerStar), money(l, metrics.MaxStars*s.effectiveProgram().RewardPerStar))}},
 	}
 	s.html(w, r, http.StatusOK, components.HelpPage(p, l.T("help.heading"), sections))
 }

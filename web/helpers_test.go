@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -57,14 +58,7 @@ func newTestServer(t testing.TB, opts ...func(*web.Server)) *testServer {
 // apply stores records as one batch.
 func (ts *testServer) apply(t testing.TB, kind string, rs []metrics.Record) {
 	t.Helper()
-	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: kind, Actor: "test"}, func(put func(metrics.Record) error) error {
-		for _, r := range rs {
-			if err := put(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: kind, Actor: "test"}, testutil.Records(rs...))
 	if err != nil {
 		t.Fatal(err)
 	}

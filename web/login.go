@@ -64,9 +64,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.blocked.record(s, r, name, addr, refusal)
 		secs := int((refusal.Wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		v.Error = l.F("login.blocked", secs)
+		v.Error = l.N("login.blocked", secs)
 		if refusal.Busy {
-			v.Error = l.F("login.inflight", secs)
+			v.Error = l.N("login.inflight", secs)
 		}
 		s.html(w, r, http.StatusTooManyRequests, components.LoginPage(v))
 		return
@@ -88,7 +88,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, auth.ErrBusy):
 		secs := int((auth.DefaultKDFWait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		v.Error = l.F("login.busy", secs)
+		v.Error = l.N("login.busy", secs)
 		s.html(w, r, http.StatusServiceUnavailable, components.LoginPage(v))
 		return
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):

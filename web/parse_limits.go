@@ -117,11 +117,6 @@ func (s *Server) parseDone(ctx context.Context, name string, rep ingest.Report, 
 		"after", time.Since(start).Round(time.Millisecond).String())
 }
 
-// ParsesActive is how many parses run now; ParsesStopped how many were
-// stopped by their request's end or the time limit (tests wait on them).
-func (s *Server) ParsesActive() int64  { return s.parsesActive.Load() }
-func (s *Server) ParsesStopped() int64 { return s.parsesStopped.Load() }
-
 // plausibleUpload reports whether a file's first bytes can be a ledger: a
 // zip (.xlsx, .ods), an OLE2 container (.xls) or text (a UTF-16 BOM, or
 // no NUL byte and mostly printable). Pending uploads are checked before

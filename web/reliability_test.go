@@ -54,9 +54,7 @@ func opsServer(t *testing.T) (*testServer, *lockedBuffer, *http.Client) {
 	logs := &lockedBuffer{}
 	ts := newTestServer(t, func(s *web.Server) { s.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
 	ts.DB.Now = time.Now // sessions are checked against the server's real clock
-	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindDemo, Actor: "demo"}, func(put func(metrics.Record) error) error {
-		return demo.Generate(demo.District, 1, demo.Years, put)
-	})
+	_, err := ts.DB.Apply(context.Background(), db.BatchInput{Kind: db.KindDemo, Actor: "demo"}, demo.Records(demo.District, 1, demo.Years))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		JS:          []string{s.Assets.URL(AssetCharts)}, // it loads ECharts where a chart is
 		LangURL:     sameSitePath(r.URL.EscapedPath()) + "?" + q.Encode(),
 		Path:        r.URL.Path,
-		ProgramName: l.Pick(s.program().Name, s.program().NameEn),
+		ProgramName: l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn),
 		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode(),
 	}
 	if u, ok := currentUser(r); ok {
@@ -142,7 +142,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 
 // dataVersion changes whenever units, statuses or the program change.
 func (s *Server) dataVersion(info db.Info) string {
-	return strconv.FormatInt(info.DataSeq, 10) + "-" + s.program().Fingerprint()
+	return strconv.FormatInt(info.DataSeq, 10) + "-" + s.effectiveProgram().Fingerprint()
 }
 
 // fail answers an unexpected error with a logged 500 page.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -22,25 +23,25 @@ import (
 
 	"jindu/auth"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 	"jindu/web"
 )
 
 // withPDF gives the server a renderer (closed with the server).
-func withPDF(cfg report.Config) func(*web.Server) {
+func withPDF(cfg pdf.Config) func(*web.Server) {
 	return func(s *web.Server) {
 		if cfg.Logger == nil {
 			cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 		}
-		s.PDF = report.New(cfg)
+		s.PDF = pdf.New(cfg)
 	}
 }
 
 // pdfServer is a --public test server that makes PDFs with Chromium; a
 // render may take up to waitLimit unless cfg says otherwise.
-func pdfServer(t *testing.T, cfg report.Config) *testServer {
+func pdfServer(t *testing.T, cfg pdf.Config) *testServer {
 	t.Helper()
-	chromiumPath(t)
+	testutil.Chromium(t)
 	if cfg.Timeout == 0 {
 		cfg.Timeout = waitLimit
 	}
@@ -49,34 +50,8 @@ func pdfServer(t *testing.T, cfg report.Config) *testServer {
 	return ts
 }
 
-// poppler runs a poppler-utils tool on a PDF (the argument "PDF" names
-// its file) and returns its output.
-func poppler(t testing.TB, pdf []byte, tool string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not installed; apt-get install poppler-utils", tool)
-		}
-		t.Skipf("%s not installed: apt-get install poppler-utils", tool)
-	}
-	f := filepath.Join(t.TempDir(), "r.pdf")
-	if err := os.WriteFile(f, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for i, a := range args {
-		if a == "PDF" {
-			args[i] = f
-		}
-	}
-	out, err := exec.Command(tool, args...).Output()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", tool, err, out)
-	}
-	return string(out)
-}
-
 func pdfPages(t testing.TB, pdf []byte) int {
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(poppler(t, pdf, "pdfinfo", "PDF"))
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(testutil.Poppler(t, pdf, "pdfinfo", "PDF"))
 	if m == nil {
 		t.Fatal("pdfinfo: no page count")
 	}
@@ -121,7 +96,7 @@ func TestReportPage(t *testing.T) {
 		}
 	}
 	// No renderer: the PDF button says why.
-	if note := d.Find(`[data-testid="pdf-note"]`).Text(); !strings.Contains(note, report.InstallHint) {
+	if note := d.Find(`[data-testid="pdf-note"]`).Text(); !strings.Contains(note, pdf.InstallHint) {
 		t.Errorf("pdf note %q", note)
 	}
 	for path, status := range map[string]int{"/report?year=abc": 400, "/report?year=2019": 404,
@@ -135,10 +110,10 @@ func TestReportPage(t *testing.T) {
 // TestReportPDFUnavailable: without Chromium the endpoint answers 503 with
 // the install command, and the rest works (the dashboard says why).
 func TestReportPDFUnavailable(t *testing.T) {
-	ts := newTestServer(t, withPDF(report.Config{ExecPath: "/nonexistent/chromium"}))
+	ts := newTestServer(t, withPDF(pdf.Config{ExecPath: "/nonexistent/chromium"}))
 	ts.apply(t, "import", smallDistrict())
 	resp, body := ts.get(t, "/report.pdf?year=2023")
-	if resp.StatusCode != 503 || !strings.Contains(string(body), report.InstallHint) {
+	if resp.StatusCode != 503 || !strings.Contains(string(body), pdf.InstallHint) {
 		t.Errorf("status %d, body lacks the install command:\n%s", resp.StatusCode, body)
 	}
 	resp, body = ts.get(t, "/?year=2023")
@@ -174,7 +149,7 @@ func TestRenderTokenOnlyForReport(t *testing.T) {
 // with selectable Chinese text, the headline numbers, page numbers, and
 // no raster image.
 func TestReportPDF(t *testing.T) {
-	ts := pdfServer(t, report.Config{})
+	ts := pdfServer(t, pdf.Config{})
 	loadDemo(t, ts)
 	start := time.Now()
 	resp, pdf := ts.get(t, "/report.pdf?year=2024")
@@ -198,10 +173,10 @@ func TestReportPDF(t *testing.T) {
 	if pages != 4 {
 		t.Errorf("%d pages, want 4", pages)
 	}
-	if info := poppler(t, pdf, "pdfinfo", "PDF"); !strings.Contains(info, "A4") {
+	if info := testutil.Poppler(t, pdf, "pdfinfo", "PDF"); !strings.Contains(info, "A4") {
 		t.Errorf("not A4:\n%s", info)
 	}
-	text := poppler(t, pdf, "pdftotext", "-layout", "PDF", "-")
+	text := testutil.Poppler(t, pdf, "pdftotext", "-layout", "PDF", "-")
 	flat := strings.Join(strings.Fields(text), "")
 	_, page := ts.get(t, "/report?year=2024")
 	d := doc(t, page)
@@ -219,7 +194,7 @@ func TestReportPDF(t *testing.T) {
 			t.Errorf("headline number %q is not in the PDF's text", v)
 		}
 	})
-	if imgs := poppler(t, pdf, "pdfimages", "-list", "PDF"); strings.Count(strings.TrimSpace(imgs), "\n") > 1 {
+	if imgs := testutil.Poppler(t, pdf, "pdfimages", "-list", "PDF"); strings.Count(strings.TrimSpace(imgs), "\n") > 1 {
 		t.Errorf("the PDF holds raster images (charts must be vector):\n%s", imgs)
 	}
 	// Warm: the browser is reused.
@@ -251,7 +226,7 @@ func TestReportPDF(t *testing.T) {
 
 // TestReportPDFConcurrent: six PDFs at once with a limit of two all finish.
 func TestReportPDFConcurrent(t *testing.T) {
-	ts := pdfServer(t, report.Config{Concurrency: 2})
+	ts := pdfServer(t, pdf.Config{Concurrency: 2})
 	ts.apply(t, "import", smallDistrict())
 	var wg sync.WaitGroup
 	status := make([]int, 6)
@@ -275,9 +250,9 @@ func TestReportPDFConcurrent(t *testing.T) {
 // TestReportPDFPrivate: a logged-in viewer gets the PDF, which names them;
 // an anonymous caller is sent to log in.
 func TestReportPDFPrivate(t *testing.T) {
-	chromiumPath(t)
+	testutil.Chromium(t)
 	ts, _ := privateServer(t, auth.User{Name: "viewer7", Role: auth.Viewer})
-	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
+	ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
 	t.Cleanup(func() { ts.Web.Close() })
 	c := ts.client(t)
 	if resp := do(t, c, "GET", ts.URL+"/report.pdf?year=2023", nil); resp.StatusCode != http.StatusSeeOther {
@@ -296,7 +271,7 @@ func TestReportPDFPrivate(t *testing.T) {
 	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, url.PathEscape("进度报告-2023-街道01.pdf")) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
-	flat := strings.Join(strings.Fields(poppler(t, pdf, "pdftotext", "PDF", "-")), "")
+	flat := strings.Join(strings.Fields(testutil.Poppler(t, pdf, "pdftotext", "PDF", "-")), "")
 	for _, want := range []string{"街道012023年进度报告", "viewer7"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the PDF's text lacks %q", want)
@@ -318,7 +293,7 @@ func TestReportBrowserPrint(t *testing.T) {
 	pages := pdfPages(t, pdf)
 	for p := 1; p <= pages; p++ {
 		n := strconv.Itoa(p)
-		flat := strings.Join(strings.Fields(poppler(t, pdf, "pdftotext", "-f", n, "-l", n, "PDF", "-")), "")
+		flat := strings.Join(strings.Fields(testutil.Poppler(t, pdf, "pdftotext", "-f", n, "-l", n, "PDF", "-")), "")
 		if want := "第" + n + "页/共" + strconv.Itoa(pages) + "页"; !strings.Contains(flat, want) {
 			t.Errorf("printed page %d lacks %q", p, want)
 		}
@@ -326,7 +301,7 @@ func TestReportBrowserPrint(t *testing.T) {
 			t.Errorf("printed page %d lacks the data-as-of line:\n%s", p, flat)
 		}
 	}
-	if imgs := poppler(t, pdf, "pdfimages", "-list", "PDF"); strings.Count(strings.TrimSpace(imgs), "\n") > 1 {
+	if imgs := testutil.Poppler(t, pdf, "pdfimages", "-list", "PDF"); strings.Count(strings.TrimSpace(imgs), "\n") > 1 {
 		t.Errorf("raster images:\n%s", imgs)
 	}
 	b.check(t, ts.URL)
@@ -344,8 +319,8 @@ func benchPDF(b *testing.B, ts *testServer) int {
 // BenchmarkPDFWarm: one report PDF with the browser already running (the
 // README's warm figure); bytes/pdf is the file's size.
 func BenchmarkPDFWarm(b *testing.B) {
-	chromiumPath(b)
-	ts := newTestServer(b, withPDF(report.Config{}))
+	testutil.Chromium(b)
+	ts := newTestServer(b, withPDF(pdf.Config{}))
 	b.Cleanup(func() { ts.Web.Close() })
 	loadDemo(b, ts)
 	size := benchPDF(b, ts) // starts the browser
@@ -358,12 +333,12 @@ func BenchmarkPDFWarm(b *testing.B) {
 
 // BenchmarkPDFCold: the first PDF of a server, browser start included.
 func BenchmarkPDFCold(b *testing.B) {
-	chromiumPath(b)
+	testutil.Chromium(b)
 	ts := newTestServer(b)
 	loadDemo(b, ts)
 	b.ResetTimer()
 	for range b.N {
-		ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		benchPDF(b, ts)
 		b.StopTimer()
 		ts.Web.PDF.Close()
@@ -375,7 +350,7 @@ func BenchmarkPDFCold(b *testing.B) {
 // host's URL print as text; the page makes no request the renderer must
 // block.
 func TestReportPDFHostileNames(t *testing.T) {
-	ts := pdfServer(t, report.Config{})
+	ts := pdfServer(t, pdf.Config{})
 	evil := `<img src="http://evil.example/x.png">`
 	rs := append(smallDistrict(),
 		metrics.Record{Year: 2023, Unit: metrics.UnitRef{Street: evil}, Status: metrics.Status{FiveGood: metrics.Bool(true)}},
@@ -389,7 +364,7 @@ func TestReportPDFHostileNames(t *testing.T) {
 		if len(out.Blocked) != 0 {
 			t.Errorf("street %q: the page asked for %q", street, out.Blocked)
 		}
-		text := poppler(t, out.PDF, "pdftotext", "PDF", "-")
+		text := testutil.Poppler(t, out.PDF, "pdftotext", "PDF", "-")
 		if !strings.Contains(text, "evil.example/") {
 			t.Errorf("street %q: the names are not printed as text", street)
 		}

@@ -84,6 +84,3 @@ func (s *Server) routes() []Route {
 		{"POST /admin/backups", AccessAdmin, s.backupNow},
 	}
 }
-
-// Routes lists the patterns and their access, for the role-matrix test.
-func (s *Server) Routes() []Route { return s.routes() }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -15,12 +16,14 @@ import (
 	"jindu/db"
 	"jindu/ingest"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 )
 
 // Server serves Jindu's pages and API.
 type Server struct {
-	DB      *db.DB
+	DB *db.DB
+	// Program is the configured program, as given; handlers use
+	// effectiveProgram, which adds the targets administrators set.
 	Program metrics.Program
 	Logger  *slog.Logger
 	Assets  *Assets
@@ -50,7 +53,7 @@ type Server struct {
 	ParseProgress func(ctx context.Context, dataRows int)
 	// PDF prints reports; nil (or no Chromium) turns PDF off and leaves
 	// everything else working. Close stops it.
-	PDF *report.Renderer
+	PDF *pdf.Renderer
 	// BackupDir is where automatic backups go ("" when they are off);
 	// BackupKeep is how many are kept. The admin backups page lists them.
 	BackupDir  string
@@ -74,15 +77,11 @@ type Server struct {
 	// effective is Program with the administrators' targets (LoadTargets).
 	effective atomic.Pointer[metrics.Program]
 	cache     figureCache
-	// reports holds render tokens and the loopback listener (report.go).
+	// reports holds render tokens and the loopback listener (rendergrant.go, loopback.go).
 	reports reportState
 	// lastBackup is the last backup attempt's outcome (backups.go).
 	lastBackup atomic.Pointer[backupAttempt]
 }
-
-// Parses is the number of ledger files the server has parsed: tests check
-// that an upload is parsed once however often its preview is seen.
-func (s *Server) Parses() int64 { return s.parses.Load() }
 
 // New returns a server for the database and program.
 func New(d *db.DB, p metrics.Program, logger *slog.Logger) (*Server, error) {
@@ -135,11 +134,33 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// Shutdown hook for callers that need to flip readiness before draining.
-func (s *Server) Shutdown(context.Context) { s.ready.Store(false) }
-
 // favicon answers browsers that ask for /favicon.ico without reading the
 // page's icon link.
 func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, s.Assets.URL(AssetIcon), http.StatusMovedPermanently)
+}
+
+// Close writes the blocked-login counts held in memory, and stops the
+// loopback listener and the PDF renderer.
+func (s *Server) Close() error {
+	s.blocked.flush(s, context.Background(), true)
+	if s.KDF != nil && s.Logger != nil {
+		// How busy password hashing was, for whoever sizes its slots.
+		st := s.KDF.Stats()
+		s.Logger.Debug("password hashing", "hashes", st.Hashes, "peak", st.Peak, "slots", s.KDF.Slots())
+	}
+	s.reports.mu.Lock()
+	hs := s.reports.hs
+	s.reports.hs, s.reports.base = nil, ""
+	s.reports.mu.Unlock()
+	var errs []error
+	if hs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		errs = append(errs, hs.Shutdown(ctx))
+	}
+	if s.PDF != nil {
+		errs = append(errs, s.PDF.Close())
+	}
+	return errors.Join(errs...)
 }

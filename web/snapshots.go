@@ -13,7 +13,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 	"jindu/web/components"
 	"jindu/web/i18n"
 )
@@ -30,8 +30,8 @@ type snapshotFigures struct {
 
 // figuresOf computes a snapshot's figures from the snapshot of counts.
 func (s *Server) figuresOf(f *figures, year int, street db.Unit) snapshotFigures {
-	out := snapshotFigures{Program: s.program().Name, DataVersion: f.version, Year: year, Street: street.Name, Rows: []metricRow{}}
-	for _, x := range f.results(s.program(), street, year) {
+	out := snapshotFigures{Program: s.effectiveProgram().Name, DataVersion: f.version, Year: year, Street: street.Name, Rows: []metricRow{}}
+	for _, x := range f.results(s.effectiveProgram(), street, year) {
 		out.Rows = append(out.Rows, metricRow{x.Indicator, x.Year, x.Street, x.Numerator, x.Denominator, x.Percent, x.Target, x.Met, x.Needed})
 	}
 	return out
@@ -79,7 +79,7 @@ func (s *Server) snapshotsPage(w http.ResponseWriter, r *http.Request, l i18n.La
 			form.Streets = append(form.Streets, components.Choice{Value: st.Name, Label: st.Name})
 		}
 		if err := s.pdfAvailable(); err != nil {
-			form.PDFNote, form.Disabled = l.F("pdf.unavailable", report.InstallHint), true
+			form.PDFNote, form.Disabled = l.F("pdf.unavailable", pdf.InstallHint), true
 		}
 		p.Form = form
 	}
@@ -101,7 +101,7 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 	r.URL.RawQuery = q.Encode()
 	l := lang(w, r)
 	u, _ := currentUser(r)
-	f, year, street, ok := s.reportScope(w, r, l)
+	_, year, street, ok := s.reportScope(w, r, l)
 	if !ok {
 		return
 	}
@@ -120,7 +120,7 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The figures must be those the PDF shows.
-		f, err = s.figures(r.Context())
+		f, err := s.figures(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -212,7 +212,7 @@ func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
 		if snap.Street == "" {
 			st = db.Unit{}
 		}
-		for _, x := range f.results(s.program(), st, snap.Year) {
+		for _, x := range f.results(s.effectiveProgram(), st, snap.Year) {
 			now[x.Indicator] = x
 		}
 	}
@@ -220,7 +220,7 @@ func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
 		Head: []string{l.T("report.indicator"), l.T("snap.then"), l.T("snap.now"), l.T("snap.change")}}
 	for _, row := range then.Rows {
 		name := row.Indicator
-		if ind, ok := s.program().Indicator(row.Indicator); ok {
+		if ind, ok := s.effectiveProgram().Indicator(row.Indicator); ok {
 			name = label(l, ind)
 		} else {
 			name += " " + l.T("snap.removedfigures")

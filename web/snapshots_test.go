@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -15,7 +16,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/metrics"
-	"jindu/report"
+	"jindu/pdf"
 )
 
 func getBody(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
@@ -36,9 +37,9 @@ func getBody(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
 // 2023; the snapshot's PDF and figures are byte for byte the same, and its
 // page shows what changed since.
 func TestSnapshotFrozen(t *testing.T) {
-	chromiumPath(t)
+	testutil.Chromium(t)
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin}, auth.User{Name: "viewer", Role: auth.Viewer})
-	ts.Web.PDF = report.New(report.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
+	ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
 	t.Cleanup(func() { ts.Web.Close() })
 	admin := ts.client(t)
 	ts.login(t, admin, "admin", testPassword)
@@ -63,7 +64,7 @@ func TestSnapshotFrozen(t *testing.T) {
 	if err := json.Unmarshal(figures, &fig); err != nil || fig.Year != 2023 || len(fig.Rows) != 8 {
 		t.Fatalf("figures %s: %v", figures, err)
 	}
-	flat := strings.Join(strings.Fields(poppler(t, pdf, "pdftotext", "PDF", "-")), "")
+	flat := strings.Join(strings.Fields(testutil.Poppler(t, pdf, "pdftotext", "PDF", "-")), "")
 	if !strings.Contains(flat, "魏都区2023年进度报告") || !strings.Contains(flat, "admin") || !strings.Contains(flat, fig.DataVersion) {
 		t.Errorf("snapshot PDF text lacks the title, the user or the data version %s", fig.DataVersion)
 	}
@@ -119,7 +120,7 @@ func TestSnapshotFrozen(t *testing.T) {
 // install command and stores nothing.
 func TestSnapshotNoChromium(t *testing.T) {
 	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
-	ts.Web.PDF = report.New(report.Config{ExecPath: "/nonexistent/chromium"})
+	ts.Web.PDF = pdf.New(pdf.Config{ExecPath: "/nonexistent/chromium"})
 	c := ts.client(t)
 	ts.login(t, c, "admin", testPassword)
 	resp, err := c.PostForm(ts.URL+"/snapshots", url.Values{"year": {"2023"}})
@@ -128,7 +129,7 @@ func TestSnapshotNoChromium(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 503 || !strings.Contains(string(body), report.InstallHint) {
+	if resp.StatusCode != 503 || !strings.Contains(string(body), pdf.InstallHint) {
 		t.Errorf("status %d", resp.StatusCode)
 	}
 	if snaps, _ := ts.DB.Snapshots(context.Background()); len(snaps) != 0 {

@@ -16,11 +16,7 @@ const assetTables = "js/tables.js"
 
 // money formats yuan for the language: "14,000 元" / "¥14,000".
 func money(l i18n.Lang, yuan int) string {
-	n := grouped(yuan)
-	if l == i18n.En {
-		return "¥" + n
-	}
-	return n + " 元"
+	return l.F("money.fmt", grouped(yuan))
 }
 
 func signedMoney(l i18n.Lang, yuan int) string {
@@ -76,16 +72,16 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 	}
 	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels})
 	cur := tallies[year]
-	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), cur.Compounds, cur.StarHistogram[5], cur.StarHistogram[0])
+	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), cur.Compounds, cur.StarHistogram[metrics.MaxStars], cur.StarHistogram[0])
 
-	rt := components.SortTable{ID: id + "rewards", Caption: l.F("rewards.caption", money(l, s.program().RewardPerStar)),
+	rt := components.SortTable{ID: id + "rewards", Caption: l.F("rewards.caption", money(l, s.effectiveProgram().RewardPerStar)),
 		Cols: []components.Col{{Label: l.T("year")}, {Label: l.T("rewards.compounds"), Num: true}, {Label: l.T("rewards.stars"), Num: true},
 			{Label: l.T("rewards.amount"), Num: true}, {Label: l.T("rewards.change"), Num: true}}}
 	sub := map[int]metrics.Tally{}
 	for _, y := range years {
 		sub[y] = tallies[y]
 	}
-	for _, rc := range metrics.Rewards(s.program(), sub) {
+	for _, rc := range metrics.Rewards(s.effectiveProgram(), sub) {
 		change := components.TCell{Text: "—", Sort: "0", Num: true}
 		if rc.HasPrev {
 			change = numCell(signedMoney(l, rc.Delta), float64(rc.Delta))
@@ -94,7 +90,7 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 			numCell(money(l, rc.Amount), float64(rc.Amount)), change})
 	}
 	return components.Section{ID: id, Heading: l.T("stars.heading"), Charts: []components.ChartLink{c}, Tables: []components.SortTable{rt},
-		Notes: []string{l.F("rewards.note", money(l, s.program().RewardPerStar), money(l, 5*s.program().RewardPerStar))}}
+		Notes: []string{l.F("rewards.note", money(l, s.effectiveProgram().RewardPerStar), money(l, metrics.MaxStars*s.effectiveProgram().RewardPerStar))}}
 }
 
 // showStars renders the district's stars: distribution per year, the share
@@ -115,7 +111,7 @@ func (s *Server) showStars(w http.ResponseWriter, r *http.Request) {
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))}, {Label: l.T("nav.stars")}}
 	a.Heading = l.F("starspage.heading", l.F("year.fmt", year))
-	a.Years, a.YearsName = yearLinks(l, s.program(), "/stars", f.years, year), l.T("year.select")
+	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), "/stars", f.years, year), l.T("year.select")
 	a.Sections = append(a.Sections, s.starsSection(l, "districtstars", f.district, f.years, year), s.starSharesSection(l, f.district[year], year))
 
 	// Rewards per street in the year, against the year before.
@@ -128,16 +124,16 @@ func (s *Server) showStars(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			continue
 		}
-		rw := metrics.RewardOf(s.program(), year, tl)
+		rw := metrics.RewardOf(s.effectiveProgram(), year, tl)
 		total += rw.Amount
 		change := components.TCell{Text: "—", Sort: "0", Num: true}
 		if prev, ok := f.byStreet[st.ID][year-1]; ok && prev.Units() > 0 {
-			d := rw.Amount - metrics.RewardOf(s.program(), year-1, prev).Amount
+			d := rw.Amount - metrics.RewardOf(s.effectiveProgram(), year-1, prev).Amount
 			change = numCell(signedMoney(l, d), float64(d))
 		}
 		t.Rows = append(t.Rows, []components.TCell{
 			{Text: st.Name, Sort: st.Name, URL: href(l, streetPath(st.Name), "year", itoa(year))},
-			intCell(rw.Compounds), intCell(rw.Stars), intCell(tl.StarHistogram[5]), numCell(money(l, rw.Amount), float64(rw.Amount)), change,
+			intCell(rw.Compounds), intCell(rw.Stars), intCell(tl.StarHistogram[metrics.MaxStars]), numCell(money(l, rw.Amount), float64(rw.Amount)), change,
 		})
 	}
 	a.Sections = append(a.Sections, components.Section{ID: "streetrewardssec", Heading: l.T("rewards.street.heading"),

@@ -17,6 +17,7 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/ingest"
+	"jindu/load"
 	"jindu/web/components"
 	"jindu/web/i18n"
 )
@@ -214,7 +215,7 @@ func (s *Server) checkPending(r *http.Request, p *db.PendingUpload) error {
 	defer release()
 	var log ingest.RecordLog
 	start := time.Now()
-	res, err := ingest.Import(r.Context(), s.DB, ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
+	res, err := load.File(r.Context(), s.DB, load.Input{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name,
 		DryRun: true, Options: s.importOptions(u), Keep: log.Add}, bytes.NewReader(p.Raw))
 	s.parseDone(r.Context(), p.FileName, res.Report, start)
 	if err != nil && r.Context().Err() != nil {
@@ -313,7 +314,7 @@ func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.
 	if enc == "" {
 		enc = "—"
 	}
-	v.Summary = l.F("preview.summary", rep.Rows, strings.ToUpper(rep.Format), enc)
+	v.Summary = l.N("preview.summary", rep.Rows, strings.ToUpper(rep.Format), enc)
 	if p.BatchID != 0 {
 		v.Applied = l.F("preview.applied", p.BatchID)
 	}
@@ -337,7 +338,7 @@ func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.
 	if d := b.Diff; d != nil {
 		v.Changed = l.F("preview.changed", b.Changed, d.Up, d.Down, d.Unchanged, b.NewUnits)
 		if d.AgainstPrevious > 0 {
-			v.Changed += " " + l.F("preview.againstprevious", d.AgainstPrevious)
+			v.Changed += " " + l.N("preview.againstprevious", d.AgainstPrevious)
 		}
 		for _, n := range d.NewUnits {
 			row := components.NewUnitRow{Level: l.T("level." + string(n.Level)), Path: n.Path}
@@ -347,11 +348,11 @@ func previewView(l i18n.Lang, p db.PendingUpload, res pendingResult) components.
 			v.NewUnits = append(v.NewUnits, row)
 		}
 		if b.NewUnits > len(d.NewUnits) {
-			v.MoreNew = l.F("preview.morenew", b.NewUnits-len(d.NewUnits))
+			v.MoreNew = l.N("preview.morenew", b.NewUnits-len(d.NewUnits))
 		}
 		v.Changes = changeGroups(l, d.Changes)
 		if b.Changed > len(d.Changes) && len(d.Changes) > 0 {
-			v.MoreChanges = l.F("preview.morechanges", len(d.Changes), b.Changed)
+			v.MoreChanges = l.N("preview.morechanges", len(d.Changes), b.Changed)
 		}
 		for _, st := range sortedKeys(d.Counts) {
 			c := d.Counts[st]
@@ -465,13 +466,13 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := currentUser(r)
-	in := ingest.ImportInput{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name, Source: "web " + clientAddress(r), Options: s.importOptions(u)}
-	applied, err := ingest.ImportRecords(r.Context(), s.DB, in, p.Raw, p.Records, p.DataSeq)
+	in := load.Input{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name, Source: "web " + clientAddress(r), Options: s.importOptions(u)}
+	applied, err := load.Records(r.Context(), s.DB, in, p.Raw, p.Records, p.DataSeq)
 	switch {
 	case errors.Is(err, db.ErrDataChanged):
 		// Preview again against the data as it is now, from the kept records.
 		in.DryRun = true
-		again, err := ingest.ImportRecords(r.Context(), s.DB, in, p.Raw, p.Records, 0)
+		again, err := load.Records(r.Context(), s.DB, in, p.Raw, p.Records, 0)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -490,7 +491,10 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ingest.ErrInvalid):
 		// The user's streets changed: check the file again as them.
 		if err := s.checkPending(r, &p); err == nil {
-			err = s.DB.SetPendingResult(r.Context(), p.ID, p.Result, p.Records, p.DataSeq)
+			if err := s.DB.SetPendingResult(r.Context(), p.ID, p.Result, p.Records, p.DataSeq); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
 		http.Redirect(w, r, preview, http.StatusSeeOther)
 		return

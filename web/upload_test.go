@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -15,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"jindu/auth"
 	"jindu/db"
@@ -67,14 +67,6 @@ func postUpload(t *testing.T, c *http.Client, ts *testServer, name string, conte
 	return resp.StatusCode, r, keys
 }
 
-func gbk(t *testing.T, s string) []byte {
-	b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 const goodLedger = "年份,街道,社区,小区,五好,星级,小区党支部\n" +
 	"2023,街道01,,,是,,\n" +
 	"2023,街道01,社区1,,是,,\n" +
@@ -90,7 +82,7 @@ func TestAPIUploadContract(t *testing.T) {
 
 	// Dry run: valid, reported, nothing changed.
 	before, _ := ts.DB.Info(context.Background())
-	code, r, keys := postUpload(t, clerk, ts, "台账.csv", gbk(t, goodLedger), map[string]string{"dry_run": "1"})
+	code, r, keys := postUpload(t, clerk, ts, "台账.csv", testutil.GB18030(t, goodLedger), map[string]string{"dry_run": "1"})
 	if code != 200 || r.BatchID != nil || !r.DryRun || r.Rows != 4 || r.NewUnits != 1 {
 		t.Fatalf("dry run: %d %+v", code, r)
 	}
@@ -103,7 +95,7 @@ func TestAPIUploadContract(t *testing.T) {
 		t.Error("dry run changed the data version")
 	}
 	// Applied at once.
-	code, r, _ = postUpload(t, clerk, ts, "台账.csv", gbk(t, goodLedger), nil)
+	code, r, _ = postUpload(t, clerk, ts, "台账.csv", testutil.GB18030(t, goodLedger), nil)
 	if code != 200 || r.BatchID == nil || *r.BatchID == 0 || r.DryRun {
 		t.Fatalf("apply: %d %+v", code, r)
 	}
@@ -115,7 +107,7 @@ func TestAPIUploadContract(t *testing.T) {
 	}
 	ts.getJSON(t, "/api/metrics?year=2023&street=%E8%A1%97%E9%81%9301", &m)
 	// Duplicate bytes: nothing changes, the response names the batch.
-	code, r2, _ := postUpload(t, clerk, ts, "again.csv", gbk(t, goodLedger), nil)
+	code, r2, _ := postUpload(t, clerk, ts, "again.csv", testutil.GB18030(t, goodLedger), nil)
 	if code != 200 || r2.BatchID != nil || r2.DuplicateOf == nil || *r2.DuplicateOf != *r.BatchID {
 		t.Errorf("duplicate: %d %+v", code, r2)
 	}
@@ -165,7 +157,7 @@ func TestUploadPageFlowAndRollback(t *testing.T) {
 		auth.User{Name: "admin", Role: auth.Admin})
 	clerk := ts.client(t)
 	ts.login(t, clerk, "clerk01", testPassword)
-	body, ct := multipartBody(t, "台账.csv", gbk(t, goodLedger), nil)
+	body, ct := multipartBody(t, "台账.csv", testutil.GB18030(t, goodLedger), nil)
 	req, _ := http.NewRequest("POST", ts.URL+"/upload", body)
 	req.Header.Set("Content-Type", ct)
 	resp, err := clerk.Do(req)
@@ -209,7 +201,7 @@ func TestUploadPageFlowAndRollback(t *testing.T) {
 	}
 	bs, _ := ts.DB.Batches(context.Background(), 1)
 	code, raw := get(clerk, "/history/"+itoa(bs[0].ID)+"/file")
-	if code != 200 || raw != string(gbk(t, goodLedger)) {
+	if code != 200 || raw != string(testutil.GB18030(t, goodLedger)) {
 		t.Errorf("file download: %d, %d bytes", code, len(raw))
 	}
 	// Clerks cannot roll back; admins can.

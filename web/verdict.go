@@ -23,9 +23,9 @@ func (s *Server) verdict(f *figures, year int) metrics.Verdict {
 	return cached(f, verdictKey{year}, func() metrics.Verdict {
 		byStreet := make(map[string][]metrics.Result, len(f.streets))
 		for _, st := range f.streets {
-			byStreet[st.Name] = f.results(s.program(), st, year)
+			byStreet[st.Name] = f.results(s.effectiveProgram(), st, year)
 		}
-		return metrics.VerdictOf(s.program(), year, f.results(s.program(), db.Unit{}, year), byStreet)
+		return metrics.VerdictOf(s.effectiveProgram(), year, f.results(s.effectiveProgram(), db.Unit{}, year), byStreet)
 	})
 }
 
@@ -70,7 +70,7 @@ func (s *Server) addVerdict(d *components.Dashboard, l i18n.Lang, f *figures, ye
 		if g.Indicator.Kind != metrics.KindRating {
 			continue
 		}
-		for i, ind := range s.program().Indicators {
+		for i, ind := range s.effectiveProgram().Indicators {
 			if ind.Key == g.Indicator.Key && i < len(d.Cards) {
 				d.Cards[i].WorkURL, d.Cards[i].WorkText = workListURL(l, "/worklist", ind.Key, year, ""), l.T("verdict.card")
 			}

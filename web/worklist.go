@@ -59,7 +59,7 @@ func (s *Server) workQuery(w http.ResponseWriter, r *http.Request, l i18n.Lang, 
 	if key == "" {
 		key = metrics.FiveStarCompounds
 	}
-	ind, ok := s.program().Indicator(key)
+	ind, ok := s.effectiveProgram().Indicator(key)
 	if !ok || ind.Kind != metrics.KindRating {
 		s.errorPage(w, r, http.StatusBadRequest, l.T("error.notrating"))
 		return q, false
@@ -99,7 +99,7 @@ func (s *Server) workList(ctx context.Context, f *figures, q workQuery) workList
 			}
 			recs = append(recs, rs...)
 		}
-		list, err := metrics.BuildWorkList(s.program(), q.ind.Key, q.year, recs)
+		list, err := metrics.BuildWorkList(s.effectiveProgram(), q.ind.Key, q.year, recs)
 		return workListOf{list: list, big: big, err: err}
 	})
 }
@@ -186,9 +186,9 @@ func (s *Server) workListPage(r *http.Request, l i18n.Lang, f *figures, q workQu
 	p.Heading = l.F("wl.heading", scope+" · "+name, l.F("year.fmt", q.year))
 	p.Subhead = l.T("wl.subhead")
 	p.TargetNote = l.F("wl.target", list.TargetYear, list.Target)
-	p.Years, p.YearsName = yearLinks(l, s.program(), "/worklist", f.years, q.year, "indicator", q.ind.Key, "street", q.street.Name), l.T("year.select")
+	p.Years, p.YearsName = yearLinks(l, s.effectiveProgram(), "/worklist", f.years, q.year, "indicator", q.ind.Key, "street", q.street.Name), l.T("year.select")
 	p.Indicators = components.Selector{Label: l.T("wl.indicator")}
-	for _, ind := range s.program().Indicators {
+	for _, ind := range s.effectiveProgram().Indicators {
 		if ind.Kind == metrics.KindRating {
 			p.Indicators.Links = append(p.Indicators.Links, components.Link{Label: metrics.ShortName(ind, l == i18n.En),
 				URL: workListURL(l, "/worklist", ind.Key, q.year, q.street.Name), Current: ind.Key == q.ind.Key})
@@ -417,7 +417,7 @@ func overviewTable(l i18n.Lang, list metrics.WorkList, groups []metrics.WorkGrou
 func (s *Server) bigStreetsTable(l i18n.Lang, f *figures, q workQuery) components.SortTable {
 	var groups []metrics.WorkGroup
 	for _, st := range f.streets {
-		for _, res := range f.results(s.program(), st, q.year) {
+		for _, res := range f.results(s.effectiveProgram(), st, q.year) {
 			if res.Indicator == q.ind.Key && res.Needed != nil && *res.Needed > 0 {
 				groups = append(groups, metrics.WorkGroup{Street: st.Name, Numerator: res.Numerator, Denominator: res.Denominator,
 					Percent: res.Percent, Needed: *res.Needed})

@@ -12,7 +12,6 @@ import (
 	"jindu/auth"
 	"jindu/db"
 	"jindu/demo"
-	"jindu/metrics"
 )
 
 // demoSeed fixes the demo district, so every newcomer sees the same one.
@@ -34,9 +33,7 @@ func seedDemo(ctx context.Context, d *db.DB, logger *slog.Logger) error {
 		return nil
 	}
 	b, err := d.Apply(ctx, db.BatchInput{Kind: db.KindDemo, Actor: "demo", Source: "demo", Note: "示例数据 / demo data"},
-		func(put func(metrics.Record) error) error {
-			return demo.Generate(demo.District, demoSeed, demo.Years, put)
-		})
+		demo.Records(demo.District, demoSeed, demo.Years))
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}

@@ -124,9 +124,6 @@ func TestHostileUploadsBounded(t *testing.T) {
 	}
 }
 
-// maxSheetRowsForTest is Excel's last row.
-const maxSheetRowsForTest = 1 << 20
-
 // dbSize is the size of the database with its WAL.
 func dbSize(t *testing.T, path string) int64 {
 	t.Helper()

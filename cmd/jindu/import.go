@@ -13,6 +13,7 @@ import (
 
 	"jindu/db"
 	"jindu/ingest"
+	"jindu/load"
 	"jindu/web"
 	"jindu/web/i18n"
 )
@@ -89,12 +90,12 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	// the database work, only for --dry-run).
 	checked := *dry || len(files) > 1
 	bad := 0
-	printProblems := func(res ingest.ImportResult) {
+	printProblems := func(res load.Result) {
 		for _, p := range web.LocalizeProblems(lang, res.Report.Errors) {
 			fmt.Fprintln(stderr, db.Printable(p.String()))
 		}
 	}
-	printWarnings := func(res ingest.ImportResult) {
+	printWarnings := func(res load.Result) {
 		for _, p := range web.LocalizeProblems(lang, res.Report.Warnings) {
 			fmt.Fprintln(stderr, "warning: "+db.Printable(p.String()))
 		}
@@ -106,7 +107,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		if !checked {
 			break
 		}
-		var res ingest.ImportResult
+		var res load.Result
 		var err error
 		if *dry {
 			res, err = importOne(ctx, d, f, actor, opts, true, stderr, nil)
@@ -157,13 +158,13 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 // checkOne parses a file without touching the database: its errors and
 // warnings, as Import would report them.
-func checkOne(ctx context.Context, path string, opts ingest.Options, stderr io.Writer) (ingest.ImportResult, error) {
+func checkOne(ctx context.Context, path string, opts ingest.Options, stderr io.Writer) (load.Result, error) {
 	r, done, err := openWithProgress(path, "检查", stderr)
 	if err != nil {
-		return ingest.ImportResult{}, err
+		return load.Result{}, err
 	}
 	defer done()
-	var res ingest.ImportResult
+	var res load.Result
 	res.Report, err = ingest.Parse(ctx, filepath.Base(path), r, opts, nil)
 	if err != nil {
 		return res, err
@@ -174,18 +175,18 @@ func checkOne(ctx context.Context, path string, opts ingest.Options, stderr io.W
 	return res, nil
 }
 
-func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Options, dry bool, stderr io.Writer, steps *importSteps) (ingest.ImportResult, error) {
+func importOne(ctx context.Context, d *db.DB, path, actor string, opts ingest.Options, dry bool, stderr io.Writer, steps *importSteps) (load.Result, error) {
 	label := "检查"
 	if !dry {
 		label = "导入"
 	}
 	r, done, err := openWithProgress(path, label, stderr)
 	if err != nil {
-		return ingest.ImportResult{}, err
+		return load.Result{}, err
 	}
 	defer done()
 	r = steps.reader(r, path)
-	return ingest.Import(ctx, d, ingest.ImportInput{Name: filepath.Base(path), Kind: db.KindImport, Actor: actor,
+	return load.File(ctx, d, load.Input{Name: filepath.Base(path), Kind: db.KindImport, Actor: actor,
 		Source: "cli", DryRun: dry, Options: opts}, r)
 }
 
@@ -205,7 +206,7 @@ func openWithProgress(path, label string, stderr io.Writer) (r io.Reader, done f
 	return p, func() { p.done(); f.Close() }, nil
 }
 
-func report(w io.Writer, path string, res ingest.ImportResult, dry bool) {
+func report(w io.Writer, path string, res load.Result, dry bool) {
 	name := db.Printable(filepath.Base(path))
 	switch {
 	case res.DuplicateOf != nil:

@@ -13,7 +13,7 @@ import (
 
 	"jindu/auth"
 	"jindu/db"
-	pdfreport "jindu/report"
+	"jindu/pdf"
 	"jindu/web"
 	"jindu/web/i18n"
 )
@@ -67,7 +67,7 @@ func runPDF(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err := srv.LoadTargets(ctx); err != nil {
 		return err
 	}
-	srv.PDF = pdfreport.New(pdfreport.Config{ExecPath: *chromium, Concurrency: 1, Timeout: *timeout, Logger: logger})
+	srv.PDF = pdf.New(pdf.Config{ExecPath: *chromium, Concurrency: 1, Timeout: *timeout, Logger: logger})
 	defer srv.Close()
 	srv.SetReady(true)
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,20 +12,11 @@ import (
 	"testing"
 
 	"jindu/db"
-	pdfreport "jindu/report"
 )
 
 // TestPDFCommand: jindu pdf writes the report without a running server.
 func TestPDFCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: no Chromium")
-	}
-	if !pdfreport.New(pdfreport.Config{}).Available() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed")
-		}
-		t.Skip("chromium not installed: " + pdfreport.InstallHint)
-	}
+	testutil.Chromium(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "jindu.db")

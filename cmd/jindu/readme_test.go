@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	pdfreport "jindu/report"
+	"jindu/pdf"
 )
 
 // cliDir makes a scratch directory whose bin/jindu is this test binary
@@ -151,7 +151,7 @@ func readmeSkip(line string) string {
 		if testing.Short() {
 			return "needs Chromium, which -short never starts"
 		}
-		if !pdfreport.New(pdfreport.Config{}).Available() && os.Getenv("CI") == "" {
+		if !pdf.New(pdf.Config{}).Available() && os.Getenv("CI") == "" {
 			return "needs Chromium, which is not installed"
 		}
 	}

@@ -17,7 +17,7 @@ import (
 
 	"jindu/db"
 	"jindu/metrics"
-	pdfreport "jindu/report"
+	"jindu/pdf"
 	"jindu/web"
 )
 
@@ -156,10 +156,10 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	// The browser starts on the first PDF; without one, PDF answers 503
 	// with the install command and everything else works.
-	srv.PDF = pdfreport.New(pdfreport.Config{ExecPath: c.chromium, Concurrency: c.pdfConcurrency, Timeout: c.pdfTimeout, Logger: logger})
+	srv.PDF = pdf.New(pdf.Config{ExecPath: c.chromium, Concurrency: c.pdfConcurrency, Timeout: c.pdfTimeout, Logger: logger})
 	defer srv.Close()
 	if !srv.PDF.Available() {
-		logger.Warn("PDF reports are off: no Chromium found; install it with: " + pdfreport.InstallHint)
+		logger.Warn("PDF reports are off: no Chromium found; install it with: " + pdf.InstallHint)
 	}
 	if n, err := d.CountUsers(ctx); err == nil && n == 0 {
 		logger.Warn("no account exists yet; create the first administrator with: " +

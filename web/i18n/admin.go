@@ -1,7 +1,7 @@
 package i18n
 
 // adminMessages are the strings issue 19 added to the accounts, backups and
-// targets pages (kept apart so the older tables stay as they were).
+// targets pages.
 var adminMessages = map[string][2]string{
 	"users.lastlogin":           {"上次登录", "Last login"},
 	"users.never":               {"从未登录", "never"},
@@ -34,5 +34,3 @@ var adminMessages = map[string][2]string{
 	"targets.preview.district":  {"全区", "District"},
 	"targets.preview.change":    {"状态变化", "Status change"},
 }
-
-func init() { register(adminMessages) }

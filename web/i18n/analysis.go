@@ -1,7 +1,5 @@
 package i18n
 
-func init() { register(analysisMessages) }
-
 // analysisMessages are the strings of the analysis pages: street
 // comparison, street and community pages, stars and rewards, outlook,
 // completeness, compare years and help.

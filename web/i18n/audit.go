@@ -33,5 +33,3 @@ var auditMessages = map[string][2]string{
 	"audit.a.rollback":        {"撤销批次", "rollback"},
 	"audit.a.program_change":  {"修改目标", "target changed"},
 }
-
-func init() { register(auditMessages) }

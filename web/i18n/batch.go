@@ -10,8 +10,6 @@ var batchMessages = map[string][2]string{
 	"batch.year":             {"年份", "Year"},
 	"batch.field":            {"项目", "Field"},
 	"batch.change":           {"原值 → 新值", "Old → new"},
-	"batch.old":              {"原值", "Old"},
-	"batch.new":              {"新值", "New"},
 	"batch.street":           {"街道", "Street"},
 	"batch.allstreets":       {"全部街道", "All streets"},
 	"batch.allfields":        {"全部项目", "All fields"},
@@ -27,9 +25,6 @@ var batchMessages = map[string][2]string{
 	"batch.undone":           {"本批已于 %s 被 %s 撤销（第 %d 批）。原因：%s", "This batch was rolled back on %s by %s (batch %d). Reason: %s"},
 	"batch.done":             {"已撤销第 %d 批：%d 个单位年度已恢复为该批之前的状态。下面是本次撤销的变化。", "Batch %d rolled back: %d unit-years are back to what they were before it. Below are the rollback's changes."},
 	"batch.csv.header":       {"批次,街道,单位,层级,年份,项目,原值,新值", "batch,street,unit,level,year,field,old,new"},
-	"level.street":           {"街道", "street"},
-	"level.community":        {"社区", "community"},
-	"level.compound":         {"小区", "compound"},
 	"noreason":               {"（未填写）", "(none given)"},
 	"rollback.title":         {"撤销第 %d 批", "Roll back batch %d"},
 	"rollback.what":          {"将撤销第 %d 批：%d 个单位年度，涉及 %s。", "This will roll back batch %d: %d unit-years, in %s."},
@@ -52,10 +47,7 @@ var batchMessages = map[string][2]string{
 	"rollback.notice":        {"您上传的第 %d 批已于 %s 被 %s 撤销。原因：%s", "Your batch %d was rolled back on %s by %s. Reason: %s"},
 	"rollback.pending":       {"撤销通知（%d）：%s —— 点此查看导入记录", "Rollback notice (%d): %s — open the history"},
 	"rollback.notices":       {"撤销通知", "Rollback notices"},
-	"rollback.seehistory":    {"查看导入记录", "Open the history"},
 	"history.reason":         {"原因：%s", "Reason: %s"},
 	"history.details":        {"明细", "Details"},
 	"history.undoneby":       {"已被第 %d 批撤销（%s：%s）", "rolled back by batch %d (%s: %s)"},
 }
-
-func init() { register(batchMessages) }

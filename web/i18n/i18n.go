@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Lang is a user-interface language.
@@ -32,8 +34,8 @@ func Parse(s string) (Lang, bool) {
 	return "", false
 }
 
-// FromRequest picks the language: ?lang=, then the cookie, then the first
-// supported Accept-Language entry, then Chinese. The second result is true
+// FromRequest picks the language: ?lang=, then the cookie, then the
+// Accept-Language header matched by its q-values, then Chinese. The second result is true
 // when ?lang= asked for a language, so the caller can remember it.
 func FromRequest(r *http.Request) (Lang, bool) {
 	if l, ok := Parse(r.URL.Query().Get("lang")); ok {
@@ -44,13 +46,30 @@ func FromRequest(r *http.Request) (Lang, bool) {
 			return l, false
 		}
 	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(part, ";")
-		if l, ok := Parse(tag); ok {
-			return l, false
-		}
+	if al := r.Header.Get("Accept-Language"); al != "" {
+		return fromAcceptLanguage(al), false
 	}
 	return Zh, false
+}
+
+// supported are the languages in matcher order; the first is the default.
+var (
+	supported = []Lang{Zh, En}
+	matcher   = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
+)
+
+// fromAcceptLanguage picks the supported language the header prefers, by
+// its q-values; Chinese when it names neither.
+func fromAcceptLanguage(header string) Lang {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return Zh
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return Zh
+	}
+	return supported[i]
 }
 
 // Tag is the BCP 47 tag for the html lang attribute.
@@ -85,6 +104,16 @@ func (l Lang) T(key string) string {
 // F formats the string for key with args.
 func (l Lang) F(key string, args ...any) string { return fmt.Sprintf(l.T(key), args...) }
 
+// N formats the string for key with the count n as its first argument
+// (and args after it), in English in the singular when n is 1.
+func (l Lang) N(key string, n int, args ...any) string {
+	text := l.T(key)
+	if one, ok := englishOne[key]; ok && l == En && n == 1 {
+		text = one
+	}
+	return fmt.Sprintf(text, append([]any{n}, args...)...)
+}
+
 // Pick returns zh or en by language, for labels that come with data.
 func (l Lang) Pick(zh, en string) string {
 	if l == En && en != "" {
@@ -93,12 +122,11 @@ func (l Lang) Pick(zh, en string) string {
 	return zh
 }
 
-// messages maps a key to its Chinese and English text.
-var messages = map[string][2]string{
+// generalMessages are the layout's and every page's common strings.
+var generalMessages = map[string][2]string{
 	"app.name":          {"进度", "Jindu"},
 	"app.tagline":       {"三年目标进度", "Three-year target progress"},
 	"nav.dashboard":     {"总览", "Overview"},
-	"nav.api":           {"数据接口", "Data API"},
 	"lang.switch":       {"English", "中文"},
 	"demo.banner":       {"示例数据 · 本页数据为系统生成的演示数据，不代表真实情况", "Demo data · generated for demonstration, not real figures"},
 	"year":              {"年份", "Year"},
@@ -134,11 +162,9 @@ var messages = map[string][2]string{
 	"error.internal":    {"服务器内部错误，请稍后重试", "Internal server error; please try again later"},
 	"error.badyear":     {"年份格式不正确", "Malformed year"},
 	"error.nostreet":    {"没有这个街道", "No such street"},
-}
-
-// register adds a file's messages to the table (each file's init).
-func register(ms map[string][2]string) {
-	for k, v := range ms {
-		messages[k] = v
-	}
+	"error.noyear":      {"%d年没有数据", "No data for %d"},
+	"milestone.none":    {"无节点目标", "no milestone"},
+	"money.fmt":         {"%s 元", "¥%s"},
+	"skip.main":         {"跳到正文", "Skip to content"},
+	"nav.main":          {"主导航", "Main"},
 }

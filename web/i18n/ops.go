@@ -15,5 +15,3 @@ var opsMessages = map[string][2]string{
 	"backups.failed":  {"备份失败，详见服务器日志。", "The backup failed; see the server log."},
 	"backups.restore": {"先停止服务，再在服务器上运行下面的命令（换成要恢复的备份文件）；被替换的数据库文件会保留。", "Stop the server, then run this command on it (with the backup you want); the replaced database file is kept."},
 }
-
-func init() { register(opsMessages) }

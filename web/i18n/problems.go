@@ -120,8 +120,6 @@ var problemMessages = map[string][2]string{
 	"problems.csv.header":                     {"文件,工作表,行,列,值,代码,说明", "file,sheet,row,column,value,code,message"},
 }
 
-func init() { register(problemMessages) }
-
 // groupedCodes are the errors that stand for one column and value refused
 // on several rows.
 var groupedCodes = map[string]bool{
@@ -170,23 +168,28 @@ func (l Lang) Problem(p ProblemFields) string {
 		}
 		vars[k] = v
 	}
-	msg := fill(l.pick(tmpl), vars)
+	msg := fill(l.plural(key, tmpl, max(p.Count, 1)), vars)
 	if groupedCodes[p.Code] && p.Count > 1 {
 		g := "problem.grouped"
 		if p.Value == "" {
-			g += ".empty"
+			g = "problem.grouped.empty"
 		}
 		vars["rows"] = RowList(p.Rows, p.Count)
-		msg = fill(l.T(g), vars) + msg
+		msg = fill(l.plural(g, messages[g], p.Count), vars) + msg
 	}
 	return msg
 }
 
-func (l Lang) pick(m [2]string) string {
-	if l == En {
-		return m[1]
+// plural is message m of key in l, in English in the singular when count
+// is 1.
+func (l Lang) plural(key string, m [2]string, count int) string {
+	if l != En {
+		return m[0]
 	}
-	return m[0]
+	if one, ok := englishOne[key]; ok && count == 1 {
+		return one
+	}
+	return m[1]
 }
 
 // fill replaces each {name} in s by vars[name]; an unknown name stays.

@@ -22,7 +22,6 @@ var reportMessages = map[string][2]string{
 	"report.pdf":          {"下载 PDF", "Download PDF"},
 	"report.file":         {"进度报告", "progress-report"},
 	"report.pageof":       {"第 | 页 / 共 | 页", "Page | of |"},
-	"report.nooutlook":    {"无数值目标，不作研判", "no numeric target, no outlook"},
 	"pdf.unavailable":     {"服务器未安装 Chromium，暂不能生成 PDF。请管理员安装：%s", "Chromium is not installed on the server, so PDF is unavailable. An administrator installs it with: %s"},
 	"pdf.busy":            {"正在生成的 PDF 较多，请稍后再试。", "Too many PDFs are being generated; please try again shortly."},
 	"pdf.timeout":         {"生成 PDF 超时，请稍后再试。", "Generating the PDF timed out; please try again."},
@@ -40,11 +39,9 @@ var reportMessages = map[string][2]string{
 	"snap.actor":          {"封存人", "By"},
 	"snap.version":        {"数据版本", "Data version"},
 	"snap.size":           {"PDF 大小", "PDF size"},
-	"snap.sha":            {"SHA-256", "SHA-256"},
 	"snap.none":           {"还没有封存的快照。", "No snapshot has been frozen yet."},
 	"snap.download":       {"下载 PDF", "Download PDF"},
 	"snap.figures":        {"计算结果（JSON）", "Figures (JSON)"},
-	"snap.open":           {"查看", "Open"},
 	"snap.heading":        {"快照 #%d：%s", "Snapshot #%d: %s"},
 	"snap.compare":        {"与当前数据对比", "Compared with today's data"},
 	"snap.then":           {"封存时", "Then"},
@@ -60,5 +57,3 @@ var reportMessages = map[string][2]string{
 	"snap.immutable":      {"快照不可修改、不可删除。", "Snapshots cannot be edited or deleted."},
 	"snap.removedfigures": {"（指标已不在当前方案中）", "(no longer in the current program)"},
 }
-
-func init() { register(reportMessages) }

@@ -10,5 +10,3 @@ var targetMessages = map[string][2]string{
 	"targets.saved":     {"已保存 %d 项修改。", "%d changes saved."},
 	"targets.bad":       {"“%s” %d 年的目标“%s”无效：须为 0–100 的整数或留空。", "The %[1]s target for %[2]d, %[3]q, is invalid: a whole number 0–100, or empty."},
 }
-
-func init() { register(targetMessages) }

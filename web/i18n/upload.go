@@ -31,8 +31,6 @@ var uploadMessages = map[string][2]string{
 	"preview.row":               {"第 %d 行", "row %d"},
 	"preview.field":             {"项目", "Field"},
 	"preview.reportfile":        {"错误报告", "problems"},
-	"value.yes":                 {"是", "yes"},
-	"value.no":                  {"否", "no"},
 	"communitytype.urban":       {"城市", "urban"},
 	"communitytype.rural":       {"涉农", "agriculture-related"},
 	"preview.summary":           {"有效数据 %d 行 · 格式 %s · 编码 %s", "%d valid rows · format %s · encoding %s"},
@@ -63,9 +61,6 @@ var uploadMessages = map[string][2]string{
 	"preview.value":             {"值", "Value"},
 	"preview.message":           {"说明", "Message"},
 	"preview.code":              {"代码", "Code"},
-	"level.street":              {"街道", "street"},
-	"level.community":           {"社区", "community"},
-	"level.compound":            {"小区", "compound"},
 	"history.title":             {"导入记录", "Import history"},
 	"history.kind":              {"类型", "Kind"},
 	"history.at":                {"时间", "Time"},
@@ -73,9 +68,7 @@ var uploadMessages = map[string][2]string{
 	"history.file":              {"文件", "File"},
 	"history.rows":              {"行数", "Rows"},
 	"history.newunits":          {"新增单位", "New units"},
-	"history.changed":           {"变化", "Changed"},
 	"history.ineffect":          {"有效", "in effect"},
-	"history.undone":            {"已被第 %d 批撤销", "rolled back by batch %d"},
 	"history.undoes":            {"撤销第 %d 批", "rolls back batch %d"},
 	"history.rollback":          {"撤销", "Roll back"},
 	"history.applied":           {"已导入第 %s 批。", "Batch %s applied."},
@@ -85,5 +78,3 @@ var uploadMessages = map[string][2]string{
 	"kind.import":               {"命令行导入", "CLI import"},
 	"kind.rollback":             {"撤销", "rollback"},
 }
-
-func init() { register(uploadMessages) }

@@ -1,17 +1,14 @@
 package i18n
 
-func init() { register(worklistMessages) }
-
 // worklistMessages are the strings of the verdict on the dashboard and of
 // the work list (/worklist).
 var worklistMessages = map[string][2]string{
-	"verdict.label":   {"本年结论", "This year's verdict"},
-	"verdict.behind":  {"未达标的街道（按差距从大到小）", "Streets behind (largest gap first)"},
-	"verdict.needs":   {"还需 %d 个", "%d more needed"},
-	"verdict.wl":      {"工作清单", "work list"},
-	"verdict.card":    {"工作清单：还差谁 ›", "Work list: who is short ›"},
-	"verdict.more":    {"另 %d 个街道", "and %d more"},
-	"verdict.wl.hint": {"还差谁、还差几个", "who is short, by how many"},
+	"verdict.label":  {"本年结论", "This year's verdict"},
+	"verdict.behind": {"未达标的街道（按差距从大到小）", "Streets behind (largest gap first)"},
+	"verdict.needs":  {"还需 %d 个", "%d more needed"},
+	"verdict.wl":     {"工作清单", "work list"},
+	"verdict.card":   {"工作清单：还差谁 ›", "Work list: who is short ›"},
+	"verdict.more":   {"另 %d 个街道", "and %d more"},
 
 	"wl.title":          {"工作清单", "Work list"},
 	"wl.heading":        {"工作清单：%s（%s）", "Work list: %s (%s)"},

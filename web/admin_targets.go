@@ -14,9 +14,9 @@ import (
 	"jindu/web/i18n"
 )
 
-// program returns the program in effect: the configured one with the
+// effectiveProgram returns the program in effect: the configured one with the
 // targets administrators set (LoadTargets) applied.
-func (s *Server) program() metrics.Program {
+func (s *Server) effectiveProgram() metrics.Program {
 	if p := s.effective.Load(); p != nil {
 		return *p
 	}
@@ -48,7 +48,7 @@ func (s *Server) showTargets(w http.ResponseWriter, r *http.Request) {
 // the statuses the form's targets would change.
 func (s *Server) renderTargets(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string, form url.Values, preview *components.TargetPreview) {
 	l := lang(w, r)
-	p := s.program()
+	p := s.effectiveProgram()
 	v := components.Targets{Page: s.page(r.Context(), r, l, l.T("targets.title")), Message: msg, Error: errMsg, Preview: preview}
 	v.JS = nil
 	for _, y := range p.Years {
@@ -85,7 +85,7 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := lang(w, r)
-	p := s.program()
+	p := s.effectiveProgram()
 	var changes []db.TargetOverride
 	var details []string
 	next := p
@@ -136,7 +136,7 @@ func (s *Server) saveTargets(w http.ResponseWriter, r *http.Request) {
 	for _, d := range details {
 		s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditProgram, Target: "targets", Detail: d})
 	}
-	s.renderTargets(w, r, http.StatusOK, l.F("targets.saved", len(changes)), "", nil, nil)
+	s.renderTargets(w, r, http.StatusOK, l.N("targets.saved", len(changes)), "", nil, nil)
 }
 
 // targetPreview lists the statuses, of the district then of each street,

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package report
+package pdf
 
 // InstallHint is the command that installs what the renderer needs on
 // Debian/Ubuntu (and UOS, 麒麟): the browser and a CJK font, so Chinese

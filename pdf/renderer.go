@@ -1,4 +1,4 @@
-// Package report prints Jindu's report pages to PDF with headless Chromium
+// Package pdf prints Jindu's report pages to PDF with headless Chromium
 // (chromedp). One browser process is started on the first render and
 // reused, and so are its tabs: a tab that printed is kept open for the next
 // render, which saves creating it and warms its page's process. At most
@@ -14,7 +14,7 @@
 // resolves no host name itself. The browser runs with its sandbox
 // where the kernel allows it (not as root, and with unprivileged user
 // namespaces), and without it otherwise, saying so in the log.
-package report
+package pdf
 
 import (
 	"context"
@@ -140,9 +140,6 @@ func New(cfg Config) *Renderer {
 	return &Renderer{cfg: cfg, slots: make(chan struct{}, cfg.Concurrency)}
 }
 
-// Timeout is the per-render limit.
-func (r *Renderer) Timeout() time.Duration { return r.cfg.Timeout }
-
 // ExecPath finds the browser, or returns ErrUnavailable.
 func (r *Renderer) ExecPath() (string, error) {
 	names := []string{r.cfg.ExecPath}
@@ -225,27 +222,6 @@ func (r *Renderer) start() (context.Context, *guardProxy, error) {
 		"dur_ms", time.Since(begin).Milliseconds())
 	r.browser, r.stop, r.proxy, r.sandboxed = bctx, stop, proxy, sandbox
 	return bctx, proxy, nil
-}
-
-// Sandboxed reports whether the running browser has its sandbox (false
-// before the first render).
-func (r *Renderer) Sandboxed() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.browser != nil && r.sandboxed
-}
-
-// Refused is how many connections the browser tried to open to anywhere
-// but the page's origin (WebSocket, preconnect, its own background
-// traffic …) and had refused.
-func (r *Renderer) Refused() int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := r.refused
-	if r.proxy != nil {
-		n += r.proxy.refused.Load()
-	}
-	return n
 }
 
 // launch starts a browser whose every connection goes through a new

@@ -1,4 +1,4 @@
-package report_test
+package pdf_test
 
 import (
 	"bytes"
@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"jindu/internal/testdata/testutil"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,24 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"jindu/report"
+	"jindu/pdf"
 )
-
-// needChromium skips under -short, and without a browser on a developer
-// machine; CI has one.
-func needChromium(t testing.TB) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: no Chromium")
-	}
-	if report.New(report.Config{}).Available() {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed; .ci/run installs it")
-	}
-	t.Skip("chromium not installed: " + report.InstallHint)
-}
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -44,7 +28,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // frame from another host prints, and none of those requests leaves the
 // browser; the token header reaches the page's own origin only.
 func TestRenderBlocksOtherHosts(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	var outside atomic.Int32
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		outside.Add(1)
@@ -68,9 +52,9 @@ func TestRenderBlocksOtherHosts(t *testing.T) {
 	}))
 	defer page.Close()
 
-	r := report.New(report.Config{Logger: quiet(), Timeout: report.WaitLimit})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: pdf.WaitLimit})
 	defer r.Close()
-	res, err := r.Render(context.Background(), report.Job{URL: page.URL + "/", Headers: map[string]string{"X-Token": "secret"},
+	res, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/", Headers: map[string]string{"X-Token": "secret"},
 		Footer: `<b>user</b>`, PageOf: [3]string{"第 ", " 页 / 共 ", " 页"}})
 	if err != nil {
 		t.Fatal(err)
@@ -92,14 +76,14 @@ func TestRenderBlocksOtherHosts(t *testing.T) {
 	if got := token.Load().(string); got != "secret" {
 		t.Errorf("page got token %q", got)
 	}
-	if text := pdfText(t, res.PDF); !strings.Contains(text, "<b>user</b>") || !strings.Contains(strings.ReplaceAll(text, " ", ""), "第1页/共1页") {
+	if text := testutil.PDFText(t, res.PDF); !strings.Contains(text, "<b>user</b>") || !strings.Contains(strings.ReplaceAll(text, " ", ""), "第1页/共1页") {
 		t.Errorf("footer not printed as escaped text:\n%s", text)
 	}
 }
 
 // TestRenderWaitsForCharts: a chart that draws late is in the PDF.
 func TestRenderWaitsForCharts(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, `<!DOCTYPE html><body><div data-chart="c" id="c"></div><script>
@@ -108,13 +92,13 @@ func TestRenderWaitsForCharts(t *testing.T) {
 			}, 400);</script></body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Timeout: report.WaitLimit})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: pdf.WaitLimit})
 	defer r.Close()
-	res, err := r.Render(context.Background(), report.Job{URL: page.URL})
+	res, err := r.Render(context.Background(), pdf.Job{URL: page.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(pdfText(t, res.PDF), "LATECHART") {
+	if !strings.Contains(testutil.PDFText(t, res.PDF), "LATECHART") {
 		t.Error("the PDF was printed before the chart drew")
 	}
 }
@@ -122,7 +106,7 @@ func TestRenderWaitsForCharts(t *testing.T) {
 // TestRenderTimeout: a page whose chart never draws is cancelled at the
 // timeout, and the renderer still works afterwards.
 func TestRenderTimeout(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if r.URL.Path == "/never" {
@@ -132,19 +116,19 @@ func TestRenderTimeout(t *testing.T) {
 		io.WriteString(w, `<!DOCTYPE html><body>ok</body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Timeout: 3 * time.Second})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: 3 * time.Second})
 	defer r.Close()
 	start := time.Now()
 	errc := make(chan error, 1)
 	go func() {
-		_, err := r.Render(context.Background(), report.Job{URL: page.URL + "/never"})
+		_, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/never"})
 		errc <- err
 	}()
 	// Without the timeout the render would wait for ever; the limit here
 	// only stops a broken build from hanging the suite.
 	select {
 	case err := <-errc:
-		if !errors.Is(err, report.ErrTimeout) {
+		if !errors.Is(err, pdf.ErrTimeout) {
 			t.Fatalf("err = %v, want ErrTimeout", err)
 		}
 	case <-time.After(5 * time.Minute):
@@ -153,8 +137,8 @@ func TestRenderTimeout(t *testing.T) {
 	t.Logf("cancelled after %v (timeout %v)", time.Since(start).Round(time.Millisecond), r.Timeout())
 	// The same renderer prints the next page; with a longer timeout, so a
 	// loaded machine cannot make it time out too.
-	report.SetTimeout(r, report.WaitLimit)
-	if _, err := r.Render(context.Background(), report.Job{URL: page.URL + "/ok"}); err != nil {
+	pdf.SetTimeout(r, pdf.WaitLimit)
+	if _, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/ok"}); err != nil {
 		t.Errorf("render after a timeout: %v", err)
 	}
 }
@@ -162,7 +146,7 @@ func TestRenderTimeout(t *testing.T) {
 // TestRenderConcurrencyLimit: never more than Concurrency pages at once;
 // the others wait and all finish.
 func TestRenderConcurrencyLimit(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	var cur, peak atomic.Int32
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
@@ -182,13 +166,13 @@ func TestRenderConcurrencyLimit(t *testing.T) {
 		io.WriteString(w, `<!DOCTYPE html><body>page</body>`)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Concurrency: 2, Timeout: report.WaitLimit})
+	r := pdf.New(pdf.Config{Logger: quiet(), Concurrency: 2, Timeout: pdf.WaitLimit})
 	defer r.Close()
 	var wg sync.WaitGroup
 	errs := make(chan error, 5)
 	for range 5 {
 		wg.Go(func() {
-			_, err := r.Render(context.Background(), report.Job{URL: page.URL + "/"})
+			_, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/"})
 			errs <- err
 		})
 	}
@@ -206,28 +190,14 @@ func TestRenderConcurrencyLimit(t *testing.T) {
 
 // TestUnavailable: no browser is an error that names the install command.
 func TestUnavailable(t *testing.T) {
-	r := report.New(report.Config{ExecPath: "/nonexistent/chromium"})
+	r := pdf.New(pdf.Config{ExecPath: "/nonexistent/chromium"})
 	if r.Available() {
 		t.Fatal("available with a missing binary")
 	}
-	_, err := r.Render(context.Background(), report.Job{URL: "http://127.0.0.1:1/"})
-	if !errors.Is(err, report.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install chromium") {
+	_, err := r.Render(context.Background(), pdf.Job{URL: "http://127.0.0.1:1/"})
+	if !errors.Is(err, pdf.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install chromium") {
 		t.Errorf("err = %v", err)
 	}
-}
-
-func pdfText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed: apt-get install poppler-utils")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }
 
 // TestRenderBlocksWebSocketAndPreconnect: request interception does not
@@ -236,7 +206,7 @@ func pdfText(t testing.TB, pdf []byte) string {
 // (another loopback port included) reaches the renderer's refusing proxy,
 // and nothing reaches the other host.
 func TestRenderBlocksWebSocketAndPreconnect(t *testing.T) {
-	needChromium(t)
+	testutil.Chromium(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -268,9 +238,9 @@ func TestRenderBlocksWebSocketAndPreconnect(t *testing.T) {
 			</script></body></html>`, evil)
 	}))
 	defer page.Close()
-	r := report.New(report.Config{Logger: quiet(), Timeout: 30 * time.Second})
+	r := pdf.New(pdf.Config{Logger: quiet(), Timeout: 30 * time.Second})
 	defer r.Close()
-	res, err := r.Render(context.Background(), report.Job{URL: page.URL + "/"})
+	res, err := r.Render(context.Background(), pdf.Job{URL: page.URL + "/"})
 	if err != nil {
 		t.Fatal(err)
 	}
