@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"jindu/auth"
+	"jindu/internal/testdata/testutil"
 )
 
 // send makes a request and returns its status, Location and body.
@@ -44,41 +44,7 @@ func send(t *testing.T, c *http.Client, method, u string, form url.Values) (int,
 // any request may touch), in a stable order.
 func dumpDB(t *testing.T, ts *testServer) string {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+ts.DB.Path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	rows, err := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sessions' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	var b strings.Builder
-	for _, tbl := range tables {
-		rs, err := raw.Query(`SELECT * FROM "` + tbl + `" ORDER BY 1, 2`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rs.Columns()
-		for rs.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rs.Scan(ptrs...)
-			fmt.Fprintf(&b, "%s %v\n", tbl, vals)
-		}
-		rs.Close()
-	}
-	return b.String()
+	return testutil.Dump(t, ts.DB.Path, "sessions")
 }
 
 // TestRollbackNeedsConfirmation: on main a rollback acted on the first
