@@ -138,7 +138,7 @@ func (s *Server) showBatch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v.Shown = l.F("batch.shown", total)
+	v.Shown = l.N("batch.shown", total)
 	if total > len(v.Rows) {
 		v.Shown = l.F("batch.truncated", total, len(v.Rows))
 	}

@@ -278,7 +278,7 @@ func groupSentence(l i18n.Lang, list metrics.WorkList, scope string, g metrics.W
 	case effort == 1:
 		near += l.T("wl.near.one")
 	default:
-		near += l.F("wl.near.k", effort)
+		near += l.N("wl.near.k", effort)
 	}
 	var s string
 	if g.Near >= g.Needed {

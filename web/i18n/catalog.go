@@ -24,6 +24,8 @@ var englishOne = map[string]string{
 	"login.inflight":          "Another login attempt is being checked; try again in %d second.",
 	"login.busy":              "Too many logins at once; try again in %d second.",
 	"audit.repeats":           "(%d time, the last at %s)",
+	"batch.shown":             "%d change.",
+	"wl.near.k":               ", each %d star short",
 
 	"problem.not_reported":         "“{column}” is empty on {count} row (row {rows}): counted as not reported.",
 	"problem.not_reported.missing": "The file has no “{field}” column: this indicator of {count} unit counts as not reported.",
