@@ -6,6 +6,7 @@ package web_test
 // labelled JINDU_BENCH_SCALE (default province), skipped when unset.
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -105,6 +106,9 @@ func BenchmarkPages(b *testing.B) {
 }
 
 var assetRef = regexp.MustCompile(`(?:src|href)="(/static/[^"]+|/favicon\.ico)"`)
+
+// scriptRef finds the scripts a script names to load later.
+var scriptRef = regexp.MustCompile(`"(/static/[^"]+\.js)"`)
 
 // BenchmarkThroughput loads / with concurrent keep-alive clients over
 // loopback, then a static file of about the same size from the same
@@ -219,7 +223,9 @@ func BenchmarkPageWeight(b *testing.B) {
 				}
 				var assets []cached
 				seen := map[string]bool{}
-				for _, m := range assetRef.FindAllStringSubmatch(string(page), -1) {
+				refs := assetRef.FindAllStringSubmatch(string(page), -1)
+				for i := 0; i < len(refs); i++ {
+					m := refs[i]
 					if seen[m[1]] {
 						continue
 					}
@@ -227,6 +233,14 @@ func BenchmarkPageWeight(b *testing.B) {
 					n, r := fetch(m[1], nil)
 					first += n
 					assets = append(assets, cached{m[1], r})
+					if strings.HasSuffix(m[1], ".js") {
+						// Scripts a script loads when the page needs them
+						// (charts.js loads ECharts on pages with a chart).
+						_, js := ts.get(b, m[1])
+						if bytes.Contains(page, []byte("data-chart")) {
+							refs = append(refs, scriptRef.FindAllStringSubmatch(string(js), -1)...)
+						}
+					}
 				}
 				// Repeat visit.
 				hdr := http.Header{}
