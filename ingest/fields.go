@@ -202,33 +202,12 @@ func similarField(h string) (field, bool) {
 			if len(rk) < 3 {
 				continue
 			}
-			if d := editDistance(rc, rk); d <= limit && d < bestD {
+			if d := metrics.EditDistance(rc, rk); d <= limit && d < bestD {
 				best, bestD = f, d
 			}
 		}
 	}
 	return best, best >= 0
-}
-
-// editDistance is the Levenshtein distance in characters.
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // isBool reports whether the field holds a yes/no value.

@@ -17,7 +17,7 @@ func Closest(name string, siblings []string) string {
 		if s == name {
 			continue
 		}
-		d := editDistance(rn, []rune(s))
+		d := EditDistance(rn, []rune(s))
 		if strings.Contains(s, name) || strings.Contains(name, s) {
 			d = min(d, limit)
 		}
@@ -28,8 +28,10 @@ func Closest(name string, siblings []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance in characters.
-func editDistance(a, b []rune) int {
+// EditDistance is the Levenshtein distance in characters: the one measure
+// of how alike two names are (units here, a ledger's column headers in
+// ingest).
+func EditDistance(a, b []rune) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
