@@ -135,25 +135,35 @@ func (s *Server) yearRecords(ctx context.Context, st db.Unit, year int) ([]metri
 	return out, nil
 }
 
-// showWorkList renders the work list page.
-func (s *Server) showWorkList(w http.ResponseWriter, r *http.Request) {
-	l := lang(w, r)
+// requestedWorkList reads the query of a work-list request and computes
+// its list; on a bad query or a failure it has answered the request and
+// ok is false. The page and the workbook share it.
+func (s *Server) requestedWorkList(w http.ResponseWriter, r *http.Request) (l i18n.Lang, f *figures, q workQuery, wl workListOf, ok bool) {
+	l = lang(w, r)
 	f, err := s.figures(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return l, f, q, wl, false
 	}
-	q, ok := s.workQuery(w, r, l, f)
-	if !ok {
-		return
+	if q, ok = s.workQuery(w, r, l, f); !ok {
+		return l, f, q, wl, false
 	}
-	wl := s.workList(r.Context(), f, q)
+	wl = s.workList(r.Context(), f, q)
 	if errors.Is(wl.err, metrics.ErrNoTarget) {
 		s.errorPage(w, r, http.StatusNotFound, l.T("notarget"))
-		return
+		return l, f, q, wl, false
 	}
 	if wl.err != nil {
 		s.fail(w, r, wl.err)
+		return l, f, q, wl, false
+	}
+	return l, f, q, wl, true
+}
+
+// showWorkList renders the work list page.
+func (s *Server) showWorkList(w http.ResponseWriter, r *http.Request) {
+	l, f, q, wl, ok := s.requestedWorkList(w, r)
+	if !ok {
 		return
 	}
 	s.html(w, r, http.StatusOK, components.WorkListView(s.workListPage(r, l, f, q, wl)))
@@ -434,23 +444,8 @@ func (s *Server) bigStreetsTable(l i18n.Lang, f *figures, q workQuery) component
 // workListXLSX writes the work list as a workbook: a summary sheet of the
 // scopes and one sheet of every unit listed, in the page's language.
 func (s *Server) workListXLSX(w http.ResponseWriter, r *http.Request) {
-	l := lang(w, r)
-	f, err := s.figures(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	q, ok := s.workQuery(w, r, l, f)
+	l, _, q, wl, ok := s.requestedWorkList(w, r)
 	if !ok {
-		return
-	}
-	wl := s.workList(r.Context(), f, q)
-	if errors.Is(wl.err, metrics.ErrNoTarget) {
-		s.errorPage(w, r, http.StatusNotFound, l.T("notarget"))
-		return
-	}
-	if wl.err != nil {
-		s.fail(w, r, wl.err)
 		return
 	}
 	b, err := workListWorkbook(l, q, wl)
