@@ -65,9 +65,8 @@ func (s *Server) eachChange(r *http.Request, id int64, f changeFilter, fn func(c
 	})
 }
 
-// readableBatch finds the batch of the path for those who may read it:
-// 404 when there is none, 403 outside a clerk's scope (as its file).
-func (s *Server) readableBatch(w http.ResponseWriter, r *http.Request) (db.Batch, bool) {
+// pathBatch finds the batch of the path ({id}): 404 when there is none.
+func (s *Server) pathBatch(w http.ResponseWriter, r *http.Request) (db.Batch, bool) {
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
@@ -80,6 +79,16 @@ func (s *Server) readableBatch(w http.ResponseWriter, r *http.Request) (db.Batch
 		return db.Batch{}, false
 	case err != nil:
 		s.fail(w, r, err)
+		return db.Batch{}, false
+	}
+	return b, true
+}
+
+// readableBatch finds the batch of the path for those who may read it:
+// 404 when there is none, 403 outside a clerk's scope (as its file).
+func (s *Server) readableBatch(w http.ResponseWriter, r *http.Request) (db.Batch, bool) {
+	b, ok := s.pathBatch(w, r)
+	if !ok {
 		return db.Batch{}, false
 	}
 	if u, _ := currentUser(r); !mayReadBatch(u, b) {

@@ -121,22 +121,12 @@ func mayReadBatch(u auth.User, b db.Batch) bool {
 // batchFile downloads the file a batch was applied from, byte-identical,
 // to those who may read the batch (others: 403).
 func (s *Server) batchFile(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
 	// The batch is checked first: a refusal reads no file.
-	b, err := s.DB.BatchByID(r.Context(), id)
-	if u, _ := currentUser(r); err == nil && !mayReadBatch(u, b) {
-		s.forbidden(w, r)
+	b, ok := s.readableBatch(w, r)
+	if !ok {
 		return
 	}
-	var name string
-	var raw []byte
-	if err == nil {
-		name, raw, err = s.DB.BatchFile(r.Context(), id)
-	}
+	name, raw, err := s.DB.BatchFile(r.Context(), b.ID)
 	if errors.Is(err, db.ErrNotFound) {
 		s.notFound(w, r)
 		return

@@ -17,18 +17,8 @@ const maxReason = 500
 // showRollback is the confirmation page of a rollback (admin): what it
 // undoes, with a required reason. Nothing changes on GET.
 func (s *Server) showRollback(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	b, ok := s.pathBatch(w, r)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	b, err := s.DB.BatchByID(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	l := lang(w, r)
@@ -110,20 +100,11 @@ func orDash(s string) string {
 // back, a rollback, later batches changed the same unit-years) is said in
 // the page's language. Success redirects to the rollback's own page.
 func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	b, ok := s.pathBatch(w, r)
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
-	b, err := s.DB.BatchByID(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := b.ID
 	if !s.adminForm(w, r) {
 		return
 	}
