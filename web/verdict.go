@@ -45,8 +45,7 @@ func (s *Server) addVerdict(d *components.Dashboard, l i18n.Lang, f *figures, ye
 		rating := g.Indicator.Kind == metrics.KindRating
 		if rating {
 			vg.URL, vg.URLText = workListURL(l, "/worklist", g.Indicator.Key, year, ""), l.T("verdict.wl")+" ›"
-		}
-		if !rating {
+		} else {
 			vg.URL, vg.URLText = href(l, "/streets", "indicator", g.Indicator.Key, "year", itoa(year)), l.T("nav.streets")+" ›"
 		}
 		for i, st := range g.Streets {
