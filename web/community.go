@@ -67,5 +67,6 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	a.Cards = s.analysisCards(l, scoped, year, unknownMark(l))
 	a.Sections = append(a.Sections, s.starsSection(l, "communitystars", tallies, years, year))
 	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year)...)
+	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }

@@ -73,7 +73,14 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
 	}
-	p, err := renderPage(r, components.DashboardPage(d, s.dashboardAnalysis(r, l, f, year, all)))
+	for i := range d.Charts {
+		s.drawOnServer(&d.Charts[i], false)
+	}
+	analysis := s.dashboardAnalysis(r, l, f, year, all)
+	if analysis.Comparison != nil {
+		s.drawOnServer(analysis.Comparison, true)
+	}
+	p, err := renderPage(r, components.DashboardPage(d, analysis))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -195,8 +202,21 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 				res.Target = &t
 			}
 		}
-		points = append(points, charts.RatingPoint{Year: y, Label: l.F("year.fmt", y), Percent: res.Percent, Target: res.Target, Met: res.Met})
 		status, _ := verdict(l, res)
+		pt := charts.RatingPoint{Year: y, Label: l.F("year.fmt", y), Percent: res.Percent, Target: res.Target, Met: res.Met}
+		if res.Percent != nil {
+			pt.Count = fmt.Sprintf("%d/%d", res.Numerator, res.Denominator)
+			pt.Tip = []string{l.F("year.fmt", y), l.F("chart.tip.share", pct(res.Percent), pt.Count)}
+			if res.Target != nil {
+				pt.Tip = append(pt.Tip, l.F("target.fmt", *res.Target))
+			}
+			if n := neededText(l, ind, res); n != "" {
+				pt.Tip = append(pt.Tip, n)
+			} else if status != "" {
+				pt.Tip = append(pt.Tip, status)
+			}
+		}
+		points = append(points, pt)
 		counts := "—"
 		if ok {
 			counts = fmt.Sprintf("%d/%d", res.Numerator, res.Denominator)
@@ -219,9 +239,12 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 	if l == i18n.Zh {
 		year1, sep, end = l.F("year.fmt", year)+pct(cur.Percent), "，", "。"
 	}
-	parts := []string{year1, targetText(l, cur), status}
-	if n := neededText(l, ind, cur); n != "" {
-		parts = append(parts, n)
+	// Empty parts (no status without a target) leave no stray "，".
+	var parts []string
+	for _, p := range []string{year1, targetText(l, cur), status, neededText(l, ind, cur)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
 	c.Summary = l.F("chart.summary.fmt", title, strings.Join(parts, sep)) + end
 	return c

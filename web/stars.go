@@ -70,7 +70,8 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 		row = append(row, components.Cell{Text: itoa(t.UnknownStars), Num: true})
 		c.Table.Rows = append(c.Table.Rows, row)
 	}
-	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels})
+	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels,
+		Band: func(series string, n int, share string) string { return l.F("chart.tip.band", series, n, share) }})
 	cur := tallies[year]
 	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), cur.Compounds, cur.StarHistogram[metrics.MaxStars], cur.StarHistogram[0])
 
@@ -138,6 +139,7 @@ func (s *Server) showStars(w http.ResponseWriter, r *http.Request) {
 	}
 	a.Sections = append(a.Sections, components.Section{ID: "streetrewardssec", Heading: l.T("rewards.street.heading"),
 		Intro: l.F("rewards.total", l.F("year.fmt", year), money(l, total)), Tables: []components.SortTable{t}})
+	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }
 

@@ -65,5 +65,6 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 		{Label: l.T("nav.stars"), URL: href(l, "/stars", "year", itoa(year))},
 		{Label: l.T("api.street"), URL: "/api/metrics?" + url.Values{"street": {st.Name}, "year": {itoa(year)}}.Encode()},
 	}}}
+	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }
