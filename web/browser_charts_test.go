@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -207,6 +208,11 @@ func TestBrowserChartsReadAtEverySize(t *testing.T) {
 	loadDemo(t, ts)
 	street := "/streets/" + url.PathEscape("文峰街道")
 	shots := os.Getenv("JINDU_CHART_SHOTS") // a directory: screenshots for looking
+	// /help draws nothing: no ECharts.
+	b.open(t, ts.URL+"/help")
+	if loaded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof window.echarts !== "undefined"`)); err != nil || loaded {
+		t.Errorf("/help loaded ECharts (%v)", err)
+	}
 	for _, vp := range [][2]int64{{375, 800}, {1920, 1080}} {
 		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(vp[0], vp[1])); err != nil {
 			t.Fatal(err)
@@ -254,6 +260,18 @@ func TestBrowserChartsReadAtEverySize(t *testing.T) {
 		}
 	}
 	b.check(t, ts.URL)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, u := range b.requests {
+		if strings.Contains(u, "/static/vendor/echarts") {
+			n++
+		}
+	}
+	// Once per page: only after the pointer, never for /help.
+	if want := 2 * 2 * 4; n != want {
+		t.Errorf("ECharts requested %d times, want %d (once per page woken)", n, want)
+	}
 }
 
 // starNames are the five stars' names as /stars shows them (catalog
@@ -299,4 +317,95 @@ func shot(t *testing.T, b *browser, dir, name string) {
 		}
 		save("-"+id, buf)
 	}
+}
+
+// unmetBarPoint is the page point of the middle of the first unmet street
+// bar of the live comparison chart, and that bar's work-list link.
+const unmetBarPoint = `(function () {
+	var el = document.getElementById("cmpchart");
+	var chart = echarts.getInstanceByDom(el);
+	var o = chart.getOption();
+	var data = o.series[1].data;
+	for (var i = 0; i < data.length; i++) {
+		if (data[i] && data[i].link) {
+			var p = chart.convertToPixel({seriesIndex: 1}, [data[i].value / 2, i]);
+			var r = el.getBoundingClientRect();
+			return JSON.stringify({x: r.left + p[0], y: r.top + p[1], link: data[i].link});
+		}
+	}
+	return "";
+})()`
+
+// TestBrowserUnmetBarOpensWorkList: a click on an unmet street bar opens
+// that street's work list for the indicator and year, in the page's
+// language, both on the live chart and on the server's image (the click
+// made before ECharts is loaded is replayed on the live chart).
+func TestBrowserUnmetBarOpensWorkList(t *testing.T) {
+	if testing.Short() {
+		t.Skip("chromium")
+	}
+	b := newBrowser(t)
+	ts := newTestServer(t, func(s *web.Server) { s.ServerCharts = true })
+	loadDemo(t, ts)
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
+		t.Fatal(err)
+	}
+	u := ts.URL + "/?lang=en&year=2024"
+	for _, live := range []bool{true, false} {
+		openServerDrawn(t, b, u)
+		// Scroll the chart into the middle of the screen.
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.getElementById("cmpchart").scrollIntoView({block: "center"}), true`)); err != nil {
+			t.Fatal(err)
+		}
+		wakeCharts(t, b)
+		raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](unmetBarPoint))
+		if err != nil || raw == "" {
+			t.Fatalf("no unmet bar: %v", err)
+		}
+		var pt struct {
+			X, Y float64
+			Link string
+		}
+		if err := json.Unmarshal([]byte(raw), &pt); err != nil {
+			t.Fatal(err)
+		}
+		want, err := url.Parse(pt.Link)
+		if err != nil || want.Path != "/worklist" || want.Query().Get("indicator") == "" || want.Query().Get("year") != "2024" ||
+			want.Query().Get("street") == "" || want.Query().Get("lang") != "en" {
+			t.Fatalf("unmet bar link %q", pt.Link)
+		}
+		if !live {
+			// The same page again, not woken: the click lands on the image.
+			openServerDrawn(t, b, u)
+			if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.getElementById("cmpchart").scrollIntoView({block: "center"}), true`)); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#cmpchart img").length`)); err != nil || n == 0 {
+				t.Fatalf("the comparison is not the server's image (%d, %v)", n, err)
+			}
+		}
+		if err := chromedp.Do(b.ctx, chromedp.MouseClickXY(pt.X, pt.Y)); err != nil {
+			t.Fatal(err)
+		}
+		// The click navigates: evaluations during it may fail (their
+		// context is gone) and are asked again, until the deadline.
+		opened := false
+		for deadline := time.Now().Add(waitLimit); !opened && time.Now().Before(deadline); {
+			ctx, cancel := context.WithTimeout(b.ctx, time.Second)
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname === "/worklist" && document.readyState === "complete"`))
+			cancel()
+			opened = err == nil && ok
+		}
+		if !opened {
+			t.Fatalf("live %v: the click did not open the work list", live)
+		}
+		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want.RequestURI() {
+			t.Errorf("live %v: opened %q, want %q", live, got, want.RequestURI())
+		}
+	}
+	b.check(t, ts.URL)
 }

@@ -158,9 +158,12 @@ func (s *Server) starSharesSection(l i18n.Lang, t metrics.Tally, year int) compo
 	var bars []charts.StarShareBar
 	for i, sh := range shares {
 		name := l.T("star." + itoa(i))
-		b := charts.StarShareBar{Name: name, Percent: *sh.Percent, Hardest: i == hardest, Label: pct(sh.Percent)}
+		count := fmt.Sprintf("%d/%d", sh.Holders, sh.Reported)
+		// Percent and count, one per line (a bar is narrow on a phone);
+		// the hardest star says so on a third.
+		b := charts.StarShareBar{Name: name, Percent: *sh.Percent, Hardest: i == hardest, Label: pct(sh.Percent) + "\n" + count}
 		if b.Hardest {
-			b.Label += " " + l.T("shares.hardest")
+			b.Label += "\n" + l.T("shares.hardest")
 		}
 		bars = append(bars, b)
 		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: name}, {Text: fmt.Sprintf("%d/%d", sh.Holders, sh.Reported), Num: true}, {Text: pct(sh.Percent), Num: true}})

@@ -110,14 +110,22 @@ func fitFor(o Options, w int) Fit {
 		bottom = float64(rows)*rowH + 14
 	}
 	grid := Options{"left": 8, "right": 16, "top": int(top + float64(font)), "bottom": int(bottom), "containLabel": true}
-	axisLabel := Options{"fontSize": font, "hideOverlap": false}
+	// A value axis's labels hide where they would overlap (they are
+	// ticks: the next one says the same).
+	axisLabel := Options{"fontSize": font, "hideOverlap": true}
 	x, y := firstAxis(o["xAxis"]), firstAxis(o["yAxis"])
 	switch {
 	case isCategory(y):
 		// Horizontal bars: names on the left, wrapped within a third of
 		// the box; bar labels on the right, outside the plot.
 		patch["yAxis"] = []any{Options{"axisLabel": Options{"fontSize": font, "interval": 0, "width": w / 3, "overflow": "break"}}}
-		patch["xAxis"] = []any{Options{"axisLabel": axisLabel}}
+		value := Options{"axisLabel": axisLabel}
+		if w < 500 {
+			// A phone's plot is narrow beside the names and labels: a
+			// tick at every half.
+			value["interval"] = 50
+		}
+		patch["xAxis"] = []any{value}
 		right := 16.0
 		for _, l := range barLabels(o) {
 			right = math.Max(right, textWidth(l, font)+16)

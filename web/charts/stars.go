@@ -2,6 +2,7 @@ package charts
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -105,8 +106,10 @@ func StarShares(stars []StarShareBar, title, seriesName string) Options {
 	o := finish(bar)
 	tips := make([]any, len(stars))
 	for i, s := range stars {
-		tips[i] = []string{s.Name, s.Label}
+		tips[i] = append([]string{s.Name}, strings.Split(s.Label, "\n")...)
 	}
+	// Colour and the label mark the hardest star; no pattern is needed.
+	setDecal(o, 0, decalSolid)
 	setItems(o, 0, "tip", tips)
 	return o
 }

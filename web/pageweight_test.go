@@ -1,0 +1,39 @@
+package web_test
+
+import (
+	"testing"
+
+	"jindu/web"
+)
+
+// firstVisitLimit is issue 18's target for a first visit to / (bytes
+// transferred, gzip): a size, not a time, so a test may hold it.
+const firstVisitLimit = 150 * 1000
+
+// TestFirstVisitWeight: a first visit to the demo's / (the page, every
+// asset it names and the scripts those load on load) is at most 150 KB
+// with charts drawn on the server; drawn in the browser, it also loads
+// ECharts and is over.
+func TestFirstVisitWeight(t *testing.T) {
+	for _, server := range []bool{true, false} {
+		ts := newTestServer(t, func(s *web.Server) { s.ServerCharts = server })
+		loadDemo(t, ts)
+		fetch, done := gzipFetch(t, ts)
+		n, assets, resp := firstVisit(t, ts, fetch)
+		done()
+		if resp.StatusCode != 200 {
+			t.Fatalf("/: %d", resp.StatusCode)
+		}
+		var paths []string
+		for _, a := range assets {
+			paths = append(paths, a.path)
+		}
+		t.Logf("server charts %v: first visit %d bytes: / and %v", server, n, paths)
+		switch {
+		case server && n > firstVisitLimit:
+			t.Errorf("first visit to / is %d bytes, over %d", n, firstVisitLimit)
+		case !server && n <= firstVisitLimit:
+			t.Errorf("without server charts the first visit is %d bytes: does it still load ECharts? %v", n, paths)
+		}
+	}
+}
