@@ -41,6 +41,7 @@ func benchScales(b *testing.B) map[string]*testServer {
 	// Charts are drawn on the server, as `jindu serve` does.
 	ts := newTestServer(b, func(s *web.Server) { s.ServerCharts = true })
 	loadDemo(b, ts)
+	warmCharts(b, ts, "/")
 	out["district"] = ts
 	if p := os.Getenv("JINDU_BENCH_DB"); p != "" {
 		d, err := db.Open(context.Background(), p)
@@ -57,6 +58,7 @@ func benchScales(b *testing.B) map[string]*testServer {
 		srv := httptest.NewServer(s.Handler())
 		b.Cleanup(func() { srv.Close(); d.Close() })
 		out[benchScale()] = &testServer{Server: srv, DB: d, Web: s}
+		warmCharts(b, out[benchScale()], "/")
 	}
 	return out
 }

@@ -220,6 +220,7 @@ func TestBrowserChartsReadAtEverySize(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
 			for _, page := range []string{"/", "/stars", "/streets", street} {
 				u := ts.URL + page + "?lang=" + lang
+				warmCharts(t, ts, page+"?lang="+lang)
 				where := page + " " + lang + " " + strconv.FormatInt(vp[0], 10)
 				openServerDrawn(t, b, u)
 				loaded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof window.echarts !== "undefined"`))
@@ -351,6 +352,7 @@ func TestBrowserUnmetBarOpensWorkList(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := ts.URL + "/?lang=en&year=2024"
+	warmCharts(t, ts, "/?lang=en&year=2024")
 	for _, live := range []bool{true, false} {
 		openServerDrawn(t, b, u)
 		// Scroll the chart into the middle of the screen.

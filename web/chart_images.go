@@ -30,29 +30,35 @@ var chartRenderer = sync.OnceValue(func() *charts.Renderer {
 })
 
 // chartImageCache keeps the drawn images by the options they were drawn
-// from (a chart's options change with the data version and language).
+// from (a chart's options change with the data version and language), and
+// which are being drawn.
 type chartImageCache struct {
-	mu sync.Mutex
-	m  map[[32]byte][]components.ChartImage
+	mu      sync.Mutex
+	m       map[[32]byte][]components.ChartImage
+	drawing map[[32]byte]bool
 }
 
 // maxCachedCharts bounds the cache; when full it starts again.
 const maxCachedCharts = 512
 
 // drawOnServer gives the chart its images, one per charts.FitWidths, when
-// the server draws charts (ServerCharts). A chart that cannot be drawn is
-// left to the browser; the error is logged.
-func (s *Server) drawOnServer(c *components.Chart, tall bool) {
+// the server draws charts (ServerCharts), and reports whether the chart is
+// as it will stay. Drawing takes the engine a few hundred milliseconds per
+// image, so a chart not drawn yet is drawn in the background and this
+// page has the browser draw it (false: the caller does not keep the page);
+// the next page has the images. A chart that cannot be drawn is left to
+// the browser; the error is logged.
+func (s *Server) drawOnServer(c *components.Chart, tall bool) bool {
 	if !s.ServerCharts || c.Options == nil {
-		return
+		return true
 	}
 	o, ok := c.Options.(charts.Options)
 	if !ok || categories(o) > maxServerCategories {
-		return
+		return true
 	}
 	fits := charts.FitsOf(o)
 	if len(fits) == 0 {
-		return
+		return true
 	}
 	h := chartHeight
 	if tall {
@@ -60,30 +66,43 @@ func (s *Server) drawOnServer(c *components.Chart, tall bool) {
 	}
 	raw, err := json.Marshal(o)
 	if err != nil {
-		return
+		return true
 	}
 	key := sha256.Sum256(append(raw, byte(h>>8), byte(h)))
-	s.chartImages.mu.Lock()
-	imgs, ok := s.chartImages.m[key]
-	s.chartImages.mu.Unlock()
-	if !ok {
-		imgs = make([]components.ChartImage, 0, len(fits))
-		for _, f := range fits {
-			svg, err := chartRenderer().SVG(o, f, f.Width, h)
-			if err != nil {
-				s.Logger.Error("chart on the server", "chart", c.ID, "err", err)
-				return
-			}
-			imgs = append(imgs, components.ChartImage{Width: f.Width, Height: h, Src: svgDataURL(svg)})
-		}
-		s.chartImages.mu.Lock()
-		if s.chartImages.m == nil || len(s.chartImages.m) >= maxCachedCharts {
-			s.chartImages.m = map[[32]byte][]components.ChartImage{}
-		}
-		s.chartImages.m[key] = imgs
-		s.chartImages.mu.Unlock()
+	cache := &s.chartImages
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if imgs, ok := cache.m[key]; ok {
+		c.Images = imgs
+		return true
 	}
-	c.Images = imgs
+	if cache.drawing == nil {
+		cache.drawing = map[[32]byte]bool{}
+	}
+	if !cache.drawing[key] {
+		cache.drawing[key] = true
+		id := c.ID
+		go func() {
+			imgs := make([]components.ChartImage, 0, len(fits))
+			for _, f := range fits {
+				svg, err := chartRenderer().SVG(o, f, f.Width, h)
+				if err != nil {
+					s.Logger.Error("chart on the server", "chart", id, "err", err)
+					imgs = nil // drawn by the browser
+					break
+				}
+				imgs = append(imgs, components.ChartImage{Width: f.Width, Height: h, Src: svgDataURL(svg)})
+			}
+			cache.mu.Lock()
+			defer cache.mu.Unlock()
+			delete(cache.drawing, key)
+			if cache.m == nil || len(cache.m) >= maxCachedCharts {
+				cache.m = map[[32]byte][]components.ChartImage{}
+			}
+			cache.m[key] = imgs
+		}()
+	}
+	return false
 }
 
 // drawSectionsOnServer is drawOnServer for the charts of every section.

@@ -73,19 +73,21 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
 	}
+	// A page whose charts are still being drawn on the server is not kept.
+	drawn := true
 	for i := range d.Charts {
-		s.drawOnServer(&d.Charts[i], false)
+		drawn = s.drawOnServer(&d.Charts[i], false) && drawn
 	}
 	analysis := s.dashboardAnalysis(r, l, f, year, all)
 	if analysis.Comparison != nil {
-		s.drawOnServer(analysis.Comparison, true)
+		drawn = s.drawOnServer(analysis.Comparison, true) && drawn
 	}
 	p, err := renderPage(r, components.DashboardPage(d, analysis))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Notice == "" { // a rollback notice is shown until seen, not kept
+	if d.Notice == "" && drawn { // a rollback notice is shown until seen, not kept
 		f.storePage(key, p)
 	}
 	p.write(w, r, http.StatusOK)
