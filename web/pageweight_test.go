@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -59,5 +60,31 @@ func warmCharts(tb testing.TB, ts *testServer, paths ...string) {
 			}
 			time.Sleep(20 * time.Millisecond) // the drawing runs; ask again
 		}
+	}
+}
+
+// TestPageRevalidates: a page (no-cache) names its content with an ETag; a
+// repeat visit asking with it gets 304 and no body, and a changed page
+// (another language) another tag.
+func TestPageRevalidates(t *testing.T) {
+	ts := newTestServer(t)
+	loadDemo(t, ts)
+	fetch, done := gzipFetch(t, ts)
+	defer done()
+	_, first := fetch("/", nil)
+	tag := first.Header.Get("ETag")
+	if tag == "" {
+		t.Fatal("/ has no ETag")
+	}
+	n, again := fetch("/", http.Header{"If-None-Match": {tag}})
+	if again.StatusCode != http.StatusNotModified || n != 0 {
+		t.Errorf("revalidated: %d, %d bytes", again.StatusCode, n)
+	}
+	_, en := fetch("/?lang=en", nil)
+	if en.Header.Get("ETag") == tag {
+		t.Errorf("the English page has the Chinese page's tag %s", tag)
+	}
+	if n, other := fetch("/?lang=en", http.Header{"If-None-Match": {tag}}); other.StatusCode != http.StatusOK || n == 0 {
+		t.Errorf("another page with the first's tag: %d, %d bytes", other.StatusCode, n)
 	}
 }
