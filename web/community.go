@@ -65,6 +65,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	a.Subhead = l.F("community.subhead", st.Name)
 	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), communityPath(st.Name, name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, scoped, year, unknownMark(l))
+	a.CardsHeading = l.F("headline", year)
 	a.Sections = append(a.Sections, s.starsSection(l, "communitystars", tallies, years, year))
 	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year)...)
 	s.drawSectionsOnServer(a.Sections)

@@ -139,7 +139,18 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 		g.version = f.version
 		g.mu.Unlock()
 	}
-	s.html(w, r, http.StatusOK, components.ReportPage(s.reportModel(r, l, f, year, street, at, user, forPDF)))
+	m := s.reportModel(r, l, f, year, street, at, user, forPDF)
+	// On screen the charts may be the server's images; the PDF's browser
+	// waits for live charts (pdf.Renderer), so its page has none.
+	if !forPDF {
+		for i := range m.Charts {
+			s.drawOnServer(&m.Charts[i], false)
+		}
+		if m.Comparison != nil {
+			s.drawOnServer(m.Comparison, true)
+		}
+	}
+	s.html(w, r, http.StatusOK, components.ReportPage(m))
 }
 
 // reportModel builds the report's view model from the cached figures,

@@ -55,6 +55,7 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 	a.Subhead = l.T("street.subhead")
 	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), streetPath(st.Name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, all, year, unknownMark(l))
+	a.CardsHeading = l.F("headline", year)
 	a.Sections = append(a.Sections,
 		components.Section{ID: "trend", Heading: l.T("trend.heading"), Charts: []components.ChartLink{s.trendChart(l, st.Name, all, years, year)}},
 		s.starsSection(l, "streetstars", tallies, years, year),
