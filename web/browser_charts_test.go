@@ -286,6 +286,9 @@ func starNames(lang string) []string {
 	return out
 }
 
+// tipText is an unmet street's tooltip in English.
+var tipText = regexp.MustCompile(`(?s)\d+\.\d% \(\d+/\d+\).*target \d+%.*\d+ more`)
+
 // percentAndCount is a street bar's label: "56.6% · 43/76 …".
 var percentAndCount = regexp.MustCompile(`\d+\.\d%\s*·\s*\d+/\d+`)
 
@@ -370,6 +373,22 @@ func TestBrowserUnmetBarOpensWorkList(t *testing.T) {
 		}
 		if err := json.Unmarshal([]byte(raw), &pt); err != nil {
 			t.Fatal(err)
+		}
+		if live {
+			// Our tooltip: the street, percent with count, target and
+			// what is still needed, in the page's language; no dashes.
+			tip, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(function () {
+				var el = document.getElementById("cmpchart");
+				var chart = echarts.getInstanceByDom(el);
+				var data = chart.getOption().series[1].data;
+				for (var i = 0; i < data.length; i++) if (data[i] && data[i].link) break;
+				chart.dispatchAction({type: "showTip", seriesIndex: 1, dataIndex: i});
+				var t = el.querySelector(".chart-tip");
+				return t ? t.innerText : "";
+			})()`))
+			if err != nil || !tipText.MatchString(tip) || strings.Contains(tip, "-") {
+				t.Errorf("tooltip %q (%v)", tip, err)
+			}
 		}
 		want, err := url.Parse(pt.Link)
 		if err != nil || want.Path != "/worklist" || want.Query().Get("indicator") == "" || want.Query().Get("year") != "2024" ||

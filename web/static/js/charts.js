@@ -91,6 +91,7 @@
     options.tooltip = options.tooltip || {};
     options.tooltip.formatter = tooltip;
     options.tooltip.confine = true;
+    options.tooltip.className = "chart-tip";
     var summary = el.getAttribute("aria-label");
     if (el.classList.contains("ssr")) {
       // Keep the box's height: the live chart takes the image's place.
