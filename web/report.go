@@ -139,18 +139,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 		g.version = f.version
 		g.mu.Unlock()
 	}
-	m := s.reportModel(r, l, f, year, street, at, user, forPDF)
-	// On screen the charts may be the server's images; the PDF's browser
-	// waits for live charts (pdf.Renderer), so its page has none.
-	if !forPDF {
-		for i := range m.Charts {
-			s.drawOnServer(&m.Charts[i], false)
-		}
-		if m.Comparison != nil {
-			s.drawOnServer(m.Comparison, true)
-		}
-	}
-	s.html(w, r, http.StatusOK, components.ReportPage(m))
+	s.html(w, r, http.StatusOK, components.ReportPage(s.reportModel(r, l, f, year, street, at, user, forPDF)))
 }
 
 // reportModel builds the report's view model from the cached figures,

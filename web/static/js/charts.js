@@ -88,6 +88,9 @@
     var options = JSON.parse(src.textContent);
     var fits = options[FIT];
     delete options[FIT];
+    // The printed report's boxes are sized for paper (print.css): its
+    // charts keep the options' own fonts and layout.
+    if (el.closest(".report")) fits = null;
     options.tooltip = options.tooltip || {};
     options.tooltip.formatter = tooltip;
     options.tooltip.confine = true;
