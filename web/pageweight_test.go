@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +88,27 @@ func TestPageRevalidates(t *testing.T) {
 	}
 	if n, other := fetch("/?lang=en", http.Header{"If-None-Match": {tag}}); other.StatusCode != http.StatusOK || n == 0 {
 		t.Errorf("another page with the first's tag: %d, %d bytes", other.StatusCode, n)
+	}
+}
+
+// TestChartSummariesEndCleanly: no chart summary of any year's overview
+// ends in "，。" (the baseline year has no target and so no status).
+func TestChartSummariesEndCleanly(t *testing.T) {
+	ts := newTestServer(t)
+	loadDemo(t, ts)
+	label := regexp.MustCompile(`aria-label="([^"]*)"`)
+	for _, path := range []string{"/?year=2021", "/?year=2022", "/?year=2024", "/?year=2021&lang=en"} {
+		_, body := ts.get(t, path)
+		n := 0
+		for _, m := range label.FindAllSubmatch(body, -1) {
+			s := string(m[1])
+			n++
+			if strings.Contains(s, "，。") || strings.Contains(s, "，，") || strings.HasSuffix(s, ", ") || strings.Contains(s, ", .") {
+				t.Errorf("%s: %q", path, s)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no aria-label", path)
+		}
 	}
 }
