@@ -55,6 +55,13 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 	a.Subhead = l.T("street.subhead")
 	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), streetPath(st.Name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, all, year, unknownMark(l))
+	v := s.streetVerdict(st, units, all, year)
+	for i, res := range ofYear(all, year) {
+		if i < len(a.Cards) {
+			a.Cards[i].WorkURL, a.Cards[i].WorkText = workLink(l, v, res.Indicator, st.Name)
+		}
+	}
+	s.addStreetVerdict(&a, l, st, v)
 	a.Sections = append(a.Sections,
 		components.Section{ID: "trend", Heading: l.T("trend.heading"), Charts: []components.ChartLink{s.trendChart(l, st.Name, all, years, year)}},
 		s.starsSection(l, "streetstars", tallies, years, year),

@@ -102,6 +102,8 @@ type AnalysisPage struct {
 	Crumbs    []Crumb
 	Heading   string
 	Subhead   string
+	// Verdict is the year's verdict (a street page), first on the page.
+	Verdict   *VerdictView
 	Years     []YearLink
 	YearsName string // aria-label of the year selector
 	Selectors []Selector
