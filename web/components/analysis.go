@@ -99,9 +99,9 @@ type Section struct {
 // and compare-years pages all use it.
 type AnalysisPage struct {
 	Page
-	Crumbs    []Crumb
-	Heading   string
-	Subhead   string
+	Crumbs  []Crumb
+	Heading string
+	Subhead string
 	// Verdict is the year's verdict (a street page), first on the page.
 	Verdict   *VerdictView
 	Years     []YearLink
