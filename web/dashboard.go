@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,10 +53,8 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
 	d.ReportURL = reportURL("/report", l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
-	for _, y := range f.years {
-		q := url.Values{"year": {strconv.Itoa(y)}}
-		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.effectiveProgram()), URL: "/?" + q.Encode(), Current: y == year})
-	}
+	d.Page.Year = itoa(year)
+	d.Years = yearLinks(l, s.effectiveProgram(), "/", f.years, year, "indicator", d.Page.Indicator)
 	results := f.results(s.effectiveProgram(), db.Unit{}, year)
 	for _, res := range results {
 		ind, _ := s.effectiveProgram().Indicator(res.Indicator)

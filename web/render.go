@@ -120,6 +120,14 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		ProgramName: l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn),
 		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode(),
 	}
+	if y, ok, err := yearParam(r); err == nil && ok {
+		p.Year = itoa(y)
+	} else if to, err := strconv.Atoi(r.URL.Query().Get("to")); err == nil && to >= 2000 && to <= 2100 {
+		p.Year = itoa(to)
+	}
+	if ind, ok := s.effectiveProgram().Indicator(r.URL.Query().Get("indicator")); ok {
+		p.Indicator = ind.Key
+	}
 	if u, ok := currentUser(r); ok {
 		p.User, p.RoleLabel = u.Name, l.T("role."+string(u.Role))
 		p.CanUpload, p.CanAdmin = u.Role.CanUpload(), u.Role == auth.Admin

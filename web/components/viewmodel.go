@@ -13,6 +13,9 @@ type Page struct {
 	Icon        string
 	LangURL     string // this page in the other language
 	Path        string // the current path, for marking the nav item
+	// Year and Indicator are the page's selected year and indicator (""
+	// when none), kept by the navigation links (NavURL).
+	Year, Indicator string
 	DataAsOf    string // footer line: data as of …, version …
 	ProgramName string
 	User        string // logged-in user's name, empty when anonymous
