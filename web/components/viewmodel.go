@@ -6,23 +6,23 @@ import "jindu/web/i18n"
 
 // Page is what the layout needs around every page.
 type Page struct {
-	Lang        i18n.Lang
-	Title       string
-	Demo        bool     // show the demo-data banner
-	CSS, JS     []string // content-hashed asset URLs, in load order
-	Icon        string
-	LangURL     string // this page in the other language
-	Path        string // the current path, for marking the nav item
+	Lang    i18n.Lang
+	Title   string
+	Demo    bool     // show the demo-data banner
+	CSS, JS []string // content-hashed asset URLs, in load order
+	Icon    string
+	LangURL string // this page in the other language
+	Path    string // the current path, for marking the nav item
 	// Year and Indicator are the page's selected year and indicator (""
 	// when none), kept by the navigation links (NavURL).
 	Year, Indicator string
-	DataAsOf    string // footer line: data as of …, version …
-	ProgramName string
-	User        string // logged-in user's name, empty when anonymous
-	RoleLabel   string
-	CanUpload   bool
-	CanAdmin    bool
-	LoginURL    string // login link that returns to this page
+	DataAsOf        string // footer line: data as of …, version …
+	ProgramName     string
+	User            string // logged-in user's name, empty when anonymous
+	RoleLabel       string
+	CanUpload       bool
+	CanAdmin        bool
+	LoginURL        string // login link that returns to this page
 	// Notice tells an uploader that batches of theirs were rolled back
 	// since they last opened the history; empty otherwise.
 	Notice string
