@@ -70,8 +70,8 @@ func TestDashboardOutlookAndCompleteness(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/", []string{"已达标", "已达标", "进展滞后"}},
-		{"/?lang=en", []string{"met", "met", "off track"}},
+		{"/", []string{"已达标", "已达标", "本年未达标，进展滞后"}},
+		{"/?lang=en", []string{"met", "met", "not met this year, off track"}},
 		{"/?year=2022", []string{"已达标", "数据不足", "数据不足"}},
 	} {
 		d := ts.getDoc(t, tc.path, 200)
@@ -80,6 +80,10 @@ func TestDashboardOutlookAndCompleteness(t *testing.T) {
 			got := strings.TrimSpace(cards.Eq(i).Find(`[data-testid="outlook"] .outlook-label`).Text())
 			if got != want {
 				t.Errorf("%s: card %d outlook %q, want %q", tc.path, i, got, want)
+			}
+			// One status per card: an outlook that judges leaves no badge.
+			if badges := cards.Eq(i).Find(".badge").Length(); (want != "数据不足") != (badges == 0) {
+				t.Errorf("%s: card %d has %d badges beside the outlook %q", tc.path, i, badges, want)
 			}
 		}
 		if cards.Eq(2).Find(`[data-testid="outlook"]`).Length() != 1 {

@@ -58,10 +58,11 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	results := f.results(s.effectiveProgram(), db.Unit{}, year)
 	for _, res := range results {
 		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
-		d.Cards = append(d.Cards, card(l, ind, res))
-		if ind.Kind == metrics.KindCompletion {
-			d.Progress = append(d.Progress, progress(l, ind, res))
+		c := card(l, ind, res)
+		if ind.Kind == metrics.KindCompletion && res.Percent != nil {
+			c.Bar = strconv.FormatFloat(*res.Percent, 'f', 1, 64) // the completion shown once: a bar in its card
 		}
+		d.Cards = append(d.Cards, c)
 	}
 	s.addVerdict(&d, l, f, year)
 	all := f.results(s.effectiveProgram(), db.Unit{}, 0)
@@ -70,7 +71,13 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
 	}
-	p, err := renderPage(r, components.DashboardPage(d, s.dashboardAnalysis(r, l, f, year, all)))
+	a := s.dashboardAnalysis(r, l, f, year, all)
+	for i, o := range a.Outlooks {
+		if i < len(d.Cards) && judges(o) {
+			d.Cards[i].Status = "" // one status per card: the outlook's
+		}
+	}
+	p, err := renderPage(r, components.DashboardPage(d, a))
 	if err != nil {
 		s.fail(w, r, err)
 		return

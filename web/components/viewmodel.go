@@ -45,6 +45,9 @@ type Card struct {
 	Class   string // met, unmet, none
 	Needed  string // "还需 3 个街道", empty when none
 	Unknown string // "2 个未填报", empty when none
+	// Bar is a completion indicator's percent for its progress bar
+	// ("96.5"); empty for a rating (charted instead) or without data.
+	Bar string
 	// WorkURL is the work list of a rating target missed by the district
 	// or some street; empty otherwise.
 	WorkURL, WorkText string
@@ -88,14 +91,13 @@ type Progress struct {
 // Dashboard is the overview page.
 type Dashboard struct {
 	Page
-	Heading  string
-	Years    []YearLink
-	Cards    []Card
-	Charts   []Chart
-	Progress []Progress
-	Verdict  *VerdictView // the year's verdict, first on the page
-	Empty    bool         // no data at all
-	CSVURL   string
+	Heading string
+	Years   []YearLink
+	Cards   []Card
+	Charts  []Chart
+	Verdict *VerdictView // the year's verdict, first on the page
+	Empty   bool         // no data at all
+	CSVURL  string
 	// ReportURL is the printable report; PDFURL its PDF, empty with
 	// PDFNote saying why when the server cannot make PDF.
 	ReportURL string
