@@ -32,7 +32,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	year, asked, err := yearParam(r)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+		s.yearError(w, r, l, f.years, "year")
 		return
 	}
 	if !asked {
@@ -46,7 +46,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(f.years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
+		s.yearError(w, r, l, f.years, "year")
 		return
 	}
 	d.Heading = l.F("headline", year)

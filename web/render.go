@@ -160,13 +160,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.errorPage(w, r, http.StatusInternalServerError, l.T("error.internal"))
 }
 
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, message string) {
-	l, _ := i18n.FromRequest(r)
-	p := s.page(r.Context(), r, l, http.StatusText(status))
-	p.JS = nil
-	s.html(w, r, status, components.ErrorPage(p, message))
-}
-
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	l, _ := i18n.FromRequest(r)
 	s.errorPage(w, r, http.StatusNotFound, l.T("error.notfound"))

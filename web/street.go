@@ -20,7 +20,7 @@ func (s *Server) streetFigures(w http.ResponseWriter, r *http.Request, l i18n.La
 	}
 	st, ok := f.street(name)
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+		s.streetError(w, r, l, f, name)
 		return nil, db.Unit{}, false
 	}
 	return f, st, true

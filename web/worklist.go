@@ -73,7 +73,7 @@ func (s *Server) workQuery(w http.ResponseWriter, r *http.Request, l i18n.Lang, 
 	if name := r.URL.Query().Get("street"); name != "" {
 		st, ok := f.street(name)
 		if !ok {
-			s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+			s.streetError(w, r, l, f, name)
 			return q, false
 		}
 		q.street = st
