@@ -280,7 +280,7 @@ func TestStarsPage(t *testing.T) {
 	// 2023: 街道01 stars 0+1+2+3+5 twice = 22, 街道02 4: 26 stars = 52,000 yuan;
 	// 2022: 0+1+2+3+5 + 0+1+2+3+4 = 21 stars = 42,000.
 	rewards := d.Find(`table#districtstarsrewards tbody tr`)
-	if rewards.Length() != 2 || !strings.Contains(rewards.Last().Text(), "52,000 元") || !strings.Contains(rewards.Last().Text(), "+10,000 元") {
+	if rewards.Length() != 2 || !strings.Contains(rewards.Last().Text(), "5.2 万元") || !strings.Contains(rewards.Last().Text(), "+1 万元") {
 		t.Errorf("rewards: %q", rewards.Text())
 	}
 	if got := d.Find(`[data-testid="shares"]`).Text(); !strings.Contains(got, "文明风尚星") || !strings.Contains(got, "最难") {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -148,7 +147,7 @@ func card(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components.Car
 	return components.Card{
 		Label:   label(l, ind),
 		Percent: pct(res.Percent),
-		Counts:  fmt.Sprintf("%d/%d", res.Numerator, res.Denominator),
+		Counts:  frac(res.Numerator, res.Denominator),
 		Target:  targetText(l, res),
 		Status:  status,
 		Class:   class,
@@ -203,7 +202,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		status, _ := verdict(l, res)
 		counts := "—"
 		if ok {
-			counts = fmt.Sprintf("%d/%d", res.Numerator, res.Denominator)
+			counts = frac(res.Numerator, res.Denominator)
 		}
 		target := "—"
 		if res.Target != nil {
@@ -223,9 +222,11 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 	if l == i18n.Zh {
 		year1, sep, end = l.F("year.fmt", year)+pct(cur.Percent), "，", "。"
 	}
-	parts := []string{year1, targetText(l, cur), status}
-	if n := neededText(l, ind, cur); n != "" {
-		parts = append(parts, n)
+	parts := []string{year1, targetText(l, cur)}
+	for _, p := range []string{status, neededText(l, ind, cur)} {
+		if p != "" { // no target: no status, and no stray "，"
+			parts = append(parts, p)
+		}
 	}
 	c.Summary = l.F("chart.summary.fmt", title, strings.Join(parts, sep)) + end
 	return c

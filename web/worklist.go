@@ -412,7 +412,7 @@ func overviewTable(l i18n.Lang, list metrics.WorkList, groups []metrics.WorkGrou
 		if g.Community == "" {
 			c.URL = workListURL(l, "/worklist", q.ind.Key, q.year, g.Street)
 		}
-		row := []components.TCell{c, {Text: fmt.Sprintf("%d/%d", g.Numerator, g.Denominator), Sort: itoa(g.Numerator), Num: true},
+		row := []components.TCell{c, {Text: frac(g.Numerator, g.Denominator), Sort: itoa(g.Numerator), Num: true},
 			pctCell(g.Percent), numCell(itoa(list.Target)+"%", float64(list.Target)), intCell(g.Needed), intCell(g.Near)}
 		if list.Level == metrics.LevelCompound {
 			row = append(row, intCell(g.Effort))

@@ -162,7 +162,7 @@ var generalMessages = map[string][2]string{
 	"error.internal":    {"服务器内部错误，请稍后重试", "Internal server error; please try again later"},
 	"error.badyear":     {"年份格式不正确", "Malformed year"},
 	"milestone.none":    {"无节点目标", "no milestone"},
-	"money.fmt":         {"%s 元", "¥%s"},
+	"money.fmt":         {"%s 万元", "¥%s"},
 	"skip.main":         {"跳到正文", "Skip to content"},
 	"nav.main":          {"主导航", "Main"},
 }
