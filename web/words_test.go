@@ -30,3 +30,19 @@ func TestMoney(t *testing.T) {
 		t.Errorf("frac %q", got)
 	}
 }
+
+// English counts agree with their nouns: "1 compound", never "1 compounds".
+func TestEnglishPlurals(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{i18n.En.N("wl.near", 1, "four stars"), "the 1 compound below already holds four stars"},
+		{i18n.En.N("wl.near", 4, "four stars"), "the 4 compounds below already hold four stars"},
+		{i18n.En.N("wl.short", 1), ", but only 1 is not rated"},
+		{i18n.En.N("incomplete.unknown", 1), "1 unit not reported"},
+		{i18n.En.F("wl.units", 1, "communities", 1), "communities below not yet five-good: 1; rating 1 of them meets the target"},
+		{i18n.En.F("cmp.summary", "X", 1, 1, 60, 1, 1), "X: 1 of 1 streets meet the 60% milestone; not met: 1; off track: 1."},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

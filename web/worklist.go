@@ -273,15 +273,15 @@ func groupSentence(l i18n.Lang, list metrics.WorkList, scope string, g metrics.W
 		}
 		s := head + l.F("wl.units", len(g.Items), unit, g.Close)
 		if g.Close < g.Needed {
-			s += l.F("wl.short", len(g.Items))
+			s += l.N("wl.short", len(g.Items))
 		}
 		return s
 	}
 	if g.Near == 0 {
-		return head + l.F("wl.short", len(g.Items))
+		return head + l.N("wl.short", len(g.Items))
 	}
 	effort := g.Items[0].Effort
-	near := l.F("wl.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
+	near := l.N("wl.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
 	switch {
 	case effort == 1 && g.NearMissing >= 0:
 		near += l.F("wl.near.only", l.T("star."+itoa(g.NearMissing)))
@@ -294,10 +294,10 @@ func groupSentence(l i18n.Lang, list metrics.WorkList, scope string, g metrics.W
 	if g.Near >= g.Needed {
 		s = head + near
 	} else {
-		s = head + l.F("wl.closest", g.Close, g.Effort) + l.F("wl.closest.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
+		s = head + l.N("wl.closest", g.Close, g.Effort) + l.F("wl.closest.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
 	}
 	if g.Close < g.Needed {
-		s += l.F("wl.short", len(g.Items))
+		s += l.N("wl.short", len(g.Items))
 	}
 	return s
 }
