@@ -49,7 +49,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Heading = l.F("headline", year)
-	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
+	d.CSVURL, d.CSVStreetsURL = csvURL(l, year, "", false), csvURL(l, year, "", true)
 	d.ReportURL = reportURL("/report", l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	d.Page.Year = itoa(year)

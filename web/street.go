@@ -71,6 +71,7 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 		{Label: l.T("nav.compare"), URL: href(l, "/compare", "street", st.Name, "to", itoa(year))},
 		{Label: l.T("nav.stars"), URL: href(l, "/stars", "year", itoa(year))},
 		{Label: l.T("api.street"), URL: "/api/metrics?" + url.Values{"street": {st.Name}, "year": {itoa(year)}}.Encode()},
+		{Label: l.T("download.csv.street"), URL: csvURL(l, year, st.Name, false)},
 	}}}
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }

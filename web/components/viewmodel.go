@@ -98,6 +98,8 @@ type Dashboard struct {
 	Verdict *VerdictView // the year's verdict, first on the page
 	Empty   bool         // no data at all
 	CSVURL  string
+	// CSVStreetsURL is the same export with every street's rows.
+	CSVStreetsURL string
 	// ReportURL is the printable report; PDFURL its PDF, empty with
 	// PDFNote saying why when the server cannot make PDF.
 	ReportURL string
