@@ -2,6 +2,7 @@ package components
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -29,6 +30,15 @@ func (p Page) NavURL(path string) string {
 		}
 	}
 	return path + "?" + q.Encode()
+}
+
+// navCurrent marks the nav item of path: "page" on that very page,
+// "true" on a page under it (a street's page under 街道对比).
+func (p Page) navCurrent(path string) templ.Attributes {
+	if p.Path == path {
+		return current(true, "page")
+	}
+	return current(path == "/streets" && strings.HasPrefix(p.Path, "/streets/"), "true")
 }
 
 // current marks the selected item of a selector or navigation: value is
