@@ -44,7 +44,7 @@ func (s *Server) errorPageWith(w http.ResponseWriter, r *http.Request, status in
 	p := s.page(r.Context(), r, l, title)
 	p.JS = nil
 	e.Code = strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
-	e.Home = href(l, "/")
+	e.Home = p.NavURL("/")
 	s.html(w, r, status, components.ErrorPage(p, e))
 }
 

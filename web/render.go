@@ -118,7 +118,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		LangURL:     sameSitePath(r.URL.EscapedPath()) + "?" + q.Encode(),
 		Path:        r.URL.Path,
 		ProgramName: l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn),
-		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode(),
+		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}, "lang": {string(l)}}.Encode(),
 	}
 	if y, ok, err := yearParam(r); err == nil && ok {
 		p.Year = itoa(y)
