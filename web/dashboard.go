@@ -101,7 +101,7 @@ func pct(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
+	return pctv(*p) // one percent format: one decimal and "%"
 }
 
 // verdict returns the localised status and its CSS class.
