@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -161,11 +162,11 @@ func (v Verdict) Sentence() string {
 		b.WriteString("；")
 		switch {
 		case g.DistrictMet:
-			fmt.Fprintf(&b, "%s %d 个%s未达标，%s还差 %d 个", name, len(g.Streets), subZh, whole, g.StreetsNeeded)
+			fmt.Fprintf(&b, "%s %d 个%s未达标，%s还差 %s 个", name, len(g.Streets), subZh, whole, group(g.StreetsNeeded))
 		case len(g.Streets) > 0:
-			fmt.Fprintf(&b, "%s%s未达标，还差 %d 个，%d 个%s未达标", name, whole, g.DistrictNeeded, len(g.Streets), subZh)
+			fmt.Fprintf(&b, "%s%s未达标，还差 %s 个，%d 个%s未达标", name, whole, group(g.DistrictNeeded), len(g.Streets), subZh)
 		default:
-			fmt.Fprintf(&b, "%s%s还差 %d 个", name, whole, g.DistrictNeeded)
+			fmt.Fprintf(&b, "%s%s还差 %s 个", name, whole, group(g.DistrictNeeded))
 		}
 	}
 	return b.String()
@@ -196,11 +197,11 @@ func (v Verdict) SentenceEn() string {
 		streets := fmt.Sprintf("%d %s behind", len(g.Streets), plural(len(g.Streets), one, many))
 		switch {
 		case g.DistrictMet:
-			fmt.Fprintf(&b, "; %s: %s, %d more needed across the %s", name, streets, g.StreetsNeeded, whole)
+			fmt.Fprintf(&b, "; %s: %s, %s more needed across the %s", name, streets, group(g.StreetsNeeded), whole)
 		case len(g.Streets) > 0:
-			fmt.Fprintf(&b, "; %s: %s target missed by %d, %s", name, whole, g.DistrictNeeded, streets)
+			fmt.Fprintf(&b, "; %s: %s target missed by %s, %s", name, whole, group(g.DistrictNeeded), streets)
 		default:
-			fmt.Fprintf(&b, "; %s: %s target missed by %d", name, whole, g.DistrictNeeded)
+			fmt.Fprintf(&b, "; %s: %s target missed by %s", name, whole, group(g.DistrictNeeded))
 		}
 	}
 	return b.String()
@@ -211,4 +212,17 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// group writes a count with thousands separators ("1,234").
+func group(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

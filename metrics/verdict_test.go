@@ -233,3 +233,16 @@ func TestVerdictWithinStreet(t *testing.T) {
 		t.Errorf("behind %v needing %d; want %v needing 6", names, v.Gaps[1].StreetsNeeded, want)
 	}
 }
+
+func TestGroup(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234", -123: "-123"} {
+		if got := group(n); got != want {
+			t.Errorf("group(%d) = %q, want %q", n, got, want)
+		}
+	}
+	ind, _ := DefaultProgram().Indicator(FiveStarCompounds)
+	v := Verdict{Year: 2024, Targets: 1, Gaps: []VerdictGap{{Indicator: ind, DistrictNeeded: 1234}}}
+	if got := v.Sentence(); got != "2024年：1 项有数值目标的指标 0 项达标；“五星”小区全区还差 1,234 个" {
+		t.Errorf("Sentence %q", got)
+	}
+}

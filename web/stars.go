@@ -86,7 +86,7 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 	}
 	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels})
 	cur := tallies[year]
-	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), cur.Compounds, cur.StarHistogram[metrics.MaxStars], cur.StarHistogram[0])
+	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), grouped(cur.Compounds), grouped(cur.StarHistogram[metrics.MaxStars]), grouped(cur.StarHistogram[0]))
 
 	rt := components.SortTable{ID: id + "rewards", Caption: l.F("rewards.caption", money(l, s.effectiveProgram().RewardPerStar)),
 		Cols: []components.Col{{Label: l.T("year")}, {Label: l.T("rewards.compounds"), Num: true}, {Label: l.T("rewards.stars"), Num: true},
@@ -178,7 +178,7 @@ func (s *Server) starSharesSection(l i18n.Lang, t metrics.Tally, year int) compo
 		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: name}, {Text: frac(sh.Holders, sh.Reported), Num: true}, {Text: pct(sh.Percent), Num: true}})
 	}
 	c.Options = charts.StarShares(bars, title, l.T("percent"))
-	c.Summary = l.F("shares.summary", title, l.T("star."+itoa(hardest)), pct(shares[hardest].Percent), shares[hardest].Reported)
+	c.Summary = l.F("shares.summary", title, l.T("star."+itoa(hardest)), pct(shares[hardest].Percent), grouped(shares[hardest].Reported))
 	sec.Charts = []components.ChartLink{c}
 	return sec
 }

@@ -100,7 +100,7 @@ var analysisMessages = map[string][2]string{
 
 	"stars.heading":          {"星级与奖励", "Stars and rewards"},
 	"stars.dist":             {"小区星级分布", "Compounds by star count"},
-	"stars.summary":          {"%s：%s共 %d 个小区，其中五星 %d 个，零星 %d 个。", "%s: in %s, compounds: %d; with five stars: %d; with none: %d."},
+	"stars.summary":          {"%s：%s共 %s 个小区，其中五星 %s 个，零星 %s 个。", "%s: in %s, compounds: %s; with five stars: %s; with none: %s."},
 	"starspage.heading":      {"%s星级与奖励", "Stars and rewards, %s"},
 	"rewards.caption":        {"星级奖励（每颗星 %s）", "Star rewards (%s a star)"},
 	"rewards.compounds":      {"获星小区", "Compounds with stars"},
@@ -116,7 +116,7 @@ var analysisMessages = map[string][2]string{
 	"shares.title":           {"各星获得比例（%s）", "Share holding each star, %s"},
 	"shares.none":            {"本年台账未列出分星数据，无法计算各星获得比例。", "This year's ledgers did not list the individual stars."},
 	"shares.hardest":         {"（最难）", "(hardest)"},
-	"shares.summary":         {"%s：最难获得的是%s，仅 %s（按 %d 个列出分星数据的小区计）。", "%s: the hardest is %s, held by only %s (of %d compounds whose ledger listed the stars)."},
+	"shares.summary":         {"%s：最难获得的是%s，仅 %s（按 %s 个列出分星数据的小区计）。", "%s: the hardest is %s, held by only %s (of %s compounds whose ledger listed the stars)."},
 
 	"compare.heading":         {"%s：%s与%s对比", "%s: %s against %s"},
 	"compare.from":            {"从", "From"},
