@@ -17,7 +17,7 @@ func TestGradedOutlook(t *testing.T) {
 	loadDemo(t, ts)
 	for _, tc := range []struct{ lang, want string }{
 		{"zh", "本年达标，但按此速度 2024 年预计 54.1%，需加快"},
-		{"en", "met this year, but at this pace 2024 is projected at 54.1%: needs to speed up"},
+		{"en", "met this year, but at this pace 2024 is projected at 54.1% — needs to speed up"},
 	} {
 		d := ts.getDoc(t, "/?year=2022&lang="+tc.lang, 200)
 		var labels []string

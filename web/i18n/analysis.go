@@ -143,7 +143,7 @@ var analysisMessages = map[string][2]string{
 	"help.met":           {"当年的节点目标已经达到（当年无节点时：已达到此后所有节点目标）。", "this year's milestone is met (in a year without one: every later milestone is already reached)."},
 	"help.ontrack":       {"未达标，但比值 ≥ %s：按当前速度能按时达到此后每个节点目标。", "not met, but ratio ≥ %s: at the current pace every later milestone is reached on time."},
 	"help.accelerate":    {"比值 ≥ %s 且 < %s：速度至少是所需的一半，加把劲还来得及。", "ratio ≥ %s and < %s: at least half the required pace; a push can still close the gap."},
-	"help.offtrack":      {"比值 < %s，或较基线没有提高甚至下降，或最后节点年已过仍未达标。", "ratio < %s, or no rise (or a fall) since the baseline, or the final milestone year has passed unmet."},
+	"help.offtrack":      {"比值 < %s，或较基线没有提高甚至下降（最后节点年起改为“接近达标”或“差距较大”）。", "ratio < %s, or no rise (or a fall) since the baseline (from the final milestone year on: close or far behind instead)."},
 	"help.unknown":       {"只有一年数据，无法计算速度。", "only one year of data, so no pace can be computed."},
 	"help.why":           {"为什么用线性比值", "Why a linear ratio"},
 	"help.why.p1":        {"联合国可持续发展目标（SDG）进展评估常用复合增长率：((当前值 ÷ 基线值)^(1/年数) − 1)。它要除以基线值，而本方案各项评级在 2021 年基线时多为 0，复合增长率无从计算。按百分点计算的线性速度在基线为 0 时同样成立，也与方案“每年提高 20 个百分点”的表述一致。", "The SDG progress trackers often use compound growth: ((current ÷ baseline)^(1/years) − 1). It divides by the baseline, and most ratings here are 0 in the 2021 baseline, so it cannot be computed. A linear pace in percentage points is defined at 0 and reads the way the plan states its milestones (+20 points a year)."},
