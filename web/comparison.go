@@ -88,7 +88,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 		}
 		oc := components.TCell{Text: "—", Sort: "9"}
 		if v := outlookView(l, x.Outlook); v != nil {
-			oc = components.TCell{Text: v.Label, Sort: itoa(x.Outlook.Status.Rank()), Class: "outlook-label " + v.Class}
+			oc = components.TCell{Text: v.Short, Sort: itoa(x.Outlook.Status.Rank()), Class: "outlook-label " + v.Class}
 		}
 		if !x.Reported {
 			status, class = l.T("notreported"), "none"

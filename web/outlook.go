@@ -16,33 +16,39 @@ func outlookView(l i18n.Lang, o metrics.Outlook) *components.OutlookView {
 		return nil
 	}
 	v := &components.OutlookView{}
-	// unmet: this year's own milestone is missed, which the label says first.
-	unmet := func(key string) string {
+	// unmet: this year's own milestone is missed, which the label says
+	// first; Short (for tables with a status column) leaves it out.
+	unmet := func(key string) {
+		v.Label, v.Short = l.T(key), l.T(key)
 		if o.Milestone {
-			return l.T("outlook.unmet.prefix") + l.T(key)
+			v.Label = l.T("outlook.unmet.prefix") + v.Label
 		}
-		return l.T(key)
 	}
-	finalYear := o.Year >= o.FinalYear
 	switch o.Status {
 	case metrics.OutlookMet:
 		v.Label, v.Class = l.T("outlook.met"), "met"
 	case metrics.OutlookMetAtRisk:
-		v.Label, v.Class = l.F("outlook.atrisk", o.FinalYear, pctv(*o.Projected)), "atrisk"
+		v.Label, v.Short, v.Class = l.F("outlook.atrisk", o.FinalYear, pctv(*o.Projected)), l.T("outlook.atrisk.short"), "atrisk"
 	case metrics.OutlookOnTrack:
-		v.Label, v.Class = unmet("outlook.ontrack"), "ontrack"
+		unmet("outlook.ontrack")
+		v.Class = "ontrack"
 	case metrics.OutlookAccelerate:
-		v.Label, v.Class = unmet("outlook.accelerate"), "accelerate"
+		unmet("outlook.accelerate")
+		v.Class = "accelerate"
 	case metrics.OutlookClose:
 		v.Label, v.Class = l.F("outlook.close", metrics.CloseUnits), "close"
 	case metrics.OutlookOffTrack:
-		v.Label, v.Class = unmet("outlook.offtrack"), "offtrack"
-		if finalYear && o.Needed != nil {
-			v.Label = l.F("outlook.far", metrics.CloseUnits)
+		unmet("outlook.offtrack")
+		v.Class = "offtrack"
+		if o.Year >= o.FinalYear && o.Needed != nil {
+			v.Label, v.Short = l.F("outlook.far", metrics.CloseUnits), ""
 		}
 	default:
-		v.Label, v.Class = l.T("outlook.unknown"), "none"
+		v.Label, v.Short, v.Class = l.T("outlook.unknown"), l.T("outlook.unknown"), "none"
 		return v
+	}
+	if v.Short == "" {
+		v.Short = v.Label
 	}
 	var parts []string
 	if o.Observed != nil {

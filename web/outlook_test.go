@@ -52,3 +52,22 @@ func TestGradedOutlook(t *testing.T) {
 		}
 	}
 }
+
+// The street comparison table has its own status column: its outlook
+// column holds the outlook alone (Short), not "本年未达标，…" again.
+func TestComparisonOutlookShort(t *testing.T) {
+	ts := newTestServer(t)
+	loadDemo(t, ts)
+	d := ts.getDoc(t, "/streets?year=2022&lang=zh", 200)
+	seen := map[string]bool{}
+	d.Find(`#streetstable td.outlook-label`).Each(func(_ int, c *goquery.Selection) {
+		text := strings.TrimSpace(c.Text())
+		seen[text] = true
+		if strings.HasPrefix(text, "本年未达标") || strings.Contains(text, "预计") {
+			t.Errorf("outlook cell %q repeats the status column or the projection", text)
+		}
+	})
+	if !seen["本年达标，需加快"] || !seen["进展滞后"] {
+		t.Errorf("outlook cells %v; want 本年达标，需加快 and 进展滞后 among them", seen)
+	}
+}

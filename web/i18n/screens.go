@@ -8,6 +8,7 @@ var screenMessages = map[string][2]string{
 	"verdict.more.communities":   {"另 %d 个社区", "and %d more"},
 
 	"outlook.atrisk":       {"本年达标，但按此速度 %d 年预计 %s，需加快", "met this year, but at this pace %d is projected at %s — needs to speed up"},
+	"outlook.atrisk.short": {"本年达标，需加快", "met, needs to speed up"},
 	"outlook.unmet.prefix": {"本年未达标，", "not met this year, "},
 	"outlook.close":        {"接近达标（差 ≤ %d 个）", "close (≤ %d short)"},
 	"outlook.far":          {"差距较大（差 > %d 个）", "far behind (> %d short)"},
