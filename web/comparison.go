@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"jindu/metrics"
 	"jindu/web/charts"
 	"jindu/web/components"
@@ -72,7 +71,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 	}
 	var bars []charts.StreetBar
 	for _, x := range rows {
-		counts := fmt.Sprintf("%d/%d", x.Result.Numerator, x.Result.Denominator)
+		counts := frac(x.Result.Numerator, x.Result.Denominator)
 		b := charts.StreetBar{Name: x.Name, Percent: x.Result.Percent, Met: x.Result.Met, Label: counts}
 		switch {
 		case x.Result.Met == nil:
@@ -89,7 +88,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 		}
 		oc := components.TCell{Text: "—", Sort: "9"}
 		if v := outlookView(l, x.Outlook); v != nil {
-			oc = components.TCell{Text: v.Label, Sort: itoa(x.Outlook.Status.Rank()), Class: "outlook-label " + v.Class}
+			oc = components.TCell{Text: v.Short, Sort: itoa(x.Outlook.Status.Rank()), Class: "outlook-label " + v.Class}
 		}
 		if !x.Reported {
 			status, class = l.T("notreported"), "none"

@@ -30,13 +30,13 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang
 	}
 	year, asked, err := yearParam(r)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+		s.yearError(w, r, l, f.years, "year")
 		return nil, 0, db.Unit{}, false
 	}
 	if name := r.URL.Query().Get("street"); name != "" {
 		u, ok := f.street(name)
 		if !ok {
-			s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+			s.streetError(w, r, l, f, name)
 			return nil, 0, db.Unit{}, false
 		}
 		street = u
@@ -53,7 +53,7 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang
 		year = years[len(years)-1]
 	}
 	if !slices.Contains(years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
+		s.yearError(w, r, l, years, "year")
 		return nil, 0, db.Unit{}, false
 	}
 	return f, year, street, true

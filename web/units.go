@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"jindu/db"
 	"jindu/metrics"
 	"jindu/web/components"
@@ -57,7 +56,7 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 			t.Rows = append(t.Rows, []components.TCell{
 				{Text: u.Name, Sort: u.Name, URL: href(l, communityPath(st.Name, u.Name), "year", itoa(year))},
 				textCell(typ), boolCell(l, cur.FiveGood), ratingChange(l, prev.FiveGood, cur.FiveGood, hadPrev),
-				boolCell(l, cur.ServiceCenter), intCell(a.Compounds), numCell(fmt.Sprintf("%d/%d", a.CompoundsFiveStar, a.Compounds), float64(a.CompoundsFiveStar)), pctCell(share),
+				boolCell(l, cur.ServiceCenter), intCell(a.Compounds), numCell(frac(a.CompoundsFiveStar, a.Compounds), float64(a.CompoundsFiveStar)), pctCell(share),
 			})
 		}
 		out = append(out, components.Section{ID: "communitiessec", Heading: l.T("communities.heading"), Tables: []components.SortTable{t}})

@@ -16,7 +16,10 @@ type Link struct {
 // OutlookView is an indicator's outlook as shown: a label (已达标 …), its
 // CSS class and one sentence of detail (projection, year reached).
 type OutlookView struct {
-	Label  string
+	Label string
+	// Short is the label for a table that has its own status column: the
+	// outlook alone, without "本年未达标，" or the projection.
+	Short  string
 	Class  string // met, ontrack, accelerate, offtrack, none
 	Detail string
 }
@@ -99,9 +102,11 @@ type Section struct {
 // and compare-years pages all use it.
 type AnalysisPage struct {
 	Page
-	Crumbs    []Crumb
-	Heading   string
-	Subhead   string
+	Crumbs  []Crumb
+	Heading string
+	Subhead string
+	// Verdict is the year's verdict (a street page), first on the page.
+	Verdict   *VerdictView
 	Years     []YearLink
 	YearsName string // aria-label of the year selector
 	Selectors []Selector
