@@ -119,6 +119,12 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		Path:        r.URL.Path,
 		ProgramName: l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn),
 		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode(),
+		TV:          wallScreen(r),
+		PollMS:      s.tvPoll().Milliseconds(),
+	}
+	p.TVURL, p.TVExit = tvURLs(r)
+	if p.TV {
+		p.TVScript = s.Assets.URL(AssetTV)
 	}
 	if u, ok := currentUser(r); ok {
 		p.User, p.RoleLabel = u.Name, l.T("role."+string(u.Role))
@@ -136,6 +142,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 			asOf = info.LastBatch.Local().Format("2006-01-02 15:04")
 		}
 		p.DataAsOf = l.F("data.asof", asOf, s.dataVersion(info))
+		p.Version = s.dataVersion(info)
 	}
 	return p
 }

@@ -1,7 +1,12 @@
 // Makes tables with data-sortable sortable by any column (a button in each
 // heading, so the keyboard works; aria-sort says the order) and wires
 // <input data-filter-for="ID"> to hide rows not containing the text.
-// Cells sort on data-sort (numbers when both parse as numbers).
+// Cells sort on data-sort (numbers when both parse as numbers). A column
+// headed data-sort-first="descending" (an amount still needed) sorts the
+// largest first on its first click.
+// The "只看未达标" switch (<input type="checkbox" data-unmet-for="ID">)
+// works by CSS alone; here it is only ticked from the start on a phone,
+// unless the address says ?unmet= itself.
 (function () {
   "use strict";
   function key(td) {
@@ -14,7 +19,11 @@
     return a.localeCompare(b, document.documentElement.lang || undefined);
   }
   function sortBy(table, col, th) {
-    var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    var cur = th.getAttribute("aria-sort");
+    var dir;
+    if (cur === "ascending") dir = "descending";
+    else if (cur === "descending") dir = "ascending";
+    else dir = th.getAttribute("data-sort-first") === "descending" ? "descending" : "ascending";
     var ths = table.tHead.rows[0].cells;
     for (var i = 0; i < ths.length; i++) ths[i].removeAttribute("aria-sort");
     th.setAttribute("aria-sort", dir);
@@ -36,6 +45,7 @@
       b.className = "sort";
       while (th.firstChild) b.appendChild(th.firstChild);
       th.appendChild(b);
+      th.classList.add("sortable");
       b.addEventListener("click", sortBy.bind(null, table, i, th));
     }
   }
@@ -50,11 +60,17 @@
       }
     });
   }
+  function unmetDefault(box) {
+    if (/[?&]unmet=/.test(window.location.search)) return;
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) box.checked = true;
+  }
   function init() {
     var ts = document.querySelectorAll("table[data-sortable]");
     for (var i = 0; i < ts.length; i++) setup(ts[i]);
     var fs = document.querySelectorAll("input[data-filter-for]");
     for (var j = 0; j < fs.length; j++) filter(fs[j]);
+    var us = document.querySelectorAll("input[data-unmet-for]");
+    for (var k = 0; k < us.length; k++) unmetDefault(us[k]);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
