@@ -355,4 +355,3 @@ func TestBrowserWallScreen(t *testing.T) {
 	}
 	b.check(t, ts.URL)
 }
-
