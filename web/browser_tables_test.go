@@ -18,23 +18,26 @@ import (
 )
 
 // brokenNamesJS lists the visible name cells of the page's tables whose
-// text takes more than one line: the cells marked .name, every row's first
-// cell and the status words (badges, outlooks). A cell's text is measured
-// as a range, so a neighbour's longer text does not count; more than 1.6
-// line heights is a name broken inside.
+// text takes more than one line: the cells marked .name (units), every
+// row's first cell when it is short (a name or a year, not an indicator's
+// label; 8 characters at most: the demo's names have 4–7) and the status words (badges, outlooks,
+// yes/no). A cell's text is measured as a range, so a neighbour's longer
+// text does not count; more than 1.6 line heights is a name broken inside.
 const brokenNamesJS = `(function () {
 	var bad = [];
-	var cells = document.querySelectorAll("main table tbody td.name, main table tbody tr > :first-child, main table tbody td.badge, main table tbody td.outlook-label");
+	var cells = document.querySelectorAll("main table tbody td.name, main table tbody tr > :first-child, main table tbody td.badge, main table tbody td.outlook-label, main table tbody td.yes, main table tbody td.no");
 	for (var i = 0; i < cells.length; i++) {
 		var c = cells[i];
-		if (!c.getClientRects().length || !c.textContent.trim()) continue;
+		var text = c.textContent.trim();
+		if (!c.getClientRects().length || !text) continue;
+		if (!c.matches(".name, .badge, .outlook-label, .yes, .no") && text.length > 8) continue;
 		var r = document.createRange();
 		r.selectNodeContents(c);
 		var h = r.getBoundingClientRect().height;
 		var cs = getComputedStyle(c);
 		var lh = parseFloat(cs.lineHeight);
 		if (isNaN(lh)) lh = 1.2 * parseFloat(cs.fontSize);
-		if (h > 1.6 * lh) bad.push(c.textContent.trim() + " (" + Math.round(h) + " px, line " + Math.round(lh) + " px)");
+		if (h > 1.6 * lh) bad.push(text + " (" + Math.round(h) + " px, line " + Math.round(lh) + " px)");
 	}
 	return bad;
 })()`
@@ -184,7 +187,7 @@ func TestBrowserTablesPhoneAndWall(t *testing.T) {
 	}
 	// Sorting: every heading shows it sorts; the first click on the gap
 	// column sorts the largest gap first, the second the smallest.
-	b.open(t, ts.URL+"/streets?year=2024&indicator=five_star_compounds")
+	b.open(t, ts.URL+"/streets?year=2024&indicator=five_star_compounds&lang=zh")
 	sortState := `(function () {
 		var th = document.querySelector('#streetstable th[data-sort-first="descending"]');
 		var col = Array.prototype.indexOf.call(th.parentNode.cells, th);

@@ -408,7 +408,7 @@ func overviewTable(l i18n.Lang, list metrics.WorkList, groups []metrics.WorkGrou
 	}
 	for _, g := range groups {
 		name := cmpOr(g.Community, g.Street)
-		c := textCell(name)
+		c := nameCell(name)
 		if g.Community == "" {
 			c.URL = workListURL(l, "/worklist", q.ind.Key, q.year, g.Street)
 		}
