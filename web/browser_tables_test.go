@@ -335,6 +335,13 @@ func TestBrowserWallScreen(t *testing.T) {
 	if tv.Header != 0 || tv.Footer != 0 || tv.Font <= normal || tv.Links == 0 || tv.TVLinks != tv.Links {
 		t.Errorf("wall screen: %+v; want no header or footer, a root font above %.0f px and tv=1 on every link", tv, normal)
 	}
+	if dir := os.Getenv("JINDU_SCREENSHOT_DIR"); dir != "" {
+		b.open(t, ts.URL+"/?lang=zh&year=2024&tv=1")
+		shoot(t, b, filepath.Join(dir, "tv-zh-1920.png"))
+		b.open(t, ts.URL+"/?lang=en&year=2024&tv=1")
+		shoot(t, b, filepath.Join(dir, "tv-en-1920.png"))
+		b.open(t, ts.URL+"/?lang=zh&year=2024&tv=1")
+	}
 	if tv.Counts != "8/13" {
 		t.Fatalf("wall screen: the first card counts %q, want the demo's 8/13", tv.Counts)
 	}
