@@ -52,7 +52,9 @@ const tableBoxesJS = `(function () {
 		if (!w.getClientRects().length || w.scrollWidth <= w.clientWidth) continue;
 		var first = w.querySelector("tbody tr > :first-child");
 		var box = {label: w.getAttribute("aria-label") || "", cue: getComputedStyle(w).backgroundImage,
-			position: first ? getComputedStyle(first).position : "", focusable: w.tabIndex === 0};
+			position: first ? getComputedStyle(first).position : "", focusable: w.tabIndex === 0,
+			hinted: !document.querySelector('script[src*="tables"]') || !w.parentNode.classList.contains("table-box") ||
+				!!(w.previousElementSibling && w.previousElementSibling.matches(".scroll-hint") && w.previousElementSibling.getClientRects().length)};
 		if (first) {
 			var before = first.getBoundingClientRect().left;
 			w.scrollLeft = w.scrollWidth;
@@ -72,6 +74,7 @@ type tableBox struct {
 	Focusable bool    `json:"focusable"`
 	Moved     float64 `json:"moved"`
 	Scrolled  float64 `json:"scrolled"`
+	Hinted    bool    `json:"hinted"`
 }
 
 // checkTables asserts, on the page open in b, that no name cell breaks,
@@ -104,8 +107,8 @@ func checkTables(t *testing.T, b *browser, what string) {
 		if x.Position != "sticky" || x.Scrolled == 0 || x.Moved > 1 {
 			t.Errorf("%s: table %q scrolls (%.0f px) but its first column is %s and moved %.0f px", what, x.Label, x.Scrolled, x.Position, x.Moved)
 		}
-		if !strings.Contains(x.Cue, "gradient") || !x.Focusable {
-			t.Errorf("%s: table %q scrolls without a cue (%q) or keyboard focus (%v)", what, x.Label, x.Cue, x.Focusable)
+		if !strings.Contains(x.Cue, "gradient") || !x.Focusable || !x.Hinted {
+			t.Errorf("%s: table %q scrolls without a cue (shadow %q, line above it %v) or keyboard focus (%v)", what, x.Label, x.Cue, x.Hinted, x.Focusable)
 		}
 	}
 }

@@ -64,13 +64,37 @@
     if (/[?&]unmet=/.test(window.location.search)) return;
     if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) box.checked = true;
   }
+  // A box whose table is wider than it gets a line saying so above the
+  // table (the shadow at its edge says it too, also without script).
+  function scrollHints() {
+    var text = document.body.getAttribute("data-scroll-hint");
+    var ws = document.querySelectorAll(".table-box > .table-wrap");
+    for (var i = 0; i < ws.length; i++) {
+      var w = ws[i], hint = w.previousElementSibling;
+      if (!hint || !hint.classList.contains("scroll-hint")) {
+        if (!text) continue;
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.setAttribute("aria-hidden", "true");
+        hint.textContent = text;
+        w.parentNode.insertBefore(hint, w);
+      }
+      hint.hidden = w.scrollWidth <= w.clientWidth + 1;
+    }
+  }
   function init() {
+    var pending;
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(scrollHints, 100);
+    });
     var ts = document.querySelectorAll("table[data-sortable]");
     for (var i = 0; i < ts.length; i++) setup(ts[i]);
     var fs = document.querySelectorAll("input[data-filter-for]");
     for (var j = 0; j < fs.length; j++) filter(fs[j]);
     var us = document.querySelectorAll("input[data-unmet-for]");
     for (var k = 0; k < us.length; k++) unmetDefault(us[k]);
+    scrollHints();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
