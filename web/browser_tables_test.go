@@ -315,6 +315,12 @@ func TestBrowserWallScreen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Only the overview and the analysis pages offer it.
+	b.open(t, ts.URL+"/help?lang=zh")
+	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="tv-link"]').length`)); err != nil || n != 0 {
+		t.Errorf("/help has %d 大屏 links (%v), want none", n, err)
+	}
+	b.open(t, ts.URL+"/?lang=zh&year=2024")
 	b.click(t, `[data-testid="tv-link"]`)
 	b.waitFor(t, `location.search.indexOf("tv=1") >= 0 && !!document.querySelector('[data-testid="card"]')`)
 	type tvState struct {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -34,12 +35,25 @@ func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {
 // wallScreen says whether the request asks for the wall-screen view.
 func wallScreen(r *http.Request) bool { return r.URL.Query().Get("tv") == "1" }
 
-// tvURLs are this page with the wall-screen view turned on and off.
+// wallScreenPage says whether a path is a page worth a wall: the overview
+// and the analysis pages, not uploads or administration.
+func wallScreenPage(path string) bool {
+	switch path {
+	case "/", "/streets", "/stars", "/worklist", "/compare":
+		return true
+	}
+	return strings.HasPrefix(path, "/streets/")
+}
+
+// tvURLs are this page with the wall-screen view turned on ("" where the
+// page is not one for a wall) and off.
 func tvURLs(r *http.Request) (on, off string) {
 	path := sameSitePath(r.URL.EscapedPath())
 	q := r.URL.Query()
 	q.Set("tv", "1")
-	on = path + "?" + q.Encode()
+	if wallScreenPage(r.URL.Path) {
+		on = path + "?" + q.Encode()
+	}
 	q.Del("tv")
 	off = path
 	if len(q) > 0 {

@@ -23,7 +23,7 @@ type Page struct {
 	// TV is the wall-screen view (?tv=1): larger type, no header or
 	// footer, reloaded when Version changes (polled every PollMS ms).
 	TV     bool
-	TVURL  string // this page as a wall screen (the "大屏" link)
+	TVURL  string // this page as a wall screen (the "大屏" link), or ""
 	TVExit string // this page without it
 	// TVScript is tv.js's URL (set with TV), loaded whatever JS a page sets.
 	TVScript string
