@@ -374,3 +374,27 @@ func TestBrowserWallScreen(t *testing.T) {
 	}
 	b.check(t, ts.URL)
 }
+
+// GET /api/version is the data version /api/metrics gives, never cached,
+// and changes with a batch.
+func TestAPIVersion(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, db.KindImport, smallDistrict())
+	var v, m struct {
+		DataVersion string `json:"data_version"`
+	}
+	resp := ts.getJSON(t, "/api/version", &v)
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("/api/version: %d, Cache-Control %q, Content-Type %q", resp.StatusCode, resp.Header.Get("Cache-Control"), resp.Header.Get("Content-Type"))
+	}
+	ts.getJSON(t, "/api/metrics", &m)
+	if v.DataVersion == "" || v.DataVersion != m.DataVersion {
+		t.Errorf("/api/version %q, /api/metrics %q", v.DataVersion, m.DataVersion)
+	}
+	ts.apply(t, db.KindImport, []metrics.Record{{Year: 2023, Unit: metrics.UnitRef{Street: "街道14"}, Status: metrics.Status{FiveGood: metrics.Bool(true)}}})
+	before := v.DataVersion
+	ts.getJSON(t, "/api/version", &v)
+	if v.DataVersion == before {
+		t.Errorf("/api/version stayed %q after a batch", before)
+	}
+}
