@@ -118,7 +118,8 @@ func checkTables(t *testing.T, b *browser, what string) {
 // is no wider than the viewport (wide tables scroll inside their box, the
 // first column sticky, a shadow as the cue); the street page's compound
 // table shows only the compounds not yet five-star on a phone, all of
-// them on the wall, and the switch works by CSS; the first click on a gap
+// them on the wall; a long list shows its first 20 rows on a phone and a
+// button for all of them; the first click on a gap
 // column ("还需") sorts the largest first. With JINDU_SCREENSHOT_DIR set,
 // every page is photographed there.
 func TestBrowserTablesPhoneAndWall(t *testing.T) {
@@ -176,17 +177,38 @@ func TestBrowserTablesPhoneAndWall(t *testing.T) {
 			if size[0] == 1920 && (checked != 0 || visible != all) {
 				t.Errorf("wall %s: the switch is %d and %d rows show, want it off and all %d", l, checked, visible, all)
 			}
-			// The switch is CSS: clicking it (tables.js has no handler for
-			// it) shows the other rows.
+			// The switch shows the other rows; on a phone the first 20
+			// of them and a button for all.
 			b.click(t, `[data-testid="compounds-unmet"]`)
-			after, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#compounds tbody tr")).filter(function (r) { return r.getClientRects().length > 0; }).length`))
-			if err != nil {
-				t.Fatal(err)
+			if want := map[int64]int{375: 20, 1920: allUnmet}[size[0]]; visibleRows(t, b, "compounds") != want {
+				t.Errorf("%d %s: after a click on the switch %d rows show, want %d", size[0], l, visibleRows(t, b, "compounds"), want)
 			}
-			if want := map[int64]int{375: all, 1920: allUnmet}[size[0]]; after != want {
-				t.Errorf("%d %s: after a click on the switch %d rows show, want %d", size[0], l, after, want)
+			if size[0] == 375 {
+				showAll(t, b, "compounds", all, l)
 			}
 		}
+	}
+	// A long list on a phone shows its first 20 rows and a button for the
+	// rest; on the wall, every row.
+	for _, size := range [][2]int64{{375, 800}, {1920, 1080}} {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
+			t.Fatal(err)
+		}
+		b.open(t, ts.URL+"/compare?lang=zh")
+		all, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#unitchanges tbody tr").length`))
+		if err != nil || all <= 30 {
+			t.Fatalf("the demo's compare page lists %d changed units (%v), want a long list", all, err)
+		}
+		if size[0] == 1920 {
+			if n := visibleRows(t, b, "unitchanges"); n != all {
+				t.Errorf("wall: %d of %d changed units show", n, all)
+			}
+			continue
+		}
+		if n := visibleRows(t, b, "unitchanges"); n != 20 {
+			t.Errorf("phone: %d of %d changed units show, want the first 20", n, all)
+		}
+		showAll(t, b, "unitchanges", all, "zh")
 	}
 	// Sorting: every heading shows it sorts; the first click on the gap
 	// column sorts the largest gap first, the second the smallest.
@@ -373,6 +395,34 @@ func TestBrowserWallScreen(t *testing.T) {
 		t.Errorf("/api/version says %q, the page before the batch %q", v.DataVersion, tv.Version)
 	}
 	b.check(t, ts.URL)
+}
+
+// visibleRows counts the rows of table id that show.
+func visibleRows(t *testing.T, b *browser, id string) int {
+	t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#`+id+` tbody tr")).filter(function (r) { return r.getClientRects().length > 0; }).length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// showAll checks the phone's "显示全部 N 行" button of table id and that a
+// click on it shows all n rows.
+func showAll(t *testing.T, b *browser, id string, n int, l string) {
+	t.Helper()
+	label, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(function () { var m = document.querySelector('[data-testid="`+id+`-all"]'); return m && m.getClientRects().length ? m.textContent : ""; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"zh": fmt.Sprintf("显示全部 %d 行", n), "en": fmt.Sprintf("Show all %d rows", n)}[l]
+	if label != want {
+		t.Errorf("%s: the button under the first rows says %q, want %q", id, label, want)
+	}
+	b.click(t, `[data-testid="`+id+`-all"]`)
+	if got := visibleRows(t, b, id); got != n {
+		t.Errorf("%s: after 显示全部 %d rows show, want %d", id, got, n)
+	}
 }
 
 // GET /api/version is the data version /api/metrics gives, never cached,

@@ -7,8 +7,13 @@
 // The "只看未达标" switch (<input type="checkbox" data-unmet-for="ID">)
 // works by CSS alone; here it is only ticked from the start on a phone,
 // unless the address says ?unmet= itself.
+// On a phone a long table shows its first rows and a button for the rest
+// (the text is the body's data-show-all, %d the rows); a box wider than
+// the screen gets a line saying it scrolls (data-scroll-hint).
 (function () {
   "use strict";
+  var phone = window.matchMedia ? window.matchMedia("(max-width: 640px)") : { matches: false };
+  var firstRows = 20, longTable = 30;
   function key(td) {
     var v = td ? td.getAttribute("data-sort") : null;
     return v === null ? (td ? td.textContent.trim() : "") : v;
@@ -34,6 +39,7 @@
       return dir === "ascending" ? c : -c;
     });
     for (var j = 0; j < rows.length; j++) body.appendChild(rows[j]);
+    limit(table);
   }
   function setup(table) {
     if (!table.tHead || !table.tBodies.length) return;
@@ -58,14 +64,51 @@
       for (var i = 0; i < rows.length; i++) {
         rows[i].hidden = q !== "" && rows[i].textContent.toLowerCase().indexOf(q) < 0;
       }
+      limit(table);
     });
   }
-  function unmetDefault(box) {
-    if (/[?&]unmet=/.test(window.location.search)) return;
-    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) box.checked = true;
+  function unmet(box) {
+    if (!/[?&]unmet=/.test(window.location.search) && phone.matches) box.checked = true;
+    box.addEventListener("change", function () {
+      limit(document.getElementById(box.getAttribute("data-unmet-for")));
+    });
   }
-  // A box whose table is wider than it gets a line saying so above the
-  // table (the shadow at its edge says it too, also without script).
+  // limit shows a long table's first rows on a phone (those the filter
+  // and the switch let through) and offers the rest behind a button.
+  function limit(table) {
+    if (!table || !table.tBodies.length) return;
+    var wrap = table.parentNode, box = wrap.parentNode;
+    if (!box.classList || !box.classList.contains("table-box")) return;
+    var sw = box.querySelector("input[data-unmet-for]");
+    var onlyUnmet = sw && sw.checked;
+    var rows = table.tBodies[0].rows, shown = 0, i;
+    for (i = 0; i < rows.length; i++) {
+      if (!rows[i].hidden && !(onlyUnmet && rows[i].classList.contains("met"))) shown++;
+    }
+    var cut = phone.matches && box.getAttribute("data-all") !== "1" && shown > longTable;
+    var n = 0;
+    for (i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      if (!r.hidden && !(onlyUnmet && r.classList.contains("met"))) n++;
+      r.classList.toggle("beyond", cut && n > firstRows);
+    }
+    var more = box.querySelector("button.show-all");
+    if (cut && !more) {
+      more = document.createElement("button");
+      more.type = "button";
+      more.className = "show-all secondary";
+      more.setAttribute("data-testid", table.id + "-all");
+      more.addEventListener("click", function () {
+        box.setAttribute("data-all", "1");
+        limit(table);
+      });
+      box.appendChild(more);
+    }
+    if (more) {
+      more.hidden = !cut;
+      more.textContent = (document.body.getAttribute("data-show-all") || "%d").replace("%d", String(shown));
+    }
+  }
   function scrollHints() {
     var text = document.body.getAttribute("data-scroll-hint");
     var ws = document.querySelectorAll(".table-box > .table-wrap");
@@ -82,18 +125,23 @@
       hint.hidden = w.scrollWidth <= w.clientWidth + 1;
     }
   }
+  function limitAll() {
+    var ts = document.querySelectorAll("table[data-sortable]");
+    for (var i = 0; i < ts.length; i++) limit(ts[i]);
+  }
   function init() {
     var pending;
     window.addEventListener("resize", function () {
       clearTimeout(pending);
-      pending = setTimeout(scrollHints, 100);
+      pending = setTimeout(function () { limitAll(); scrollHints(); }, 100);
     });
     var ts = document.querySelectorAll("table[data-sortable]");
     for (var i = 0; i < ts.length; i++) setup(ts[i]);
     var fs = document.querySelectorAll("input[data-filter-for]");
     for (var j = 0; j < fs.length; j++) filter(fs[j]);
     var us = document.querySelectorAll("input[data-unmet-for]");
-    for (var k = 0; k < us.length; k++) unmetDefault(us[k]);
+    for (var k = 0; k < us.length; k++) unmet(us[k]);
+    limitAll();
     scrollHints();
   }
   if (document.readyState === "loading") {
