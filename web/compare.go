@@ -243,7 +243,7 @@ func unitChangesOf(l i18n.Lang, scope string, streets []streetUnits, from, to in
 				lost++
 			}
 			ch := ratingChange(l, b0, b1, true)
-			name := components.TCell{Text: u.Name, Sort: u.Name}
+			name := nameCell(u.Name)
 			switch u.Level {
 			case metrics.LevelStreet:
 				name.URL = href(l, streetPath(u.Name), "year", itoa(to))

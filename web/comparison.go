@@ -48,7 +48,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 		Query: "?" + url.Values{"year": {itoa(year)}, "lang": {string(l)}}.Encode(), Tall: true}
 	t := components.SortTable{ID: "streetstable", Caption: l.F("table.caption", title), Filter: true, FilterLabel: l.T("filter"),
 		Cols: []components.Col{{Label: l.T("street")}, {Label: l.T("counts"), Num: true}, {Label: l.T("percent"), Num: true},
-			{Label: l.T("target"), Num: true}, {Label: l.T("status")}, {Label: l.T("needed"), Num: true},
+			{Label: l.T("target"), Num: true}, {Label: l.T("status")}, {Label: l.T("needed"), Num: true, Gap: true},
 			{Label: l.T("outlook")}, {Label: l.T("unknown"), Num: true}}}
 	var target *int
 	if v, ok := ind.Target(year); ok {
@@ -100,6 +100,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 			numCell(counts, float64(x.Result.Numerator)), pctCell(x.Result.Percent), textTarget(x.Result.Target),
 			{Text: status, Sort: class, Class: "badge " + class}, needed, oc, intCell(x.Result.Unknown),
 		})
+		t.Unmet = append(t.Unmet, x.Result.Met != nil && !*x.Result.Met)
 	}
 	c.Options = charts.Comparison(bars, target, charts.ComparisonLabels{Title: title, Met: l.T("met"), Unmet: l.T("unmet"),
 		NoTarget: l.T("milestone.none"), Milestone: l.T("milestone")})

@@ -119,6 +119,12 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		Path:        r.URL.Path,
 		ProgramName: l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn),
 		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}, "lang": {string(l)}}.Encode(),
+		TV:          wallScreen(r),
+		PollMS:      s.tvPoll().Milliseconds(),
+	}
+	p.TVURL, p.TVExit = tvURLs(r)
+	if p.TV {
+		p.TVScript = s.Assets.URL(AssetTV)
 	}
 	if y, ok, err := yearParam(r); err == nil && ok {
 		p.Year = itoa(y)
@@ -144,6 +150,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 			asOf = info.LastBatch.Local().Format("2006-01-02 15:04")
 		}
 		p.DataAsOf = l.F("data.asof", asOf, s.dataVersion(info))
+		p.Version = s.dataVersion(info)
 	}
 	return p
 }

@@ -51,6 +51,9 @@ type Server struct {
 	// ParseProgress, if set, is called every 1,024 rows of every parse
 	// with the request's context (tests hold a parse with it).
 	ParseProgress func(ctx context.Context, dataRows int)
+	// TVPoll is how often a wall screen (?tv=1) asks whether the data
+	// changed (0: every 30 s).
+	TVPoll time.Duration
 	// PDF prints reports; nil (or no Chromium) turns PDF off and leaves
 	// everything else working. Close stops it.
 	PDF *pdf.Renderer

@@ -66,7 +66,7 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 		components.Section{ID: "trend", Heading: l.T("trend.heading"), Charts: []components.ChartLink{s.trendChart(l, st.Name, all, years, year)}},
 		s.starsSection(l, "streetstars", tallies, years, year),
 	)
-	a.Sections = append(a.Sections, s.unitSections(l, st, units, "", year)...)
+	a.Sections = append(a.Sections, s.unitSections(l, st, units, "", year, r.URL.Query().Get("unmet") == "1")...)
 	a.Selectors = []components.Selector{{Label: l.T("more.heading"), Links: []components.Link{
 		{Label: l.T("nav.compare"), URL: href(l, "/compare", "street", st.Name, "to", itoa(year))},
 		{Label: l.T("nav.stars"), URL: href(l, "/stars", "year", itoa(year))},

@@ -375,7 +375,7 @@ func itemsGroup(l i18n.Lang, list metrics.WorkList, id, scope string, g metrics.
 			}
 			break
 		}
-		row := []components.TCell{intCell(i + 1), textCell(itemName(it)), textCell(itemParent(it, g.Street != ""))}
+		row := []components.TCell{intCell(i + 1), nameCell(itemName(it)), nameCell(itemParent(it, g.Street != ""))}
 		if list.Level == metrics.LevelCompound {
 			stars := -1
 			if it.Stars != nil {
@@ -402,13 +402,13 @@ func itemsGroup(l i18n.Lang, list metrics.WorkList, id, scope string, g metrics.
 func overviewTable(l i18n.Lang, list metrics.WorkList, groups []metrics.WorkGroup, caption string, q workQuery) components.SortTable {
 	t := components.SortTable{ID: "wloverview", Caption: caption, Empty: l.T("wl.none"),
 		Cols: []components.Col{{Label: l.T("wl.col.scope")}, {Label: l.T("wl.col.count"), Num: true}, {Label: l.T("wl.col.pct"), Num: true},
-			{Label: l.T("wl.col.target"), Num: true}, {Label: l.T("wl.col.needed"), Num: true}, {Label: l.T("wl.col.near"), Num: true}}}
+			{Label: l.T("wl.col.target"), Num: true}, {Label: l.T("wl.col.needed"), Num: true, Gap: true}, {Label: l.T("wl.col.near"), Num: true}}}
 	if list.Level == metrics.LevelCompound {
 		t.Cols = append(t.Cols, components.Col{Label: l.T("wl.col.effort"), Num: true})
 	}
 	for _, g := range groups {
 		name := cmpOr(g.Community, g.Street)
-		c := textCell(name)
+		c := nameCell(name)
 		if g.Community == "" {
 			c.URL = workListURL(l, "/worklist", q.ind.Key, q.year, g.Street)
 		}

@@ -54,6 +54,9 @@ type DashboardAnalysis struct {
 type Col struct {
 	Label string
 	Num   bool
+	// Gap marks a column of amounts still needed ("还需"): its first click
+	// sorts the largest first.
+	Gap bool
 }
 
 // TCell is a cell of a sortable table: Sort is the value sorted on (a
@@ -77,6 +80,14 @@ type SortTable struct {
 	Filter      bool
 	FilterLabel string
 	Empty       string // shown instead of the table when there are no rows
+	// Unmet marks the rows of units that have not reached the rating (one
+	// per row, or none). With UnmetLabel set, a "只看未达标" switch hides
+	// the others: ticked from the start on phones (tables.js) or when
+	// UnmetOnly is set (?unmet=1); the switch itself is CSS, so it also
+	// works without script.
+	Unmet      []bool
+	UnmetLabel string
+	UnmetOnly  bool
 }
 
 // ChartLink makes a chart's bars open a page: data-link + name + query.

@@ -23,6 +23,15 @@ type Page struct {
 	CanUpload       bool
 	CanAdmin        bool
 	LoginURL        string // login link that returns to this page
+	// TV is the wall-screen view (?tv=1): larger type, no header or
+	// footer, reloaded when Version changes (polled every PollMS ms).
+	TV     bool
+	TVURL  string // this page as a wall screen (the "大屏" link), or ""
+	TVExit string // this page without it
+	// TVScript is tv.js's URL (set with TV), loaded whatever JS a page sets.
+	TVScript string
+	Version  string
+	PollMS   int64
 	// Notice tells an uploader that batches of theirs were rolled back
 	// since they last opened the history; empty otherwise.
 	Notice string

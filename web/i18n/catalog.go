@@ -7,7 +7,7 @@ package i18n
 // the other.
 var messages, duplicates = catalog(generalMessages, analysisMessages, authMessages, opsMessages,
 	problemMessages, reportMessages, targetMessages, uploadMessages,
-	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages)
+	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages, tableMessages)
 
 // englishOne holds the English singular of messages whose count is their
 // first argument (N) or {count} (Problem), used when the count is 1:
