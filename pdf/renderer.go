@@ -73,6 +73,13 @@ type Job struct {
 	// PageOf formats the page number: before n, between n and m, after m,
 	// e.g. {"第 ", " 页 / 共 ", " 页"}. Zero prints "n / m".
 	PageOf [3]string
+	// Info is the PDF's document information; an empty Author or Creator
+	// is "Jindu", a zero Created the time of printing, an empty Title
+	// the page's title.
+	Info Info
+	// Started, if set, is called once the render has its slot and starts
+	// loading the page.
+	Started func()
 }
 
 // Result is a printed page.
@@ -314,6 +321,9 @@ func (r *Renderer) Render(ctx context.Context, j Job) (Result, error) {
 		return Result{}, err
 	}
 	defer func() { <-r.slots }()
+	if j.Started != nil {
+		j.Started()
+	}
 	bctx, proxy, err := r.start()
 	if err != nil {
 		return Result{}, err
@@ -534,7 +544,30 @@ func (r *Renderer) render(ctx context.Context, bctx context.Context, page *url.U
 	if err != nil {
 		return result(nil, fmt.Errorf("render: print: %w", err))
 	}
-	return result(pdf, nil)
+	return result(r.withInfo(tab, pdf, j.Info), nil)
+}
+
+// withInfo sets the printed document's information: Chromium's names the
+// page's title and, as its creator, the browser's user agent.
+func (r *Renderer) withInfo(tab context.Context, doc []byte, info Info) []byte {
+	if info.Author == "" {
+		info.Author = "Jindu"
+	}
+	if info.Creator == "" {
+		info.Creator = "Jindu"
+	}
+	if info.Created.IsZero() {
+		info.Created = time.Now()
+	}
+	if info.Title == "" {
+		info.Title, _ = chromedp.Run(tab, chromedp.Title())
+	}
+	out, err := SetInfo(doc, info)
+	if err != nil {
+		r.cfg.Logger.Warn("pdf: document information left as printed", "err", err)
+		return doc
+	}
+	return out
 }
 
 // Margins, in millimetres; print.css's @page uses the same.

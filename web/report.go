@@ -109,13 +109,17 @@ func footerText(l i18n.Lang, info db.Info, version string, at time.Time, user st
 	if !info.LastBatch.IsZero() {
 		asOf = info.LastBatch.Local().Format("2006-01-02 15:04")
 	}
-	return strings.Join([]string{l.F("data.asof", asOf, version), l.F("report.generated", at.Local().Format("2006-01-02 15:04")),
-		l.F("report.by", user)}, " · ")
+	parts := []string{l.F("data.asof", asOf, version), l.F("report.generated", at.Local().Format("2006-01-02 15:04"))}
+	if user != "" {
+		parts = append(parts, l.F("report.by", user))
+	}
+	return strings.Join(parts, " · ")
 }
 
-func userName(l i18n.Lang, u *auth.User) string {
+// userName is the name printed on a report: the signed-in user's, or none.
+func userName(u *auth.User) string {
 	if u == nil {
-		return l.T("report.anonymous")
+		return ""
 	}
 	return u.Name
 }
@@ -132,12 +136,10 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	if u, ok := currentUser(r); ok {
 		user = &u
 	}
-	g, forPDF := r.Context().Value(grantKey{}).(*renderGrant)
+	g, forPDF := printGrant(r)
 	if forPDF {
 		at = g.at
-		g.mu.Lock()
-		g.version = f.version
-		g.mu.Unlock()
+		g.shows(f.version)
 	}
 	s.html(w, r, http.StatusOK, components.ReportPage(s.reportModel(r, l, f, year, street, at, user, forPDF)))
 }
@@ -158,7 +160,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	}
 	m.PDFURL, m.PDFNote = s.pdfLink(l, year, street.Name)
 	m.PrintHint = l.T("report.print")
-	m.Footer = footerText(l, f.info, f.version, at, userName(l, user))
+	m.Footer = footerText(l, f.info, f.version, at, userName(user))
 	if !forPDF {
 		m.FooterCSS = "/report/footer.css?" + url.Values{"t": {m.Footer}}.Encode()
 	}
@@ -167,7 +169,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		asOf = f.info.LastBatch.Local().Format("2006-01-02 15:04")
 	}
 	m.Meta = []string{l.F("report.scope", scope), l.F("data.asof", asOf, f.version),
-		l.F("report.generated", at.Local().Format("2006-01-02 15:04")), l.F("report.by", userName(l, user))}
+		l.F("report.generated", at.Local().Format("2006-01-02 15:04")), l.F("report.by", userName(user))}
 
 	all := f.results(s.effectiveProgram(), street, 0)
 	years := f.years

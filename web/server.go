@@ -79,6 +79,12 @@ type Server struct {
 	cache     figureCache
 	// reports holds render tokens and the loopback listener (rendergrant.go, loopback.go).
 	reports reportState
+	pdfs    pdfState
+	// pdfRenders counts the renders started by the PDF renderer;
+	// onPDFRender, if set (by tests), is called with the caller's lane as
+	// each starts.
+	pdfRenders  atomic.Int64
+	onPDFRender func(who string)
 	// lastBackup is the last backup attempt's outcome (backups.go).
 	lastBackup atomic.Pointer[backupAttempt]
 }

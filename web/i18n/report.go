@@ -15,7 +15,6 @@ var reportMessages = map[string][2]string{
 	"report.note":         {"说明", "Note"},
 	"report.generated":    {"生成于 %s", "Generated %s"},
 	"report.by":           {"生成人 %s", "By %s"},
-	"report.anonymous":    {"匿名访问", "anonymous"},
 	"report.scope":        {"范围：%s", "Scope: %s"},
 	"report.back":         {"返回总览", "Back to the overview"},
 	"report.print":        {"用浏览器打印（Ctrl+P）得到同样的版面。", "The browser's Print (Ctrl+P) gives the same layout."},
