@@ -590,8 +590,9 @@ func truncate(s string, n int) string {
 }
 
 // templateStyle: the header and footer have no page styles and a font size
-// of 0 unless set; the font list puts a CJK face first.
-const templateStyle = `font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;` +
+// of 0 unless set; the font list puts a CJK face first, a TrueType one
+// (embedded as a CID font; Noto Sans CJK is CFF, printed as Type 3).
+const templateStyle = `font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;` +
 	`font-size:7.5px;color:#555;width:100%;margin:0 12mm;display:flex;justify-content:space-between;gap:12px;`
 
 func headerTemplate(text string) string {

@@ -54,6 +54,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
 	d.ReportURL = reportURL("/report", l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
+	d.JS = append(d.JS, s.Assets.URL(AssetPDFJS))
 	for _, y := range f.years {
 		q := url.Values{"year": {strconv.Itoa(y)}}
 		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.effectiveProgram()), URL: "/?" + q.Encode(), Current: y == year})

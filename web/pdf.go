@@ -41,6 +41,10 @@ type RenderedReport struct {
 	Cached      bool // served from the cache, not printed for this request
 }
 
+// AssetPDFJS makes the "下载 PDF" links say "正在生成…" while the server
+// prints; a page with components.PDFButton loads it.
+const AssetPDFJS = "js/pdf.js"
+
 // errReportChanged: the data changed during every attempt to print.
 var errReportChanged = errors.New("report: the data changed while printing")
 

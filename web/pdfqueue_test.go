@@ -10,6 +10,7 @@ import (
 	"jindu/pdf"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +38,16 @@ func TestPDFCache(t *testing.T) {
 	}
 	if strings.Contains(info, "HeadlessChrome") {
 		t.Errorf("the creator is still the browser:\n%s", info)
+	}
+	// With a TrueType CJK face installed, every font is embedded as a CID
+	// font: no Type 3.
+	fonts := testutil.Poppler(t, first, "pdffonts", "PDF")
+	if list, _ := exec.Command("fc-list", ":", "family").Output(); strings.Contains(string(list), "WenQuanYi Micro Hei") {
+		if strings.Contains(fonts, "Type 3") || !strings.Contains(fonts, "CID TrueType") {
+			t.Errorf("fonts not embedded as CID TrueType:\n%s", fonts)
+		}
+	} else {
+		t.Logf("no WenQuanYi Micro Hei installed: the fonts are\n%s", fonts)
 	}
 	start := time.Now()
 	resp, again := ts.get(t, "/report.pdf?year=2023")

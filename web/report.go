@@ -151,6 +151,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	scope := s.scopeName(l, street.Name)
 	m := components.Report{Page: s.page(r.Context(), r, l, l.F("report.title", scope, year))}
 	m.CSS = append(m.CSS, s.Assets.URL(AssetPrintCSS))
+	m.JS = append(m.JS, s.Assets.URL(AssetPDFJS))
 	m.Program = l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn)
 	m.Heading = l.F("report.title", scope, year)
 	m.ForPDF = forPDF

@@ -22,6 +22,7 @@ var reportMessages = map[string][2]string{
 	"report.file":         {"进度报告", "progress-report"},
 	"report.pageof":       {"第 | 页 / 共 | 页", "Page | of |"},
 	"pdf.unavailable":     {"服务器未安装 Chromium，暂不能生成 PDF。请管理员安装：%s", "Chromium is not installed on the server, so PDF is unavailable. An administrator installs it with: %s"},
+	"pdf.pending":         {"正在生成…", "Generating…"},
 	"pdf.busy":            {"正在生成的 PDF 较多，请稍后再试。", "Too many PDFs are being generated; please try again shortly."},
 	"pdf.timeout":         {"生成 PDF 超时，请稍后再试。", "Generating the PDF timed out; please try again."},
 	"pdf.changed":         {"生成期间数据发生变化，请重试。", "The data changed while the PDF was generated; please try again."},
