@@ -77,9 +77,9 @@ type Job struct {
 	// is "Jindu", a zero Created the time of printing, an empty Title
 	// the page's title.
 	Info Info
-	// Started, if set, is called once the render has its slot and starts
-	// loading the page.
-	Started func()
+	// Queued, if set, is called as the render starts waiting for a slot;
+	// Started once it has its slot and starts loading the page.
+	Queued, Started func()
 }
 
 // Result is a printed page.
@@ -316,6 +316,9 @@ func (r *Renderer) Render(ctx context.Context, j Job) (Result, error) {
 	}
 	if _, err := r.ExecPath(); err != nil {
 		return Result{}, err
+	}
+	if j.Queued != nil {
+		j.Queued()
 	}
 	if err := r.acquire(ctx); err != nil {
 		return Result{}, err

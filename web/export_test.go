@@ -21,3 +21,7 @@ func (s *Server) PDFRenders() int64 { return s.pdfRenders.Load() }
 // OnPDFRender calls f with the caller's queue ("user:…", "addr:…") as each
 // PDF render starts; set it before the first request.
 func (s *Server) OnPDFRender(f func(who string)) { s.onPDFRender = f }
+
+// OnPDFQueue calls f with the caller's queue as each PDF render starts
+// waiting for one of the renderer's slots; set it before the first request.
+func (s *Server) OnPDFQueue(f func(who string)) { s.onPDFQueue = f }

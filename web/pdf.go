@@ -179,6 +179,11 @@ func (s *Server) printPage(ctx context.Context, req ReportRequest, who string) (
 			Footer:  footerText(l, f.info, f.version, at, userName(req.User)),
 			PageOf:  pageOf(l),
 			Info:    pdf.Info{Title: title, Created: at},
+			Queued: func() {
+				if s.onPDFQueue != nil {
+					s.onPDFQueue(who)
+				}
+			},
 			Started: func() {
 				s.pdfRenders.Add(1)
 				if s.onPDFRender != nil {

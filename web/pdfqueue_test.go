@@ -90,12 +90,23 @@ func TestPDFFairQueue(t *testing.T) {
 	var mu sync.Mutex
 	var starts []string // the lane of each render, in the order they started
 	firstA := make(chan struct{})
+	bWaits := make(chan struct{})
+	var onceB sync.Once
+	// viewerA's first render is held at its start until viewerB's render
+	// waits for the renderer: the order is then the queue's alone.
+	ts.Web.OnPDFQueue(func(who string) {
+		if strings.HasSuffix(who, ":viewerB") {
+			onceB.Do(func() { close(bWaits) })
+		}
+	})
 	ts.Web.OnPDFRender(func(who string) {
 		mu.Lock()
-		defer mu.Unlock()
 		starts = append(starts, who)
-		if strings.HasSuffix(who, ":viewerA") && len(starts) == 1 {
+		first := strings.HasSuffix(who, ":viewerA") && len(starts) == 1
+		mu.Unlock()
+		if first {
 			close(firstA)
+			<-bWaits
 		}
 	})
 	a, b := ts.client(t), ts.client(t)

@@ -85,6 +85,7 @@ type Server struct {
 	// each starts.
 	pdfRenders  atomic.Int64
 	onPDFRender func(who string)
+	onPDFQueue  func(who string) // called as a render waits for the renderer
 	// lastBackup is the last backup attempt's outcome (backups.go).
 	lastBackup atomic.Pointer[backupAttempt]
 }
