@@ -13,10 +13,11 @@ import (
 // Info is a PDF's document information: what a viewer shows as its
 // properties (pdfinfo's Title, Author, Creator, CreationDate).
 type Info struct {
-	Title   string
-	Author  string
-	Creator string
-	Created time.Time
+	Title    string
+	Author   string
+	Creator  string
+	Producer string
+	Created  time.Time
 }
 
 var (
@@ -70,7 +71,7 @@ func SetInfo(doc []byte, info Info) ([]byte, error) {
 	field("Title", info.Title)
 	field("Author", info.Author)
 	field("Creator", info.Creator)
-	field("Producer", info.Creator)
+	field("Producer", info.Producer)
 	if !info.Created.IsZero() {
 		d := pdfDate(info.Created)
 		fmt.Fprintf(&b, "/CreationDate (%s) /ModDate (%s) ", d, d)

@@ -559,6 +559,9 @@ func (r *Renderer) withInfo(tab context.Context, doc []byte, info Info) []byte {
 	if info.Creator == "" {
 		info.Creator = "Jindu"
 	}
+	if info.Producer == "" {
+		info.Producer = "Jindu (Chromium, Skia/PDF)"
+	}
 	if info.Created.IsZero() {
 		info.Created = time.Now()
 	}
