@@ -128,7 +128,7 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 	if err != nil {
 		return RenderedReport{}, err
 	}
-	key := pdfKey{page: req.Page, year: req.Year, street: req.Street, lang: string(req.Lang), version: f.version}
+	key := pdfKey{page: req.Page, year: req.Year, street: req.Street, lang: string(req.Lang), version: f.version, program: s.effective.Load()}
 	who := "addr:" + req.Client
 	if req.User != nil {
 		key.user = req.User.Name

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"jindu/metrics"
 	"jindu/pdf"
 	"sync"
 )
@@ -11,9 +12,10 @@ import (
 // fairly among the people asking for them:
 //
 //   - A PDF is cached by its key (page, year, scope, language, the data
-//     version it shows, and the name it is printed for): a repeat request
-//     is answered from memory without a render. Entries of an older data
-//     version are dropped once the data change.
+//     version it shows, the program's targets, and the name it is printed
+//     for): a repeat request is answered from memory without a render.
+//     Entries of an older data version or program are dropped once a newer
+//     one is printed.
 //   - Requests for the same key at the same time wait for one render.
 //   - Each caller (a signed-in user, or an anonymous reader of a --public
 //     server by client address) has one lane: at most one render of theirs
@@ -38,6 +40,9 @@ type pdfKey struct {
 	lang    string
 	version string // the data version
 	user    string // the name printed on it; "" for none
+	// program is the program in force (its targets), which an admin may
+	// change without changing the data.
+	program *metrics.Program
 }
 
 // pdfFlight is a render in progress that later requests for the same key
@@ -86,8 +91,8 @@ func (ps *pdfState) touch(key pdfKey) {
 	ps.order = append(ps.order, key)
 }
 
-// store keeps out under key, dropping PDFs of other data versions and the
-// least recently used beyond the bounds.
+// store keeps out under key, dropping PDFs of other data versions or
+// programs and the least recently used beyond the bounds.
 func (ps *pdfState) store(key pdfKey, out RenderedReport) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -102,7 +107,7 @@ func (ps *pdfState) store(key pdfKey, out RenderedReport) {
 	ps.touch(key)
 	kept := ps.order[:0]
 	for _, k := range ps.order {
-		if k.version != key.version {
+		if k.version != key.version || k.program != key.program {
 			ps.bytes -= len(ps.cache[k].PDF)
 			delete(ps.cache, k)
 			continue

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"jindu/auth"
+	"jindu/db"
 	"jindu/internal/testdata/testutil"
 	"jindu/metrics"
 	"jindu/pdf"
@@ -74,6 +76,22 @@ func TestPDFCache(t *testing.T) {
 	}
 	if n := ts.Web.PDFRenders(); n != 3 {
 		t.Errorf("%d renders after the data changed, want 3", n)
+	}
+	// New targets, same data: a new render too.
+	target := 50
+	if err := ts.DB.SetTargets(context.Background(), "admin", []db.TargetOverride{{Indicator: metrics.FiveGoodStreets, Year: 2023, Target: &target}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Web.LoadTargets(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if resp, _ := ts.get(t, "/report.pdf?year=2023"); resp.StatusCode != 200 {
+			t.Fatalf("after new targets: %d", resp.StatusCode)
+		}
+	}
+	if n := ts.Web.PDFRenders(); n != 4 {
+		t.Errorf("%d renders after the targets changed and a repeat, want 4", n)
 	}
 }
 
