@@ -54,6 +54,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	d.Page.Year = itoa(year)
 	d.Years = yearLinks(l, s.effectiveProgram(), "/", f.years, year, "indicator", d.Page.Indicator)
+	d.JS = append(d.JS, s.Assets.URL(AssetPDFJS))
 	results := f.results(s.effectiveProgram(), db.Unit{}, year)
 	for _, res := range results {
 		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
@@ -172,6 +173,12 @@ func progress(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components
 // ratingChart builds one rating indicator's chart over the years with data
 // and the program's milestone years, with its table and summary.
 func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year int) components.Chart {
+	return s.ratingChartUpTo(l, i, ind, all, dataYears, year, 0)
+}
+
+// ratingChartUpTo is ratingChart without the years after until (0: all
+// years), for a report that shows nothing after its year.
+func (s *Server) ratingChartUpTo(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year, until int) components.Chart {
 	byYear := map[int]metrics.Result{}
 	for _, r := range all {
 		if r.Indicator == ind.Key {
@@ -185,6 +192,9 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		}
 	}
 	slices.Sort(years)
+	if until != 0 {
+		years = slices.DeleteFunc(years, func(y int) bool { return y > until })
+	}
 	title := label(l, ind)
 	c := components.Chart{ID: "chart" + strconv.Itoa(i), Title: title}
 	c.Table = components.Table{Caption: l.F("table.caption", title),

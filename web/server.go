@@ -82,6 +82,13 @@ type Server struct {
 	cache     figureCache
 	// reports holds render tokens and the loopback listener (rendergrant.go, loopback.go).
 	reports reportState
+	pdfs    pdfState
+	// pdfRenders counts the renders started by the PDF renderer;
+	// onPDFRender, if set (by tests), is called with the caller's lane as
+	// each starts.
+	pdfRenders  atomic.Int64
+	onPDFRender func(who string)
+	onPDFQueue  func(who string) // called as a render waits for the renderer
 	// lastBackup is the last backup attempt's outcome (backups.go).
 	lastBackup atomic.Pointer[backupAttempt]
 }

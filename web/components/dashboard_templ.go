@@ -717,7 +717,7 @@ func DashboardPage(d Dashboard, a DashboardAnalysis) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = PDFLink(d.Lang.T("report.pdf"), d.PDFURL, d.PDFNote).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = PDFButton(d.Lang, d.Lang.T("report.pdf"), d.PDFURL, d.PDFNote).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
