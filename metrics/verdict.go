@@ -12,6 +12,9 @@ import (
 // many units, and which streets are behind.
 type Verdict struct {
 	Year int
+	// Street is the scope of a street's verdict (StreetVerdictOf), whose
+	// lagging units are its communities; "" for the district's.
+	Street string
 	// Targets counts the indicators with a numeric target in Year and data
 	// to judge it; Met how many of them the district meets.
 	Targets, Met int
@@ -31,7 +34,9 @@ type VerdictGap struct {
 	// Streets are the streets missing the target, worst first (most units
 	// still needed, then lowest percent, then name); empty for an
 	// indicator that counts streets themselves, where a street's own share
-	// is 0% or 100% and says nothing a list of the streets would not.
+	// is 0% or 100% and says nothing a list of the streets would not. In
+	// a street's verdict they are its communities (and empty for the
+	// indicators that count streets or communities themselves).
 	Streets []LaggingStreet
 	// StreetsNeeded adds up what the lagging streets still need: the total
 	// an official must find across the district.
@@ -50,6 +55,22 @@ type LaggingStreet struct {
 // each street's (street name → results; rows of other years are ignored).
 // An indicator without a target in year, or without data, is not judged.
 func VerdictOf(p Program, year int, district []Result, streets map[string][]Result) Verdict {
+	return judge(p, year, district, streets, FiveGoodStreets)
+}
+
+// StreetVerdictOf is the verdict of one street in year from its results and
+// each of its communities' (community name → results): the same rule one
+// level down, the communities in the streets' place.
+func StreetVerdictOf(p Program, year int, street string, own []Result, communities map[string][]Result) Verdict {
+	v := judge(p, year, own, communities, FiveGoodStreets, FiveGoodCommunities)
+	v.Street = street
+	return v
+}
+
+// judge judges the scope's results and lists the units below it that
+// miss each target, except for the indicators (unlisted) whose units are
+// those below units themselves.
+func judge(p Program, year int, district []Result, streets map[string][]Result, unlisted ...string) Verdict {
 	v := Verdict{Year: year}
 	byKey := map[string]Result{}
 	for _, r := range district {
@@ -73,7 +94,7 @@ func VerdictOf(p Program, year int, district []Result, streets map[string][]Resu
 			v.Met++
 		}
 		g := VerdictGap{Indicator: ind, Target: target, DistrictMet: *d.Met, DistrictNeeded: *d.Needed}
-		if ind.Key != FiveGoodStreets {
+		if !slices.Contains(unlisted, ind.Key) {
 			for _, name := range names {
 				for _, r := range streets[name] {
 					if r.Indicator != ind.Key || r.Year != year || r.Met == nil || *r.Met {
@@ -136,16 +157,20 @@ func (v Verdict) Sentence() string {
 	default:
 		fmt.Fprintf(&b, "%d 项有数值目标的指标 %d 项达标", v.Targets, v.Met)
 	}
+	whole, below := "全区", "街道"
+	if v.Street != "" {
+		whole, below = "本街道", "社区"
+	}
 	for _, g := range v.Gaps {
 		name := ShortName(g.Indicator, false)
 		b.WriteString("；")
 		switch {
 		case g.DistrictMet:
-			fmt.Fprintf(&b, "%s %d 个街道未达标，全区还差 %d 个", name, len(g.Streets), g.StreetsNeeded)
+			fmt.Fprintf(&b, "%s %d 个%s未达标，%s还差 %d 个", name, len(g.Streets), below, whole, g.StreetsNeeded)
 		case len(g.Streets) > 0:
-			fmt.Fprintf(&b, "%s全区未达标，还差 %d 个，%d 个街道未达标", name, g.DistrictNeeded, len(g.Streets))
+			fmt.Fprintf(&b, "%s%s未达标，还差 %d 个，%d 个%s未达标", name, whole, g.DistrictNeeded, len(g.Streets), below)
 		default:
-			fmt.Fprintf(&b, "%s全区还差 %d 个", name, g.DistrictNeeded)
+			fmt.Fprintf(&b, "%s%s还差 %d 个", name, whole, g.DistrictNeeded)
 		}
 	}
 	return b.String()
@@ -167,16 +192,20 @@ func (v Verdict) SentenceEn() string {
 	default:
 		fmt.Fprintf(&b, "%d of %d %s with a numeric target met", v.Met, v.Targets, plural(v.Targets, "indicator", "indicators"))
 	}
+	whole, one, many := "district", "street", "streets"
+	if v.Street != "" {
+		whole, one, many = "street", "community", "communities"
+	}
 	for _, g := range v.Gaps {
 		name := ShortName(g.Indicator, true)
-		streets := fmt.Sprintf("%d %s behind", len(g.Streets), plural(len(g.Streets), "street", "streets"))
+		streets := fmt.Sprintf("%d %s behind", len(g.Streets), plural(len(g.Streets), one, many))
 		switch {
 		case g.DistrictMet:
-			fmt.Fprintf(&b, "; %s: %s, %d more needed across the district", name, streets, g.StreetsNeeded)
+			fmt.Fprintf(&b, "; %s: %s, %d more needed across the %s", name, streets, g.StreetsNeeded, whole)
 		case len(g.Streets) > 0:
-			fmt.Fprintf(&b, "; %s: district target missed by %d, %s", name, g.DistrictNeeded, streets)
+			fmt.Fprintf(&b, "; %s: %s target missed by %d, %s", name, whole, g.DistrictNeeded, streets)
 		default:
-			fmt.Fprintf(&b, "; %s: district target missed by %d", name, g.DistrictNeeded)
+			fmt.Fprintf(&b, "; %s: %s target missed by %d", name, whole, g.DistrictNeeded)
 		}
 	}
 	return b.String()

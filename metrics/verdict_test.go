@@ -184,3 +184,55 @@ func TestShortName(t *testing.T) {
 		t.Errorf("a program's own label is kept: %q %q", ShortName(ind, false), ShortName(ind, true))
 	}
 }
+
+// TestStreetVerdict: a street's verdict lists its communities behind, in
+// the street's words; the 五好 indicators, whose units are the street and
+// its communities themselves, list none.
+func TestStreetVerdict(t *testing.T) {
+	p := DefaultProgram()
+	community := func(fiveGood bool, compounds, fiveStar int) Tally {
+		t := Tally{Communities: 1, CommunitiesCenter: 1, Compounds: compounds, CompoundsFiveStar: fiveStar,
+			CompoundsBranch: compounds, CompoundsCommittee: compounds}
+		if fiveGood {
+			t.CommunitiesFiveGood = 1
+		}
+		return t
+	}
+	comms := map[string]Tally{
+		"甲社区": community(true, 10, 2),  // 20%: needs 4 of 10 for 60%
+		"乙社区": community(false, 10, 9), // met
+		"丙社区": community(false, 5, 1),  // 20%: needs 2
+	}
+	own := Tally{Streets: 1, StreetsCenter: 1}
+	byComm := map[string][]Result{}
+	for name, c := range comms {
+		own.Add(c)
+		byComm[name] = Compute(p, name, map[int]Tally{2024: c})
+	}
+	v := StreetVerdictOf(p, 2024, "北大街道", Compute(p, "北大街道", map[int]Tally{2024: own}), byComm)
+	// 五星 12/25 = 48% (needs 3 more), 五好社区 1/3 (needs 1), 五好街道 0/1.
+	wantZh := "2024年：6 项有数值目标的指标 3 项达标；“五好”街道本街道还差 1 个；“五好”社区本街道还差 1 个；“五星”小区本街道未达标，还差 3 个，2 个社区未达标"
+	if got := v.Sentence(); got != wantZh {
+		t.Errorf("Sentence:\n got %s\nwant %s", got, wantZh)
+	}
+	wantEn := "2024: 3 of 6 indicators with a numeric target met; five-good streets: street target missed by 1; five-good communities: street target missed by 1; five-star compounds: street target missed by 3, 2 communities behind"
+	if got := v.SentenceEn(); got != wantEn {
+		t.Errorf("SentenceEn:\n got %s\nwant %s", got, wantEn)
+	}
+	for _, g := range v.Gaps {
+		var names []string
+		for _, s := range g.Streets {
+			names = append(names, s.Street)
+		}
+		want := []string(nil)
+		if g.Indicator.Key == FiveStarCompounds {
+			want = []string{"甲社区", "丙社区"}
+		}
+		if !slices.Equal(names, want) {
+			t.Errorf("%s lagging %v; want %v", g.Indicator.Key, names, want)
+		}
+	}
+	if v.Street != "北大街道" {
+		t.Errorf("Street %q", v.Street)
+	}
+}
