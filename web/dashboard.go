@@ -53,6 +53,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.Heading = l.F("headline", year)
 	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
 	d.ReportURL = reportURL("/report", l, year, "")
+	d.BriefURL = briefURL(pageBrief, l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	for _, y := range f.years {
 		q := url.Values{"year": {strconv.Itoa(y)}}

@@ -22,6 +22,9 @@ type ReportRequest struct {
 	// User is who asks; the report names them. nil: an anonymous reader
 	// of a --public server.
 	User *auth.User
+	// Page is the page printed: "" for the report, pageBrief for the
+	// one-page brief.
+	Page string
 }
 
 // RenderedReport is a printed report.
@@ -112,7 +115,11 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 	if err != nil {
 		return RenderedReport{}, err
 	}
-	page := base + reportURL("/report", l, req.Year, req.Street)
+	path, title := "/report", l.F("report.title", s.scopeName(l, req.Street), req.Year)
+	if req.Page == pageBrief {
+		path, title = pageBrief, l.F("brief.title", s.scopeName(l, req.Street), req.Year)
+	}
+	page := base + reportURL(path, l, req.Year, req.Street)
 	for range 3 {
 		f, err := s.figures(ctx)
 		if err != nil {
@@ -134,8 +141,8 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 		res, err := s.PDF.Render(ctx, pdf.Job{
 			URL:     page,
 			Headers: map[string]string{renderHeader: tok},
-			Header:  l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn) + " · " + l.F("report.title", s.scopeName(l, req.Street), req.Year),
-			Footer:  footerText(l, f.info, f.version, at, userName(l, req.User)),
+			Header:  l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn) + " · " + title,
+			Footer:  footerText(l, f.info, f.version, at, userName(req.User)),
 			PageOf:  pageOf(l),
 		})
 		s.reports.revoke(tok)

@@ -70,7 +70,7 @@ func (rs *reportState) grant(tok string) (*renderGrant, bool) {
 }
 
 // renderAuth lets the renderer's browser in: a valid render token, on GET
-// /report only and from the loopback interface only, stands for the user
+// /report or /brief only and from the loopback interface only, stands for the user
 // who asked for the PDF. The header is removed from every request, so a
 // token is never seen by anything else.
 func (s *Server) renderAuth(next http.Handler) http.Handler {
@@ -81,7 +81,7 @@ func (s *Server) renderAuth(next http.Handler) http.Handler {
 			return
 		}
 		r.Header.Del(renderHeader)
-		if r.Method == http.MethodGet && r.URL.Path == "/report" && isLoopback(r.RemoteAddr) {
+		if r.Method == http.MethodGet && (r.URL.Path == "/report" || r.URL.Path == pageBrief) && isLoopback(r.RemoteAddr) {
 			if g, ok := s.reports.grant(tok); ok {
 				ctx := context.WithValue(r.Context(), grantKey{}, g)
 				if g.user != nil {

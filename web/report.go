@@ -109,13 +109,17 @@ func footerText(l i18n.Lang, info db.Info, version string, at time.Time, user st
 	if !info.LastBatch.IsZero() {
 		asOf = info.LastBatch.Local().Format("2006-01-02 15:04")
 	}
-	return strings.Join([]string{l.F("data.asof", asOf, version), l.F("report.generated", at.Local().Format("2006-01-02 15:04")),
-		l.F("report.by", user)}, " · ")
+	parts := []string{l.F("data.asof", asOf, version), l.F("report.generated", at.Local().Format("2006-01-02 15:04"))}
+	if user != "" {
+		parts = append(parts, l.F("report.by", user))
+	}
+	return strings.Join(parts, " · ")
 }
 
-func userName(l i18n.Lang, u *auth.User) string {
+// userName is who is named on paper: the signed-in user, or nobody ("").
+func userName(u *auth.User) string {
 	if u == nil {
-		return l.T("report.anonymous")
+		return ""
 	}
 	return u.Name
 }
@@ -157,8 +161,9 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		m.BackURL = href(l, streetPath(street.Name), "year", itoa(year))
 	}
 	m.PDFURL, m.PDFNote = s.pdfLink(l, year, street.Name)
+	m.BriefURL, m.SnapURL = briefURL(pageBrief, l, year, street.Name), href(l, "/snapshots")
 	m.PrintHint = l.T("report.print")
-	m.Footer = footerText(l, f.info, f.version, at, userName(l, user))
+	m.Footer = footerText(l, f.info, f.version, at, userName(user))
 	if !forPDF {
 		m.FooterCSS = "/report/footer.css?" + url.Values{"t": {m.Footer}}.Encode()
 	}
@@ -167,7 +172,10 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		asOf = f.info.LastBatch.Local().Format("2006-01-02 15:04")
 	}
 	m.Meta = []string{l.F("report.scope", scope), l.F("data.asof", asOf, f.version),
-		l.F("report.generated", at.Local().Format("2006-01-02 15:04")), l.F("report.by", userName(l, user))}
+		l.F("report.generated", at.Local().Format("2006-01-02 15:04"))}
+	if user != nil {
+		m.Meta = append(m.Meta, l.F("report.by", user.Name))
+	}
 
 	all := f.results(s.effectiveProgram(), street, 0)
 	years := f.years

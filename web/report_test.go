@@ -90,10 +90,14 @@ func TestReportPage(t *testing.T) {
 		t.Errorf("%d charts, want 3 ratings and the street comparison", n)
 	}
 	foot := d.Find(`[data-testid="report-footer"]`).Text()
-	for _, want := range []string{"数据截至", "数据版本", "生成于", "匿名访问"} {
+	for _, want := range []string{"数据截至", "数据版本", "生成于"} {
 		if !strings.Contains(foot, want) {
 			t.Errorf("footer %q lacks %q", foot, want)
 		}
+	}
+	// An anonymous reader is named nowhere: no "生成人 匿名访问".
+	if strings.Contains(foot, "生成人") || strings.Contains(foot, "匿名") {
+		t.Errorf("footer %q names an anonymous reader", foot)
 	}
 	// No renderer: the PDF button says why.
 	if note := d.Find(`[data-testid="pdf-note"]`).Text(); !strings.Contains(note, pdf.InstallHint) {

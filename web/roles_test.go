@@ -29,6 +29,8 @@ var roleMatrix = map[string]matrixRow{
 	"GET /api/metrics.csv":             {path: "/api/metrics.csv"},
 	"GET /report":                      {path: "/report"},
 	"GET /report.pdf":                  {path: "/report.pdf"},
+	"GET /brief":                       {path: "/brief"},
+	"GET /brief.pdf":                   {path: "/brief.pdf"},
 	"GET /snapshots":                   {path: "/snapshots"},
 	"POST /snapshots":                  {path: "/snapshots", form: url.Values{"year": {"1999"}}},
 	"GET /snapshots/{id}":              {path: "/snapshots/1"},

@@ -1,0 +1,37 @@
+package i18n
+
+// briefMessages are the strings of the one-page brief (一页纸) and of the
+// snapshot pages' comparison and freezing.
+var briefMessages = map[string][2]string{
+	"brief.nav":         {"一页纸简报", "One-page brief"},
+	"brief.title":       {"%s%d年一页纸简报", "One-page brief %[2]d, %[1]s"},
+	"brief.file":        {"一页纸简报", "brief"},
+	"brief.tools":       {"简报操作", "Brief tools"},
+	"brief.back":        {"返回", "Back"},
+	"brief.report":      {"完整报告", "Full report"},
+	"brief.freeze":      {"封存并下载", "Freeze and download"},
+	"brief.frozen":      {"已封存为快照，PDF 已下载。", "Frozen as a snapshot; the PDF was downloaded."},
+	"brief.snapnote":    {"一页纸简报", "One-page brief"},
+	"brief.gaps":        {"评级目标：未达标的单位（按差距从大到小）", "Rating targets: who is behind (largest gap first)"},
+	"brief.needed":      {"还需", "Needed"},
+	"brief.street":      {"街道", "Street"},
+	"brief.community":   {"社区", "Community"},
+	"brief.district":    {"全区", "District"},
+	"brief.thisstreet":  {"本街道", "Street"},
+	"brief.wholemet":    {"%s达标：%s（%d/%d）", "%s met: %s (%d/%d)"},
+	"brief.wholeunmet":  {"%s未达标：%s（%d/%d），还需 %d 个", "%s not met: %s (%d/%d), %d more needed"},
+	"brief.behind":      {"%d 个街道未达标，共还需 %d 个", "%d streets behind, %d more needed in all"},
+	"brief.behind.comm": {"%d 个社区未达标，共还需 %d 个", "%d communities behind, %d more needed in all"},
+	"brief.allmet":      {"各街道均已达标", "Every street meets it"},
+	"brief.allmet.comm": {"各社区均已达标", "Every community meets it"},
+	"brief.more":        {"另 %d 个未列出", "%d more not listed"},
+	"brief.changes":     {"自上次快照以来的变化", "Changes since the last snapshot"},
+	"brief.since":       {"自快照 #%d（%s）以来的变化", "Changes since snapshot #%d (%s)"},
+	"brief.nosnapshot":  {"本年度、本范围尚无封存快照，无从比较。", "No snapshot of this year and scope yet: nothing to compare with."},
+	"brief.unchanged":   {"各项指标均无变化。", "No indicator has changed."},
+	"brief.restsame":    {"其余 %d 项无变化。", "The other %d indicators are unchanged."},
+	"snap.freezing":     {"正在封存…", "Freezing…"},
+	"snap.yearnodata":   {"%d年（无数据）", "%d (no data)"},
+	"snap.since.n":      {"自本快照以来，%d 项指标有变化：", "Since this snapshot, %d indicators have changed:"},
+	"snap.tech":         {"技术信息", "Technical information"},
+}
