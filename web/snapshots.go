@@ -289,8 +289,12 @@ func (s *Server) snapshotPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", contentDisposition("attachment",
-		l.T("snap.nav")+strconv.FormatInt(id, 10)+"-"+s.reportFileName(l, snap.Year, snap.Street)))
+	name := s.reportFileName(l, snap.Year, snap.Street)
+	var figs snapshotFigures
+	if json.Unmarshal(snap.Figures, &figs) == nil && figs.Kind == kindBrief {
+		name = s.briefFileName(l, snap.Year, snap.Street)
+	}
+	h.Set("Content-Disposition", contentDisposition("attachment", l.T("snap.nav")+strconv.FormatInt(id, 10)+"-"+name))
 	h.Set("ETag", `"`+snap.PDFSHA256+`"`)
 	h.Set("Cache-Control", "private, max-age=31536000, immutable")
 	h.Set("Content-Length", strconv.Itoa(len(pdf)))

@@ -21,14 +21,13 @@
       form.setAttribute("aria-busy", "true");
       var progress = form.getAttribute("data-progress") || "";
       if (status) status.textContent = progress;
-      if (!form.hasAttribute("data-download") || !window.fetch) {
-        // The page is left when the answer comes: the state stays until then.
-        setTimeout(function () { button.disabled = true; button.textContent = progress; }, 0);
-        return;
-      }
-      ev.preventDefault();
+      // Disabling the submitter here does not stop this submission.
       button.disabled = true;
       button.textContent = progress;
+      if (!form.hasAttribute("data-download") || !window.fetch) {
+        return; // the page is left when the answer comes: the state stays until then
+      }
+      ev.preventDefault();
       function done(text) {
         form.removeAttribute("data-busy");
         form.removeAttribute("aria-busy");
@@ -46,7 +45,7 @@
               throw new Error(msg ? msg.textContent.trim() : String(res.status));
             });
           }
-          var snap = res.url.replace(/\/pdf(\?.*)?$/, "");
+          var snap = new URL(res.url).pathname.replace(/\/pdf$/, "");
           var name = fileName(res);
           return res.blob().then(function (blob) {
             var a = document.createElement("a");
