@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -132,6 +134,30 @@ func TestBrowserFreeze(t *testing.T) {
 	snaps, err := ts.DB.Snapshots(ctx)
 	if err != nil || len(snaps) != 2 || snaps[0].Year != 2023 || snaps[1].Year != 2022 {
 		t.Errorf("snapshots %+v %v", snaps, err)
+	}
+
+	// The brief and the snapshot pages fit a phone and a wall screen, in
+	// both languages (JINDU_SCREENSHOT_DIR: and are photographed there).
+	shots := os.Getenv("JINDU_SCREENSHOT_DIR")
+	pages := map[string]string{"brief": "/brief?year=2023", "brief-street": "/brief?year=2023&street=%E8%A1%97%E9%81%9301",
+		"snapshots": "/snapshots", "snapshot": "/snapshots/1"}
+	for _, size := range [][2]int64{{375, 800}, {1920, 1080}} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
+			t.Fatal(err)
+		}
+		b.waitFor(t, fmt.Sprintf(`window.innerWidth === %d`, size[0]))
+		for name, path := range pages {
+			for _, l := range []string{"zh", "en"} {
+				b.open(t, ts.URL+path+map[bool]string{true: "&", false: "?"}[strings.Contains(path, "?")]+"lang="+l)
+				m, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Scroll, Inner int }](`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`))
+				if err != nil || m.Scroll > m.Inner {
+					t.Errorf("%s %s at %d px: %d px wide (%v)", name, l, size[0], m.Scroll, err)
+				}
+				if shots != "" {
+					shoot(t, b, filepath.Join(shots, fmt.Sprintf("%s-%s-%d.png", name, l, size[0])))
+				}
+			}
+		}
 	}
 	b.check(t, ts.URL)
 }

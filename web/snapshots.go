@@ -77,7 +77,7 @@ func (s *Server) snapshotsPage(w http.ResponseWriter, r *http.Request, l i18n.La
 	for _, x := range snaps {
 		p.Rows = append(p.Rows, components.SnapshotRow{
 			ID: strconv.FormatInt(x.ID, 10), At: x.CreatedAt.Local().Format("2006-01-02 15:04"), Actor: x.Actor,
-			Year: l.F("year.fmt", x.Year), Scope: s.scopeName(l, x.Street), Version: x.DataVersion, Note: x.Note,
+			Year: l.F("year.fmt", x.Year), Scope: s.scopeName(l, x.Street), Note: x.Note,
 			Size: fmt.Sprintf("%.0f KB", math.Ceil(float64(x.PDFSize)/1024)),
 			URL:  snapshotPath(x.ID), PDFURL: snapshotPath(x.ID) + "/pdf",
 		})

@@ -33,5 +33,6 @@ var briefMessages = map[string][2]string{
 	"snap.freezing":     {"正在封存…", "Freezing…"},
 	"snap.yearnodata":   {"%d年（无数据）", "%d (no data)"},
 	"snap.since.n":      {"自本快照以来，%d 项指标有变化：", "Since this snapshot, %d indicators have changed:"},
+	"snap.what":         {"年份 · 范围", "Year · scope"},
 	"snap.tech":         {"技术信息", "Technical information"},
 }

@@ -37,7 +37,6 @@ var reportMessages = map[string][2]string{
 	"snap.at":             {"封存时间", "Frozen at"},
 	"snap.actor":          {"封存人", "By"},
 	"snap.version":        {"数据版本", "Data version"},
-	"snap.size":           {"PDF 大小", "PDF size"},
 	"snap.none":           {"还没有封存的快照。", "No snapshot has been frozen yet."},
 	"snap.download":       {"下载 PDF", "Download PDF"},
 	"snap.figures":        {"计算结果（JSON）", "Figures (JSON)"},
