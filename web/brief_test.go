@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -132,6 +134,30 @@ func TestBriefPage(t *testing.T) {
 func TestBriefPDF(t *testing.T) {
 	ts := pdfServer(t, pdf.Config{})
 	loadDemo(t, ts)
+	// The fullest brief: a snapshot of each scope from which every
+	// indicator has changed, so that the brief lists eight changes too.
+	for _, street := range []string{"", "北大街道"} {
+		var figs struct {
+			Program     string           `json:"program"`
+			DataVersion string           `json:"data_version"`
+			Year        int              `json:"year"`
+			Street      string           `json:"street"`
+			Rows        []map[string]any `json:"rows"`
+		}
+		ts.getJSON(t, "/api/metrics?year=2024&street="+url.QueryEscape(street), &figs)
+		for _, r := range figs.Rows {
+			r["percent"] = 1.5
+		}
+		figs.Year, figs.Street = 2024, street
+		body, err := json.Marshal(figs)
+		if err != nil || len(figs.Rows) != 8 {
+			t.Fatalf("figures %s: %v", body, err)
+		}
+		if _, err := ts.DB.AddSnapshot(context.Background(), db.Snapshot{Actor: "admin", Year: 2024, Street: street,
+			DataVersion: "old", Figures: body, PDF: []byte("%PDF-1.7")}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, street := range []string{"", "北大街道"} {
 		for _, l := range []string{"zh", "en"} {
 			q := "year=2024&lang=" + l
@@ -144,6 +170,9 @@ func TestBriefPDF(t *testing.T) {
 			}
 			if n := pdfPages(t, body); n != 1 {
 				t.Errorf("%s: %d pages, want 1", q, n)
+			}
+			if dir := os.Getenv("JINDU_BRIEF_PDF_DIR"); dir != "" { // for looking at them
+				os.WriteFile(filepath.Join(dir, "brief-"+l+map[bool]string{true: "-street", false: ""}[street != ""]+".pdf"), body, 0o644)
 			}
 			if info := testutil.Poppler(t, body, "pdfinfo", "PDF"); !strings.Contains(info, "A4") {
 				t.Errorf("%s: not A4:\n%s", q, info)
@@ -163,6 +192,9 @@ func TestBriefPDF(t *testing.T) {
 					t.Errorf("%s: the PDF lacks %q, who is behind", q, name)
 				}
 			})
+			if n := d.Find(`[data-testid="brief-change"]`).Length(); n != 8 {
+				t.Errorf("%s: %d changes listed, want all 8", q, n)
+			}
 			if strings.Contains(text, "匿名") || strings.Contains(text, "anonymous") {
 				t.Errorf("%s: the PDF names an anonymous reader", q)
 			}
@@ -237,7 +269,7 @@ func TestBriefFreeze(t *testing.T) {
 	})
 	_, page = getBody(t, admin, ts.URL+"/brief?year=2023&lang=zh")
 	ch = doc(t, page).Find(`[data-testid="brief-changes"]`)
-	cell := ch.Find(`td[data-testid="change"]`)
+	cell := ch.Find(`[data-testid="brief-change"] [data-testid="change"]`)
 	if cell.Length() != 1 || cell.Text() != "+20.0 个百分点" || !cell.HasClass("up") || !strings.Contains(ch.Text(), "“五星”小区占比") {
 		t.Errorf("changes after new data %q", ch.Text())
 	}
