@@ -171,6 +171,9 @@ func TestBriefPDF(t *testing.T) {
 			if n := pdfPages(t, body); n != 1 {
 				t.Errorf("%s: %d pages, want 1", q, n)
 			}
+			if cd := resp.Header.Get("Content-Disposition"); street == "" && l == "zh" && !strings.Contains(cd, url.PathEscape("一页纸简报-2024-魏都区.pdf")) {
+				t.Errorf("Content-Disposition %q", cd)
+			}
 			if dir := os.Getenv("JINDU_BRIEF_PDF_DIR"); dir != "" { // for looking at them
 				os.WriteFile(filepath.Join(dir, "brief-"+l+map[bool]string{true: "-street", false: ""}[street != ""]+".pdf"), body, 0o644)
 			}
