@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,7 +15,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"jindu/auth"
+	"jindu/db"
 	"jindu/internal/testdata/testutil"
+	"jindu/metrics"
 	"jindu/pdf"
 )
 
@@ -134,6 +137,17 @@ func TestBrowserFreeze(t *testing.T) {
 	snaps, err := ts.DB.Snapshots(ctx)
 	if err != nil || len(snaps) != 2 || snaps[0].Year != 2023 || snaps[1].Year != 2022 {
 		t.Errorf("snapshots %+v %v", snaps, err)
+	}
+
+	// New data for 2022: snapshot 1's page shows the change, coloured.
+	ts.apply(t, db.KindImport, []metrics.Record{
+		{Year: 2022, Unit: metrics.UnitRef{Street: "街道01", Community: "社区2", Compound: "小区2-4"}, Status: metrics.Status{Stars: metrics.Int(5), PartyBranch: metrics.Bool(true), OwnersCommittee: metrics.Bool(true)}},
+	})
+	b.open(t, ts.URL+"/snapshots/1?lang=zh")
+	colours, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('td.change.up, td.change.same')).slice(0, 100).map(function (td) {
+		return td.className + " " + getComputedStyle(td).color; }).filter(function (v, i, a) { return a.indexOf(v) === i; })`))
+	if err != nil || !slices.Contains(colours, "num change up rgb(0, 114, 178)") || len(colours) != 2 {
+		t.Errorf("change colours %q (%v): want the rise in the met colour, the rest muted", colours, err)
 	}
 
 	// The brief and the snapshot pages fit a phone and a wall screen, in
