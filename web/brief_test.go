@@ -126,6 +126,15 @@ func TestBriefPage(t *testing.T) {
 			t.Errorf("%s: %d, want %d", path, resp.StatusCode, status)
 		}
 	}
+	if d.Find(`[data-testid="brief-nogaps"]`).Length() != 0 {
+		t.Error("2023 has rating targets, yet the brief says none")
+	}
+	// The baseline year has no targets: the brief says so.
+	ts.apply(t, db.KindImport, []metrics.Record{{Year: 2021, Unit: metrics.UnitRef{Street: "街道01"}, Status: metrics.Status{FiveGood: metrics.Bool(false)}}})
+	bd := ts.getDoc(t, "/brief?year=2021&lang=zh", http.StatusOK)
+	if bd.Find(`[data-testid="brief-nogaps"]`).Length() != 1 || bd.Find(`[data-testid="brief-gap"]`).Length() != 0 {
+		t.Error("the baseline year's brief does not say it has no rating target")
+	}
 }
 
 // TestBriefPDF: the demo's brief is exactly one A4 page, for the district

@@ -24,6 +24,7 @@ var briefMessages = map[string][2]string{
 	"brief.behind.comm": {"%d 个社区未达标，共还需 %d 个", "%d communities behind, %d more needed in all"},
 	"brief.allmet":      {"各街道均已达标", "Every street meets it"},
 	"brief.allmet.comm": {"各社区均已达标", "Every community meets it"},
+	"brief.nogaps":      {"本年没有评级指标的数值目标。", "No rating indicator has a numeric target this year."},
 	"brief.more":        {"另 %d 个未列出", "%d more not listed"},
 	"brief.changes":     {"自上次快照以来的变化", "Changes since the last snapshot"},
 	"brief.since":       {"自快照 #%d（%s）以来的变化", "Changes since snapshot #%d (%s)"},
