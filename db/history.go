@@ -14,7 +14,8 @@ import (
 
 const batchColumns = `b.id, b.kind, b.created_at, b.actor, b.source, b.file_name, b.sha256, b.rows, b.new_units,
 	b.changed, b.note, coalesce(b.reverts, 0), b.streets, b.reason,
-	coalesce(r.id, 0), coalesce(r.actor, ''), coalesce(r.created_at, ''), coalesce(r.reason, '')`
+	coalesce(r.id, 0), coalesce(r.actor, ''), coalesce(r.created_at, ''), coalesce(r.reason, ''),
+	b.status, b.reviewed_by, b.reviewed_at, b.review_reason`
 
 // batchFrom is the FROM clause batchColumns read: each batch with the
 // rollback that undid it, if any (at most one: batches_reverts is unique).
@@ -31,12 +32,14 @@ func scanBatch(r rowScanner) (Batch, error) {
 	var b Batch
 	var at string
 	var streets sql.NullString
-	var undoAt string
+	var undoAt, reviewedAt string
 	err := r.Scan(&b.ID, &b.Kind, &at, &b.Actor, &b.Source, &b.FileName, &b.SHA256, &b.Rows, &b.NewUnits,
-		&b.Changed, &b.Note, &b.Reverts, &streets, &b.Reason, &b.RolledBackBy, &b.Undo.Actor, &undoAt, &b.Undo.Reason)
+		&b.Changed, &b.Note, &b.Reverts, &streets, &b.Reason, &b.RolledBackBy, &b.Undo.Actor, &undoAt, &b.Undo.Reason,
+		&b.Status, &b.ReviewedBy, &reviewedAt, &b.ReviewReason)
 	if err != nil {
 		return Batch{}, err
 	}
+	b.ReviewedAt, _ = time.Parse(time.RFC3339, reviewedAt)
 	b.CreatedAt, _ = time.Parse(time.RFC3339, at)
 	b.Undo.At, _ = time.Parse(time.RFC3339, undoAt)
 	b.StreetsKnown = streets.Valid
@@ -106,7 +109,7 @@ func (db *DB) BatchFile(ctx context.Context, id int64) (name string, raw []byte,
 // has not been rolled back: applying the same bytes again changes nothing.
 func (db *DB) InEffectBySHA256(ctx context.Context, sha string) (Batch, error) {
 	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+batchFrom+`
-		WHERE b.sha256 = ? AND b.kind IN ('upload', 'import') AND r.id IS NULL
+		WHERE b.sha256 = ? AND b.kind IN ('upload', 'import') AND b.status <> 'rejected' AND r.id IS NULL
 		ORDER BY b.id DESC LIMIT 1`, sha))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Batch{}, ErrNotFound

@@ -213,7 +213,7 @@ func synopsis(fs *flag.FlagSet, args []string) string {
 var valueNames = map[string]string{
 	"addr": "HOST:PORT", "db": "PATH", "program": "FILE", "chromium": "PATH", "backup-dir": "DIR",
 	"as": "USER", "lang": "zh|en", "scale": "district|city|province", "years": "YEAR[-YEAR]",
-	"from": "FILE", "out": "FILE", "role": "admin|clerk|viewer", "year": "YEAR",
+	"from": "FILE", "out": "FILE", "role": "admin|clerk|reviewer|viewer", "year": "YEAR",
 }
 
 // valueName names a flag's value: the `quoted` word of its usage, one of
