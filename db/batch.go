@@ -78,6 +78,10 @@ type BatchInput struct {
 	// updated to approved instead of a new batch being made, and the
 	// changes are computed again against the data as they are now.
 	Approves int64
+	// Effect fills Batch.After: the tallies of the batch's streets after
+	// it, read inside its transaction (for a dry run: what approving it
+	// would make of them).
+	Effect bool
 }
 
 // Batch is an applied change batch.
@@ -117,6 +121,9 @@ type Batch struct {
 	ReviewedBy   string
 	ReviewedAt   time.Time
 	ReviewReason string
+	// After is, with BatchInput.Effect, the tallies of the batch's streets
+	// once it is applied: street name → year → tally.
+	After map[string]map[int]metrics.Tally
 }
 
 // Apply stores a batch in one transaction: every record records yields
@@ -291,6 +298,11 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	}
 	if err := refreshTallies(ctx, tx, w.touched); err != nil {
 		return Batch{}, err
+	}
+	if in.Effect {
+		if b.After, err = talliesOf(ctx, tx, b.Streets); err != nil {
+			return Batch{}, err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE batches SET rows = ?, new_units = ?, changed = ?, streets = ? WHERE id = ?`,
 		b.Rows, b.NewUnits, b.Changed, streets, b.ID); err != nil {

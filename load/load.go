@@ -165,12 +165,14 @@ func lockedProblem(file string, e *db.LockedError) ingest.Problem {
 
 // Approve applies a submitted batch (see Input.Submit): its kept file is
 // parsed again and applied against the data as they are now, as one
-// transaction, into the same batch, which becomes approved. The result's
-// batch carries the diff against the data at approval time. A batch that
-// is not waiting for review is db.ErrNotSubmitted; a change of a locked
-// street-year, or a file that no longer passes (the limits in opts), is
-// ingest.ErrInvalid with the report, and nothing changes.
-func Approve(ctx context.Context, d *db.DB, id int64, actor, source string, opts ingest.Options) (Result, error) {
+// transaction, into the same batch, which becomes approved; in.Actor is the
+// reviewer. The result's batch carries the diff against the data at
+// approval time. With in.DryRun nothing is stored, and the batch's After
+// holds what approving it would make of its streets' tallies: the review
+// queue's preview. A batch that is not waiting for review is
+// db.ErrNotSubmitted; a change of a locked street-year, or a file that no
+// longer passes, is ingest.ErrInvalid with the report, and nothing changes.
+func Approve(ctx context.Context, d *db.DB, in Input, id int64) (Result, error) {
 	b, err := d.BatchByID(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -183,9 +185,9 @@ func Approve(ctx context.Context, d *db.DB, id int64, actor, source string, opts
 		return Result{}, fmt.Errorf("approve batch %d: %w", id, err)
 	}
 	var res Result
-	in := Input{Name: name, Kind: b.Kind, Actor: actor, Source: source, Options: opts}
-	records := ingest.Records(ctx, name, bytes.NewReader(raw), opts, &res.Report)
-	nb, err := d.Apply(ctx, db.BatchInput{Kind: b.Kind, Actor: actor, Source: source, FileName: name,
-		MaxNewUnits: opts.MaxNewUnits, Approves: id}, records)
+	in.Name, in.Kind = name, b.Kind
+	records := ingest.Records(ctx, name, bytes.NewReader(raw), in.Options, &res.Report)
+	nb, err := d.Apply(ctx, db.BatchInput{Kind: b.Kind, Actor: in.Actor, Source: in.Source, FileName: name,
+		MaxNewUnits: in.Options.MaxNewUnits, Approves: id, DryRun: in.DryRun, Effect: in.DryRun}, records)
 	return finish(in, res, nb, err)
 }
