@@ -88,4 +88,3 @@ func TestSubmitAndApprove(t *testing.T) {
 		t.Errorf("approving twice: %v", err)
 	}
 }
-
