@@ -51,11 +51,16 @@ func scanBatch(r rowScanner) (Batch, error) {
 
 // Batches lists batches, newest first (limit 0: all).
 func (db *DB) Batches(ctx context.Context, limit int) ([]Batch, error) {
-	q := `SELECT ` + batchColumns + batchFrom + ` ORDER BY b.id DESC`
+	return db.queryBatches(ctx, ` ORDER BY b.id DESC`, limit)
+}
+
+// queryBatches reads the batches a clause selects (limit 0: all).
+func (db *DB) queryBatches(ctx context.Context, clause string, limit int, args ...any) ([]Batch, error) {
+	q := `SELECT ` + batchColumns + batchFrom + clause
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.read.QueryContext(ctx, q)
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("batches: %w", err)
 	}
@@ -115,4 +120,10 @@ func (db *DB) InEffectBySHA256(ctx context.Context, sha string) (Batch, error) {
 		return Batch{}, ErrNotFound
 	}
 	return b, err
+}
+
+// BatchesByStatus lists the batches in a review state, oldest first (limit
+// 0: all).
+func (db *DB) BatchesByStatus(ctx context.Context, status string, limit int) ([]Batch, error) {
+	return db.queryBatches(ctx, ` WHERE b.status = ? ORDER BY b.id`, limit, status)
 }

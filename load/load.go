@@ -160,7 +160,7 @@ func Records(ctx context.Context, d *db.DB, in Input, raw []byte, records []byte
 func lockedProblem(file string, e *db.LockedError) ingest.Problem {
 	return ingest.Problem{File: file, Code: "year_locked", Params: map[string]string{
 		"year": strconv.Itoa(e.Year), "street": e.Street, "lock_street": e.Lock.Street,
-		"by": e.Lock.By, "at": e.Lock.At.Format(time.RFC3339)}}
+		"by": e.Lock.By, "at": e.Lock.At.Format(time.RFC3339), "date": e.Lock.At.Format(time.DateOnly)}}
 }
 
 // Approve applies a submitted batch (see Input.Submit): its kept file is

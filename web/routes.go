@@ -16,6 +16,8 @@ const (
 	AccessUpload
 	// AccessAdmin: administrators only.
 	AccessAdmin
+	// AccessReview: reviewers (within their streets) and administrators.
+	AccessReview
 )
 
 // Route is one registered route.
@@ -67,6 +69,15 @@ func (s *Server) routes() []Route {
 		{"GET /history/{id}/file", AccessUpload, s.batchFile},
 		{"GET /history/{id}/rollback", AccessAdmin, s.showRollback},
 		{"POST /history/{id}/rollback", AccessAdmin, s.rollbackBatch},
+		{"GET /review", AccessReview, s.showReviewQueue},
+		{"GET /review/{id}", AccessReview, s.showReviewBatch},
+		{"POST /review/{id}/approve", AccessReview, s.approveBatch},
+		{"POST /review/{id}/reject", AccessReview, s.rejectBatch},
+		{"GET /api/batches", AccessReview, s.apiBatches},
+		{"POST /api/batches/{id}/approve", AccessReview, s.apiApprove},
+		{"POST /api/batches/{id}/reject", AccessReview, s.apiReject},
+		{"POST /api/locks", AccessReview, s.apiLock},
+		{"POST /api/locks/unlock", AccessAdmin, s.apiUnlock},
 		{"GET /templates/blank.csv", AccessUpload, s.templateCSV},
 		{"GET /templates/blank.xlsx", AccessUpload, s.templateXLSX},
 		{"GET /templates/prefilled.xlsx", AccessUpload, s.templatePrefilled},

@@ -29,6 +29,9 @@ ALTER TABLE batches ADD COLUMN status TEXT NOT NULL DEFAULT 'applied'
 ALTER TABLE batches ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE batches ADD COLUMN reviewed_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE batches ADD COLUMN review_reason TEXT NOT NULL DEFAULT '';
+-- The uploader has been shown the rejection (1); until then it is
+-- announced on every page.
+ALTER TABLE batches ADD COLUMN review_seen INTEGER NOT NULL DEFAULT 0 CHECK (review_seen IN (0, 1));
 CREATE INDEX batches_status ON batches (status) WHERE status = 'submitted';
 
 -- 3. Locked (封账) street-years: street '' locks the whole district's year.

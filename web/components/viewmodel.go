@@ -19,6 +19,8 @@ type Page struct {
 	RoleLabel   string
 	CanUpload   bool
 	CanAdmin    bool
+	CanReview   bool   // a reviewer or admin: the review queue is in the nav
+	Queue       int    // submitted batches the user may review (the nav's badge)
 	LoginURL    string // login link that returns to this page
 	// Notice tells an uploader that batches of theirs were rolled back
 	// since they last opened the history; empty otherwise.

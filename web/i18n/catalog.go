@@ -7,7 +7,7 @@ package i18n
 // the other.
 var messages, duplicates = catalog(generalMessages, analysisMessages, authMessages, opsMessages,
 	problemMessages, reportMessages, targetMessages, uploadMessages,
-	adminMessages, auditMessages, batchMessages, worklistMessages)
+	adminMessages, auditMessages, batchMessages, worklistMessages, workflowMessages)
 
 // englishOne holds the English singular of messages whose count is their
 // first argument (N) or {count} (Problem), used when the count is 1:
@@ -26,6 +26,9 @@ var englishOne = map[string]string{
 	"audit.repeats":           "(%d time, the last at %s)",
 	"batch.shown":             "%d change.",
 	"wl.near.k":               ", each %d star short",
+	"nav.queue":               "%d batch waiting for review",
+	"review.effect.short":     ", still %d short",
+	"review.pending":          "%d of your batches was sent back (latest: %s)",
 
 	"problem.not_reported":         "“{column}” is empty on {count} row (row {rows}): counted as not reported.",
 	"problem.not_reported.missing": "The file has no “{field}” column: this indicator of {count} unit counts as not reported.",

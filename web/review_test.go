@@ -1,0 +1,239 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"jindu/auth"
+	"jindu/internal/testdata/testutil"
+)
+
+// reviewer is a logged-in client of the review tests.
+type reviewClient struct {
+	t  *testing.T
+	ts *testServer
+	c  *http.Client
+}
+
+func (ts *testServer) as(t *testing.T, name string) reviewClient {
+	t.Helper()
+	c := ts.client(t)
+	if resp := ts.login(t, c, name, testPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: %d", name, resp.StatusCode)
+	}
+	return reviewClient{t, ts, c}
+}
+
+// call sends a request and returns its status and body.
+func (rc reviewClient) call(method, path string, form url.Values) (int, string) {
+	rc.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, rc.ts.URL+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Origin", rc.ts.URL)
+	resp, err := rc.c.Do(req)
+	if err != nil {
+		rc.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// upload posts a ledger to POST /api/uploads.
+func (rc reviewClient) upload(name, ledger string) (int, map[string]any) {
+	rc.t.Helper()
+	body, ct := multipartBody(rc.t, name, []byte(ledger), nil)
+	req, _ := http.NewRequest("POST", rc.ts.URL+"/api/uploads", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Origin", rc.ts.URL)
+	resp, err := rc.c.Do(req)
+	if err != nil {
+		rc.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// With review on, a clerk's upload is submitted: no figure and no data
+// version moves until a reviewer of its street approves it; a rejection
+// changes nothing and shows the clerk the reason; a locked street-year
+// refuses uploads and rollbacks with year_locked, and only an admin
+// unlocks, with a reason.
+func TestReviewWorkflow(t *testing.T) {
+	ts, _ := privateServer(t,
+		auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}},
+		auth.User{Name: "reviewer01", Role: auth.Reviewer, Streets: []string{"街道01"}},
+		auth.User{Name: "reviewer02", Role: auth.Reviewer, Streets: []string{"街道02"}},
+		auth.User{Name: "admin", Role: auth.Admin},
+	)
+	ctx := context.Background()
+	if err := ts.DB.SetReview(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	clerk, rev, rev2, admin := ts.as(t, "clerk01"), ts.as(t, "reviewer01"), ts.as(t, "reviewer02"), ts.as(t, "admin")
+	metricsNow := func() string {
+		t.Helper()
+		code, body := admin.call("GET", "/api/metrics?year=2023", nil)
+		if code != 200 {
+			t.Fatalf("metrics: %d %s", code, body)
+		}
+		return body
+	}
+	before, info := metricsNow(), must(ts.DB.Info(ctx))
+	// 小区1-1 of 街道01 goes from 0 to 5 stars in 2023.
+	ledger := "年份,街道,社区,小区,星级,小区党支部\n2023,街道01,社区1,小区1-1,5,是\n"
+	code, res := clerk.upload("西.csv", ledger)
+	if code != http.StatusAccepted || res["status"] != "submitted" || res["batch_id"] == nil {
+		t.Fatalf("upload with review on: %d %v; want 202 submitted with a batch_id", code, res)
+	}
+	id := int64(res["batch_id"].(float64))
+	if got := metricsNow(); got != before {
+		t.Error("a submitted upload changed the figures")
+	}
+	if now := must(ts.DB.Info(ctx)); now.DataSeq != info.DataSeq {
+		t.Errorf("a submitted upload changed data_version %d → %d", info.DataSeq, now.DataSeq)
+	}
+
+	// The queue: the reviewer of 街道01 sees it, the one of 街道02 does not,
+	// a clerk may not look.
+	var list struct {
+		Batches []struct {
+			ID          int64    `json:"id"`
+			Status      string   `json:"status"`
+			Streets     []string `json:"streets"`
+			Rows        int      `json:"rows"`
+			SubmittedBy string   `json:"submitted_by"`
+			SubmittedAt string   `json:"submitted_at"`
+		} `json:"batches"`
+	}
+	_, body := rev.call("GET", "/api/batches?status=submitted", nil)
+	json.Unmarshal([]byte(body), &list)
+	if len(list.Batches) != 1 || list.Batches[0].ID != id || list.Batches[0].Status != "submitted" || list.Batches[0].Rows != 1 ||
+		list.Batches[0].SubmittedBy != "clerk01" || len(list.Batches[0].Streets) != 1 || list.Batches[0].Streets[0] != "街道01" || list.Batches[0].SubmittedAt == "" {
+		t.Errorf("queue of reviewer01 = %s", body)
+	}
+	if _, body := rev2.call("GET", "/api/batches?status=submitted", nil); !strings.Contains(body, `"batches":[]`) {
+		t.Errorf("queue of reviewer02 = %s; want empty", body)
+	}
+	for _, c := range []struct {
+		who    reviewClient
+		method string
+		path   string
+	}{{clerk, "GET", "/api/batches?status=submitted"}, {clerk, "POST", fmt.Sprintf("/api/batches/%d/approve", id)},
+		{clerk, "POST", fmt.Sprintf("/api/batches/%d/reject", id)}, {rev2, "POST", fmt.Sprintf("/api/batches/%d/approve", id)}} {
+		if code, _ := c.who.call(c.method, c.path, url.Values{"reason": {"x"}}); code != http.StatusForbidden {
+			t.Errorf("%s %s by the wrong account: %d; want 403", c.method, c.path, code)
+		}
+	}
+	// The review page says what approving does to the targets.
+	if code, body := rev.call("GET", fmt.Sprintf("/review/%d", id), nil); code != 200 || !strings.Contains(body, "批准后 2023 年街道01“五星”小区") {
+		t.Errorf("review page: %d; want the effect on 街道01's five-star share", code)
+	}
+	if code, body := rev.call("GET", "/", nil); code != 200 || !strings.Contains(body, `data-testid="nav-review"`) {
+		t.Errorf("the reviewer's nav has no review link (%d)", code)
+	}
+
+	code, body = rev.call("POST", fmt.Sprintf("/api/batches/%d/approve", id), url.Values{})
+	if code != 200 || body != fmt.Sprintf(`{"batch_id":%d,"status":"approved"}`+"\n", id) {
+		t.Fatalf("approve: %d %s", code, body)
+	}
+	if metricsNow() == before {
+		t.Error("approval did not change the figures")
+	}
+	if now := must(ts.DB.Info(ctx)); now.DataSeq == info.DataSeq {
+		t.Error("approval did not change data_version")
+	}
+	if code, _ := rev.call("POST", fmt.Sprintf("/api/batches/%d/approve", id), url.Values{}); code != http.StatusConflict {
+		t.Errorf("approving twice: %d; want 409", code)
+	}
+
+	// Rejection: a reason is required; nothing changes; the clerk is told.
+	after := metricsNow()
+	_, res = clerk.upload("西2.csv", "年份,街道,社区,小区,星级,小区党支部\n2023,街道01,社区1,小区1-2,5,是\n")
+	id2 := int64(res["batch_id"].(float64))
+	if code, _ := rev.call("POST", fmt.Sprintf("/api/batches/%d/reject", id2), url.Values{"reason": {" "}}); code != http.StatusBadRequest {
+		t.Errorf("reject without a reason: %d; want 400", code)
+	}
+	code, body = rev.call("POST", fmt.Sprintf("/api/batches/%d/reject", id2), url.Values{"reason": {"小区1-2 星级与台账不符"}})
+	if code != 200 || body != fmt.Sprintf(`{"batch_id":%d,"status":"rejected"}`+"\n", id2) {
+		t.Fatalf("reject: %d %s", code, body)
+	}
+	if metricsNow() != after {
+		t.Error("a rejection changed the figures")
+	}
+	if _, body := clerk.call("GET", "/", nil); !strings.Contains(body, "小区1-2 星级与台账不符") {
+		t.Error("the clerk's pages do not announce the rejection and its reason")
+	}
+	if _, body := clerk.call("GET", "/history", nil); !strings.Contains(body, `data-testid="rejection-notices"`) || !strings.Contains(body, "小区1-2 星级与台账不符") {
+		t.Error("the clerk's history does not show the rejection's reason")
+	}
+	if _, body := clerk.call("GET", "/", nil); strings.Contains(body, "小区1-2 星级与台账不符") {
+		t.Error("the rejection is still announced after the history showed it")
+	}
+
+	// Locks.
+	if code, _ := rev2.call("POST", "/api/locks", url.Values{"year": {"2023"}, "street": {"街道01"}}); code != http.StatusForbidden {
+		t.Errorf("lock by a reviewer of another street: %d; want 403", code)
+	}
+	if code, _ := rev.call("POST", "/api/locks", url.Values{"year": {"2023"}}); code != http.StatusForbidden {
+		t.Errorf("district lock by a street's reviewer: %d; want 403", code)
+	}
+	if code, body := rev.call("POST", "/api/locks", url.Values{"year": {"2023"}, "street": {"街道01"}}); code != 200 || !strings.Contains(body, `"locked_by":"reviewer01"`) {
+		t.Fatalf("lock: %d %s", code, body)
+	}
+	if code, _ := rev.call("POST", "/api/locks", url.Values{"year": {"2023"}, "street": {"街道01"}}); code != http.StatusConflict {
+		t.Errorf("locking twice: %d; want 409", code)
+	}
+	dump := testutil.Dump(t, ts.DB.Path, "sessions", "audit_log", "users")
+	code, res = clerk.upload("西3.csv", "年份,街道,社区,小区,星级,小区党支部\n2023,街道01,社区1,小区1-3,5,是\n")
+	errs, _ := res["errors"].([]any)
+	if code != http.StatusUnprocessableEntity || len(errs) != 1 || errs[0].(map[string]any)["code"] != "year_locked" ||
+		!strings.Contains(errs[0].(map[string]any)["message"].(string), "reviewer01") {
+		t.Errorf("upload into a locked year: %d %v; want 422 year_locked naming reviewer01", code, res)
+	}
+	code, body = admin.call("GET", fmt.Sprintf("/history/%d/rollback", id), nil)
+	seq := ""
+	if i := strings.Index(body, `name="seq" value="`); i >= 0 {
+		seq, _, _ = strings.Cut(body[i+len(`name="seq" value="`):], `"`)
+	}
+	code, body = admin.call("POST", fmt.Sprintf("/history/%d/rollback", id), url.Values{"confirm": {"1"}, "seq": {seq}, "reason": {"错了"}})
+	if code != http.StatusConflict || !strings.Contains(body, "已封账") {
+		t.Errorf("rollback into a locked year: %d; want 409 saying 已封账", code)
+	}
+	if got := testutil.Dump(t, ts.DB.Path, "sessions", "audit_log", "users"); got != dump {
+		t.Error("refused changes of a locked year changed the database")
+	}
+	if code, _ := rev.call("POST", "/api/locks/unlock", url.Values{"year": {"2023"}, "street": {"街道01"}, "reason": {"x"}}); code != http.StatusForbidden {
+		t.Errorf("unlock by a reviewer: %d; want 403", code)
+	}
+	if code, _ := admin.call("POST", "/api/locks/unlock", url.Values{"year": {"2023"}, "street": {"街道01"}}); code != http.StatusBadRequest {
+		t.Errorf("unlock without a reason: %d; want 400", code)
+	}
+	if code, _ := admin.call("POST", "/api/locks/unlock", url.Values{"year": {"2023"}, "street": {"街道01"}, "reason": {"更正台账"}}); code != 200 {
+		t.Errorf("unlock: %d", code)
+	}
+	if code, res := clerk.upload("西3.csv", "年份,街道,社区,小区,星级,小区党支部\n2023,街道01,社区1,小区1-3,5,是\n"); code != http.StatusAccepted {
+		t.Errorf("upload after unlocking: %d %v", code, res)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
