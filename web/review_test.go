@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"jindu/auth"
+	"jindu/db"
 	"jindu/internal/testdata/testutil"
 )
 
@@ -236,4 +237,57 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// The workflow page switches review, locks and unlocks (with a reason)
+// and sets deadlines, and says which streets are late.
+func TestWorkflowPage(t *testing.T) {
+	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
+	admin := ts.as(t, "admin")
+	ctx := context.Background()
+	post := func(form url.Values, want int) string {
+		t.Helper()
+		code, body := admin.call("POST", "/admin/workflow", form)
+		if code != want {
+			t.Errorf("POST /admin/workflow %v: %d; want %d", form, code, want)
+		}
+		return body
+	}
+	post(url.Values{"action": {"review"}, "review": {"on"}}, http.StatusSeeOther)
+	if on, _ := ts.DB.Review(ctx); !on {
+		t.Error("review not switched on")
+	}
+	post(url.Values{"action": {"lock"}, "year": {"2023"}, "street": {"街道03"}}, http.StatusSeeOther)
+	post(url.Values{"action": {"lock"}, "year": {"2023"}, "street": {"街道03"}}, http.StatusConflict)
+	post(url.Values{"action": {"lock"}, "year": {"2023"}, "street": {"没有这个街道"}}, http.StatusBadRequest)
+	post(url.Values{"action": {"lock"}, "year": {"1999"}}, http.StatusBadRequest)
+	if locks, _ := ts.DB.Locks(ctx); len(locks) != 1 || locks[0].Street != "街道03" || locks[0].By != "admin" {
+		t.Errorf("locks = %+v", locks)
+	}
+	if body := post(url.Values{"action": {"unlock"}, "year": {"2023"}, "street": {"街道03"}}, http.StatusBadRequest); !strings.Contains(body, "解锁须填写原因") {
+		t.Error("an unlock without a reason does not say why it is refused")
+	}
+	post(url.Values{"action": {"deadline"}, "year": {"2024"}, "due": {"2024-12-10"}}, http.StatusSeeOther)
+	// 2024 has no data yet and its deadline (10 December) is past on the
+	// 20th: every street is late.
+	_, body := admin.call("GET", "/admin/workflow", nil)
+	for _, want := range []string{"已开启", "街道03", "已上报 0/13", "截止 12 月 10 日", "13 个街道逾期未上报（街道01、"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("workflow page lacks %q", want)
+		}
+	}
+	post(url.Values{"action": {"unlock"}, "year": {"2023"}, "street": {"街道03"}, "reason": {"更正"}}, http.StatusSeeOther)
+	if locks, _ := ts.DB.Locks(ctx); len(locks) != 0 {
+		t.Errorf("after unlocking: %+v", locks)
+	}
+	entries, _ := ts.DB.AuditEntries(ctx, db.AuditFilter{})
+	seen := map[string]bool{}
+	for _, e := range entries {
+		seen[e.Action] = true
+	}
+	for _, a := range []string{db.AuditReviewSetting, db.AuditLock, db.AuditUnlock, db.AuditDeadline} {
+		if !seen[a] {
+			t.Errorf("no audit entry %s", a)
+		}
+	}
 }

@@ -69,6 +69,8 @@ func (s *Server) routes() []Route {
 		{"GET /history/{id}/file", AccessUpload, s.batchFile},
 		{"GET /history/{id}/rollback", AccessAdmin, s.showRollback},
 		{"POST /history/{id}/rollback", AccessAdmin, s.rollbackBatch},
+		{"GET /admin/workflow", AccessAdmin, s.showWorkflow},
+		{"POST /admin/workflow", AccessAdmin, s.postWorkflow},
 		{"GET /review", AccessReview, s.showReviewQueue},
 		{"GET /review/{id}", AccessReview, s.showReviewBatch},
 		{"POST /review/{id}/approve", AccessReview, s.approveBatch},

@@ -27,6 +27,8 @@ var englishOne = map[string]string{
 	"batch.shown":             "%d change.",
 	"wl.near.k":               ", each %d star short",
 	"nav.queue":               "%d batch waiting for review",
+	"deadline.missing":        "%d street not reported yet (%s)",
+	"deadline.late":           "%d street late (%s)",
 	"review.effect.short":     ", still %d short",
 	"review.pending":          "%d of your batches was sent back (latest: %s)",
 
