@@ -33,6 +33,8 @@ type Input struct {
 	// Submit stores the batch as submitted for review instead of applying
 	// it (db.BatchInput.Submit).
 	Submit bool
+	// Note is kept with the batch (an online correction's reason).
+	Note string
 }
 
 // Result is what applying a file did (or, for a dry run, would do).
@@ -56,7 +58,7 @@ func File(ctx context.Context, d *db.DB, in Input, r io.Reader) (Result, error) 
 	defer dg.finish()
 	tee := io.TeeReader(r, dg)
 	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
-		MaxNewUnits: in.Options.MaxNewUnits, Submit: in.Submit,
+		MaxNewUnits: in.Options.MaxNewUnits, Submit: in.Submit, Note: in.Note,
 		File: func() (string, []byte, error) {
 			if _, err := io.Copy(io.Discard, tee); err != nil { // hash the whole file even if parsing stopped early
 				return "", nil, err

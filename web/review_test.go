@@ -291,3 +291,94 @@ func TestWorkflowPage(t *testing.T) {
 		}
 	}
 }
+
+// An online correction changes one field of one unit-year, keeps the
+// others, is validated like a file (the same code for a bad value), needs
+// a reason and the street in scope, goes through review when it is on and
+// is refused in a locked year.
+func TestCorrections(t *testing.T) {
+	ts, _ := privateServer(t,
+		auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}},
+		auth.User{Name: "clerk02", Role: auth.Clerk, Streets: []string{"街道02"}},
+		auth.User{Name: "admin", Role: auth.Admin},
+	)
+	ctx := context.Background()
+	clerk, other, admin := ts.as(t, "clerk01"), ts.as(t, "clerk02"), ts.as(t, "admin")
+	form := func(field, value, reason string) url.Values {
+		return url.Values{"year": {"2023"}, "street": {"街道01"}, "community": {"社区1"}, "compound": {"小区1-1"},
+			"field": {field}, "value": {value}, "reason": {reason}}
+	}
+	compound := func() (stars int, branch, committee bool) {
+		t.Helper()
+		st := must(ts.DB.StreetByName(ctx, "街道01"))
+		for _, r := range must(ts.DB.StreetRecords(ctx, st, 2023)) {
+			if r.Unit.Compound == "小区1-1" {
+				return *r.Status.Stars, *r.Status.PartyBranch, *r.Status.OwnersCommittee
+			}
+		}
+		t.Fatal("小区1-1 not found")
+		return
+	}
+	_, branch0, committee0 := compound()
+	code, body := clerk.call("POST", "/api/corrections", form("stars", "5", "复核后为五星"))
+	if code != 200 || !strings.Contains(body, `"batch_id":`) {
+		t.Fatalf("correction: %d %s", code, body)
+	}
+	if stars, branch, committee := compound(); stars != 5 || branch != branch0 || committee != committee0 {
+		t.Errorf("after the correction: %d stars, branch %v, committee %v; want 5 and the others unchanged (%v, %v)", stars, branch, committee, branch0, committee0)
+	}
+	var hist []struct{ Note, Source string }
+	for _, b := range must(ts.DB.Batches(ctx, 1)) {
+		hist = append(hist, struct{ Note, Source string }{b.Note, b.Source})
+	}
+	if len(hist) != 1 || !strings.Contains(hist[0].Note, "复核后为五星") || !strings.HasPrefix(hist[0].Source, "在线修改") {
+		t.Errorf("the correction's batch = %+v; want its reason and source 在线修改", hist)
+	}
+
+	// A bad value: the code the same value gets in a file.
+	code, body = clerk.call("POST", "/api/corrections", form("stars", "七星", "x"))
+	_, fileRes := clerk.upload("星级.csv", "年份,街道,社区,小区,星级\n2023,街道01,社区1,小区1-1,七星\n")
+	fileCode := fileRes["errors"].([]any)[0].(map[string]any)["code"].(string)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `"code":"`+fileCode+`"`) {
+		t.Errorf("bad value: %d %s; want 422 with the file's code %s", code, body, fileCode)
+	}
+	for _, c := range []struct {
+		who  reviewClient
+		form url.Values
+		code int
+		want string
+	}{
+		{clerk, form("stars", "4", ""), 400, "reason_required"},
+		{clerk, form("nonsense", "4", "x"), 400, "bad_field"},
+		{clerk, url.Values{"year": {"2023"}, "street": {"街道01"}, "community": {"社区1"}, "compound": {"没有"}, "field": {"stars"}, "value": {"4"}, "reason": {"x"}}, 422, "unknown_unit"},
+		{other, form("stars", "4", "x"), 403, ""},
+	} {
+		code, body := c.who.call("POST", "/api/corrections", c.form)
+		if code != c.code || !strings.Contains(body, c.want) {
+			t.Errorf("correction %v: %d %s; want %d %s", c.form, code, body, c.code, c.want)
+		}
+	}
+
+	// Under review: submitted, nothing counts yet.
+	if err := ts.DB.SetReview(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	seq := must(ts.DB.Info(ctx)).DataSeq
+	if code, body := clerk.call("POST", "/api/corrections", form("stars", "3", "再次复核")); code != http.StatusAccepted || !strings.Contains(body, `"status":"submitted"`) {
+		t.Errorf("correction under review: %d %s; want 202 submitted", code, body)
+	}
+	if stars, _, _ := compound(); stars != 5 || must(ts.DB.Info(ctx)).DataSeq != seq {
+		t.Errorf("a submitted correction changed the data (%d stars)", stars)
+	}
+	// A locked year refuses it, with the same code as a file.
+	if code, _ := admin.call("POST", "/api/locks", url.Values{"year": {"2023"}}); code != 200 {
+		t.Fatalf("lock: %d", code)
+	}
+	dump := testutil.Dump(t, ts.DB.Path, "sessions", "audit_log", "users")
+	if code, body := clerk.call("POST", "/api/corrections", form("stars", "2", "x")); code != http.StatusUnprocessableEntity || !strings.Contains(body, `"code":"year_locked"`) {
+		t.Errorf("correction of a locked year: %d %s; want 422 year_locked", code, body)
+	}
+	if testutil.Dump(t, ts.DB.Path, "sessions", "audit_log", "users") != dump {
+		t.Error("a refused correction changed the database")
+	}
+}

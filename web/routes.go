@@ -75,6 +75,7 @@ func (s *Server) routes() []Route {
 		{"GET /review/{id}", AccessReview, s.showReviewBatch},
 		{"POST /review/{id}/approve", AccessReview, s.approveBatch},
 		{"POST /review/{id}/reject", AccessReview, s.rejectBatch},
+		{"POST /api/corrections", AccessUpload, s.apiCorrection},
 		{"GET /api/batches", AccessReview, s.apiBatches},
 		{"POST /api/batches/{id}/approve", AccessReview, s.apiApprove},
 		{"POST /api/batches/{id}/reject", AccessReview, s.apiReject},

@@ -74,6 +74,13 @@ var workflowMessages = map[string][2]string{
 	"deadline.missing":         {"%d 个街道未上报（%s）", "%d streets not reported yet (%s)"},
 	"deadline.late":            {"%d 个街道逾期未上报（%s）", "%d streets late (%s)"},
 
+	"correct.badyear":     {"请选择规划中的年份。", "Choose a year of the program."},
+	"correct.noreason":    {"在线修改须填写原因。", "Say why you correct the figure."},
+	"correct.badfield":    {"“%s”不是台账中可修改的一列。", "“%s” is not a column of the ledger that can be corrected."},
+	"correct.nocommunity": {"修改小区须同时写明所属社区。", "A compound's correction needs its community."},
+	"correct.unknown":     {"没有“%s”这个单位的数据；新单位请上传台账。", "There are no figures for “%s”; add a new unit by uploading a ledger."},
+	"correct.filename":    {"在线修改-%s-%d-%s.csv", "correction-%s-%d-%s.csv"},
+
 	"rollback.notapplied": {"第 %d 批从未生效（待审核或已退回），无需撤销。", "Batch %d never took effect (waiting for review or sent back): there is nothing to roll back."},
 	"lock.refused":        {"%s %d 年的数据已封账（%s，%s），不能改动；如需修改，请联系管理员解锁。", "%s's %d figures are locked (by %s, %s) and cannot change; ask an administrator to unlock them."},
 }
