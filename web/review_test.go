@@ -382,3 +382,24 @@ func TestCorrections(t *testing.T) {
 		t.Error("a refused correction changed the database")
 	}
 }
+
+// The correction form shows the unit's current values and says what it
+// did, or what is wrong, in the page's language.
+func TestCorrectionPage(t *testing.T) {
+	ts, _ := privateServer(t, auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}})
+	clerk := ts.as(t, "clerk01")
+	code, body := clerk.call("GET", "/correct?year=2023&street=%E8%A1%97%E9%81%9301&community=%E7%A4%BE%E5%8C%BA1&compound=%E5%B0%8F%E5%8C%BA1-2", nil)
+	if code != 200 || !strings.Contains(body, "街道01 / 社区1 / 小区1-2 2023 年的现有数据") || !strings.Contains(body, "1★") ||
+		strings.Contains(body, `<option value="街道02"`) {
+		t.Errorf("correction form: %d; want 小区1-2's current values (1★) and only the clerk's streets\n%s", code, body)
+	}
+	form := url.Values{"year": {"2023"}, "street": {"街道01"}, "community": {"社区1"}, "compound": {"小区1-2"}, "field": {"stars"}, "reason": {"复核"}}
+	form.Set("value", "六")
+	if code, body := clerk.call("POST", "/correct", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="correct-error"`) {
+		t.Errorf("bad value: %d; want 422 with the error shown", code)
+	}
+	form.Set("value", "4")
+	if code, body := clerk.call("POST", "/correct", form); code != 200 || !strings.Contains(body, "已修改，记为第") || !strings.Contains(body, "4★") {
+		t.Errorf("correction: %d; want the result and the new value", code)
+	}
+}

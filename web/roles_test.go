@@ -85,6 +85,8 @@ var roleMatrix = map[string]matrixRow{
 	"POST /review/{id}/approve":         {path: "/review/999/approve", form: url.Values{}, status: 404},
 	"POST /review/{id}/reject":          {path: "/review/999/reject", form: url.Values{}, status: 404},
 	"GET /api/batches":                  {path: "/api/batches?status=submitted"},
+	"GET /correct":                      {path: "/correct?street=%E8%A1%97%E9%81%9301"},
+	"POST /correct":                     {path: "/correct", form: url.Values{"year": {"2023"}, "street": {"街道01"}, "field": {"five_good"}, "value": {"是"}}, street: "街道01", status: 400},
 	"POST /api/corrections":             {path: "/api/corrections", form: url.Values{"year": {"2023"}, "street": {"街道01"}, "field": {"five_good"}, "value": {"是"}}, street: "街道01", status: 400},
 	"POST /api/batches/{id}/approve":    {path: "/api/batches/999/approve", form: url.Values{}, status: 404},
 	"POST /api/batches/{id}/reject":     {path: "/api/batches/999/reject", form: url.Values{}, status: 404},

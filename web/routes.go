@@ -76,6 +76,8 @@ func (s *Server) routes() []Route {
 		{"POST /review/{id}/approve", AccessReview, s.approveBatch},
 		{"POST /review/{id}/reject", AccessReview, s.rejectBatch},
 		{"POST /api/corrections", AccessUpload, s.apiCorrection},
+		{"GET /correct", AccessUpload, s.showCorrect},
+		{"POST /correct", AccessUpload, s.postCorrect},
 		{"GET /api/batches", AccessReview, s.apiBatches},
 		{"POST /api/batches/{id}/approve", AccessReview, s.apiApprove},
 		{"POST /api/batches/{id}/reject", AccessReview, s.apiReject},

@@ -81,6 +81,19 @@ var workflowMessages = map[string][2]string{
 	"correct.unknown":     {"没有“%s”这个单位的数据；新单位请上传台账。", "There are no figures for “%s”; add a new unit by uploading a ledger."},
 	"correct.filename":    {"在线修改-%s-%d-%s.csv", "correction-%s-%d-%s.csv"},
 
+	"correct.title":       {"在线修改", "Correct a figure"},
+	"correct.intro":       {"修改一个单位某一年的一项数据，须写明原因；与上传台账一样校验，并记入历史记录。", "Change one value of one unit in one year, with a reason; it is checked like an uploaded ledger and kept in the history."},
+	"correct.underreview": {"上报需审核已开启：修改经审核批准后才计入统计。", "Review is on: the correction counts once it is approved."},
+	"correct.community":   {"社区（修改街道本身时留空）", "Community (empty for the street itself)"},
+	"correct.compound":    {"小区（修改社区本身时留空）", "Compound (empty for the community itself)"},
+	"correct.value":       {"新值", "New value"},
+	"correct.reason":      {"修改原因（必填）", "Reason (required)"},
+	"correct.submit":      {"提交修改", "Submit the correction"},
+	"correct.current":     {"%s %d 年的现有数据", "Current values of %s in %d"},
+	"correct.applied":     {"已修改，记为第 %d 批。", "Corrected, as batch %d."},
+	"correct.submitted":   {"已提交，作为第 %d 批等待审核。", "Submitted as batch %d, waiting for review."},
+	"correct.nochange":    {"新值与现有数据相同，没有改动。", "The new value equals the current one: nothing changed."},
+
 	"rollback.notapplied": {"第 %d 批从未生效（待审核或已退回），无需撤销。", "Batch %d never took effect (waiting for review or sent back): there is nothing to roll back."},
 	"lock.refused":        {"%s %d 年的数据已封账（%s，%s），不能改动；如需修改，请联系管理员解锁。", "%s's %d figures are locked (by %s, %s) and cannot change; ask an administrator to unlock them."},
 }
