@@ -290,6 +290,13 @@ func TestWorkflowPage(t *testing.T) {
 			t.Errorf("no audit entry %s", a)
 		}
 	}
+	_, body = admin.call("GET", "/admin/audit", nil)
+	for _, want := range []string{"admin 开启了上报审核", "admin 将 2023 年街道03的数据封账", "admin 解锁了 2023 年街道03的数据（原因：更正）",
+		"admin 将 2024 年的填报截止日期设为 2024-12-10"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the audit log does not say %q", want)
+		}
+	}
 }
 
 // An online correction changes one field of one unit-year, keeps the
