@@ -9,10 +9,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"jindu/auth"
 	"jindu/db"
 	"jindu/internal/testdata/testutil"
+	"jindu/metrics"
 )
 
 // reviewer is a logged-in client of the review tests.
@@ -408,5 +410,46 @@ func TestCorrectionPage(t *testing.T) {
 	form.Set("value", "4")
 	if code, body := clerk.call("POST", "/correct", form); code != 200 || !strings.Contains(body, "已修改，记为第") || !strings.Contains(body, "4★") {
 		t.Errorf("correction: %d; want the result and the new value", code)
+	}
+}
+
+// The home page lists each user's to-dos and says the deadline and the
+// late streets; the nav's badge counts the reviewer's queue.
+func TestTodosAndDeadline(t *testing.T) {
+	ts, _ := privateServer(t,
+		auth.User{Name: "clerk01", Role: auth.Clerk, Streets: []string{"街道01"}},
+		auth.User{Name: "reviewer", Role: auth.Reviewer},
+		auth.User{Name: "viewer", Role: auth.Viewer},
+	)
+	ctx := context.Background()
+	// 2024 so far: only 街道03 reported; the deadline was 10 December and
+	// it is the 20th.
+	ts.apply(t, "import", []metrics.Record{{Year: 2024, Unit: metrics.UnitRef{Street: "街道03"}, Status: metrics.Status{FiveGood: metrics.Bool(true)}}})
+	if err := ts.DB.SetDeadline(ctx, db.Deadline{Year: 2024, Due: time.Date(2024, 12, 10, 0, 0, 0, 0, time.UTC), SetBy: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.DB.SetReview(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	clerk, reviewer, viewer := ts.as(t, "clerk01"), ts.as(t, "reviewer"), ts.as(t, "viewer")
+	_, body := clerk.call("GET", "/", nil)
+	for _, want := range []string{`data-testid="todos"`, "您负责的 1 个街道 2024 年数据已逾期未上报（街道01）", "已上报 1/13 个街道 · 截止 12 月 10 日", "12 个街道逾期未上报（街道01、"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the clerk's home lacks %q", want)
+		}
+	}
+	if _, body := reviewer.call("GET", "/", nil); strings.Contains(body, "批台账待审核") || strings.Contains(body, `class="badge"`) {
+		t.Error("the reviewer has a queue to-do with an empty queue")
+	}
+	if code, _ := clerk.upload("01.csv", "年份,街道\n2024,街道01\n"); code != http.StatusAccepted {
+		t.Fatalf("upload: %d", code)
+	}
+	// The submission moves no data version, yet the reviewer's home shows it.
+	_, body = reviewer.call("GET", "/", nil)
+	if !strings.Contains(body, "1 批台账待审核") || !strings.Contains(body, `<span class="badge"`) {
+		t.Error("the reviewer's home does not show the submitted batch as a to-do with a badge")
+	}
+	if _, body := viewer.call("GET", "/", nil); strings.Contains(body, `data-testid="todos"`) {
+		t.Error("a viewer has to-dos")
 	}
 }

@@ -45,6 +45,9 @@ type DashboardAnalysis struct {
 	Indicators   []Link // comparison indicator selector
 	StreetsURL   string // the full comparison page
 	StreetsLabel string
+	// Todos are the signed-in user's to-dos (streets to report, batches
+	// sent back, the review queue).
+	Todos []Link
 }
 
 // Col is a column of a sortable table.

@@ -94,6 +94,11 @@ var workflowMessages = map[string][2]string{
 	"correct.submitted":   {"已提交，作为第 %d 批等待审核。", "Submitted as batch %d, waiting for review."},
 	"correct.nochange":    {"新值与现有数据相同，没有改动。", "The new value equals the current one: nothing changed."},
 
+	"todo.heading": {"待办", "To do"},
+	"todo.queue":   {"%d 批台账待审核", "%d batches wait for your review"},
+	"todo.report":  {"您负责的 %d 个街道尚未上报 %d 年数据（%s）", "%d of your streets have not reported %d yet (%s)"},
+	"todo.late":    {"您负责的 %d 个街道 %d 年数据已逾期未上报（%s）", "%d of your streets are late with %d (%s)"},
+
 	"rollback.notapplied": {"第 %d 批从未生效（待审核或已退回），无需撤销。", "Batch %d never took effect (waiting for review or sent back): there is nothing to roll back."},
 	"lock.refused":        {"%s %d 年的数据已封账（%s，%s），不能改动；如需修改，请联系管理员解锁。", "%s's %d figures are locked (by %s, %s) and cannot change; ask an administrator to unlock them."},
 }
