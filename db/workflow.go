@@ -85,33 +85,42 @@ func (db *DB) SetReview(ctx context.Context, on bool) error {
 }
 
 // LockYear locks a year of one street (street "": the whole district).
-// Locking what is already locked is ErrExists.
+// Locking what is already locked is ErrExists. A lock changes what pages
+// show beside the figures, so it is a new data version.
 func (db *DB) LockYear(ctx context.Context, l YearLock) error {
 	at := l.At
 	if at.IsZero() {
 		at = db.Now()
 	}
-	res, err := db.write.ExecContext(ctx, `INSERT INTO locks (year, street, locked_by, locked_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, l.Year, l.Street, l.By, at.UTC().Format(time.RFC3339))
-	if err != nil {
-		return fmt.Errorf("lock %d %q: %w", l.Year, l.Street, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("lock %d %q: %w", l.Year, l.Street, ErrExists)
-	}
-	return nil
+	return db.lockTx(ctx, fmt.Sprintf("lock %d %q", l.Year, l.Street), ErrExists, `INSERT INTO locks (year, street, locked_by, locked_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, l.Year, l.Street, l.By, at.UTC().Format(time.RFC3339))
 }
 
 // UnlockYear removes a lock; one that is not there is ErrNotFound.
 func (db *DB) UnlockYear(ctx context.Context, year int, street string) error {
-	res, err := db.write.ExecContext(ctx, `DELETE FROM locks WHERE year = ? AND street = ?`, year, street)
+	return db.lockTx(ctx, fmt.Sprintf("unlock %d %q", year, street), ErrNotFound, `DELETE FROM locks WHERE year = ? AND street = ?`, year, street)
+}
+
+// lockTx runs a statement on the locks and bumps the data version in one
+// transaction; a statement that changes no row is none, and nothing is
+// changed.
+func (db *DB) lockTx(ctx context.Context, op string, none error, query string, args ...any) error {
+	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("unlock %d %q: %w", year, street, err)
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("unlock %d %q: %w", year, street, ErrNotFound)
+		return fmt.Errorf("%s: %w", op, none)
 	}
-	return nil
+	if err := bumpDataSeq(ctx, tx); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return tx.Commit()
 }
 
 // Locks lists the locks, by year, the district's first.

@@ -55,6 +55,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Heading = l.F("headline", year)
+	d.Locked = f.lockedNote(l, year, "")
 	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
 	d.ReportURL = reportURL("/report", l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")

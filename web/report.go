@@ -168,6 +168,9 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	}
 	m.Meta = []string{l.F("report.scope", scope), l.F("data.asof", asOf, f.version),
 		l.F("report.generated", at.Local().Format("2006-01-02 15:04")), l.F("report.by", userName(l, user))}
+	if n := f.lockedNote(l, year, street.Name); n != "" {
+		m.Meta = append(m.Meta, n)
+	}
 
 	all := f.results(s.effectiveProgram(), street, 0)
 	years := f.years

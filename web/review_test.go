@@ -453,3 +453,28 @@ func TestTodosAndDeadline(t *testing.T) {
 		t.Error("a viewer has to-dos")
 	}
 }
+
+// Locked figures say so on the pages, the report and the snapshot; a lock
+// is a new data version, so cached pages show it at once.
+func TestLockedShown(t *testing.T) {
+	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin}, auth.User{Name: "viewer", Role: auth.Viewer})
+	admin, viewer := ts.as(t, "admin"), ts.as(t, "viewer")
+	if _, body := viewer.call("GET", "/?year=2023", nil); strings.Contains(body, `data-testid="locked"`) {
+		t.Fatal("an unlocked year shows 已封账")
+	}
+	if code, _ := admin.call("POST", "/api/locks", url.Values{"year": {"2023"}, "street": {"街道02"}}); code != 200 {
+		t.Fatalf("lock: %d", code)
+	}
+	for path, want := range map[string]string{
+		"/?year=2023": "2023 年有 1 个街道的数据已封账（街道02）",
+		"/streets/%E8%A1%97%E9%81%9302?year=2023":       "2023 年数据已封账（admin，2024-12-20）",
+		"/report?year=2023&street=%E8%A1%97%E9%81%9302": "2023 年数据已封账（admin，2024-12-20）",
+	} {
+		if _, body := viewer.call("GET", path, nil); !strings.Contains(body, want) {
+			t.Errorf("%s does not say %q", path, want)
+		}
+	}
+	if _, body := viewer.call("GET", "/streets/%E8%A1%97%E9%81%9301?year=2023", nil); strings.Contains(body, "已封账") {
+		t.Error("an unlocked street says 已封账")
+	}
+}

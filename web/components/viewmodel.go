@@ -25,6 +25,8 @@ type Page struct {
 	// Notice tells an uploader that batches of theirs were rolled back
 	// since they last opened the history; empty otherwise.
 	Notice string
+	// Locked says the page's figures are locked (已封账): by whom, when.
+	Locked string
 }
 
 // YearLink is one entry of the year selector.

@@ -99,6 +99,9 @@ var workflowMessages = map[string][2]string{
 	"todo.report":  {"您负责的 %d 个街道尚未上报 %d 年数据（%s）", "%d of your streets have not reported %d yet (%s)"},
 	"todo.late":    {"您负责的 %d 个街道 %d 年数据已逾期未上报（%s）", "%d of your streets are late with %d (%s)"},
 
+	"lock.note": {"🔒 %d 年数据已封账（%s，%s）", "🔒 The %d figures are locked (by %s, %s)"},
+	"lock.some": {"🔒 %[2]d 年有 %[1]d 个街道的数据已封账（%[3]s）", "🔒 %[1]d streets' %[2]d figures are locked (%[3]s)"},
+
 	"rollback.notapplied": {"第 %d 批从未生效（待审核或已退回），无需撤销。", "Batch %d never took effect (waiting for review or sent back): there is nothing to roll back."},
 	"lock.refused":        {"%s %d 年的数据已封账（%s，%s），不能改动；如需修改，请联系管理员解锁。", "%s's %d figures are locked (by %s, %s) and cannot change; ask an administrator to unlock them."},
 }
