@@ -478,3 +478,24 @@ func TestLockedShown(t *testing.T) {
 		t.Error("an unlocked street says 已封账")
 	}
 }
+
+// A reviewer locks their streets' years from the review queue, and no
+// other street's.
+func TestLockFromQueue(t *testing.T) {
+	ts, _ := privateServer(t, auth.User{Name: "reviewer01", Role: auth.Reviewer, Streets: []string{"街道01"}})
+	rev := ts.as(t, "reviewer01")
+	_, body := rev.call("GET", "/review", nil)
+	if !strings.Contains(body, `data-testid="review-lock-form"`) || !strings.Contains(body, `<option value="街道01">`) ||
+		strings.Contains(body, `<option value="街道02">`) || strings.Contains(body, `<option value="">`) {
+		t.Error("the queue's lock form does not offer exactly the reviewer's street")
+	}
+	if code, _ := rev.call("POST", "/review/locks", url.Values{"year": {"2023"}, "street": {"街道02"}}); code != http.StatusForbidden {
+		t.Errorf("locking another street: %d; want 403", code)
+	}
+	if code, _ := rev.call("POST", "/review/locks", url.Values{"year": {"2023"}, "street": {"街道01"}}); code != http.StatusSeeOther {
+		t.Errorf("locking: %d; want 303", code)
+	}
+	if locks := must(ts.DB.Locks(context.Background())); len(locks) != 1 || locks[0].Street != "街道01" || locks[0].By != "reviewer01" {
+		t.Errorf("locks = %+v", locks)
+	}
+}

@@ -82,6 +82,7 @@ var roleMatrix = map[string]matrixRow{
 	"GET /admin/workflow":               {path: "/admin/workflow"},
 	"POST /admin/workflow":              {path: "/admin/workflow", form: url.Values{"action": {"lock"}, "year": {"1999"}}, status: 400},
 	"GET /review/{id}":                  {path: "/review/999", status: 404},
+	"POST /review/locks":                {path: "/review/locks", form: url.Values{"year": {"1999"}}, status: 400},
 	"POST /review/{id}/approve":         {path: "/review/999/approve", form: url.Values{}, status: 404},
 	"POST /review/{id}/reject":          {path: "/review/999/reject", form: url.Values{}, status: 404},
 	"GET /api/batches":                  {path: "/api/batches?status=submitted"},

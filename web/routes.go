@@ -73,6 +73,7 @@ func (s *Server) routes() []Route {
 		{"POST /admin/workflow", AccessAdmin, s.postWorkflow},
 		{"GET /review", AccessReview, s.showReviewQueue},
 		{"GET /review/{id}", AccessReview, s.showReviewBatch},
+		{"POST /review/locks", AccessReview, s.lockFromQueue},
 		{"POST /review/{id}/approve", AccessReview, s.approveBatch},
 		{"POST /review/{id}/reject", AccessReview, s.rejectBatch},
 		{"POST /api/corrections", AccessUpload, s.apiCorrection},
