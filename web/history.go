@@ -18,6 +18,9 @@ func (s *Server) showHistory(w http.ResponseWriter, r *http.Request) {
 	if id := r.URL.Query().Get("batch"); id != "" {
 		msg = l.F("history.applied", id)
 	}
+	if id := r.URL.Query().Get("submitted"); id != "" {
+		msg = l.F("history.submitted", id)
+	}
 	if id := r.URL.Query().Get("rolledback"); id != "" {
 		msg = l.F("history.rolledback", id)
 	}

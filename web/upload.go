@@ -525,9 +525,10 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 	}
 	if submit {
 		s.auditBatch(r, db.AuditSubmit, applied.Batch)
-	} else {
-		s.auditBatch(r, db.AuditUpload, applied.Batch)
+		http.Redirect(w, r, "/history?submitted="+strconv.FormatInt(applied.Batch.ID, 10), http.StatusSeeOther)
+		return
 	}
+	s.auditBatch(r, db.AuditUpload, applied.Batch)
 	http.Redirect(w, r, "/history?batch="+strconv.FormatInt(applied.Batch.ID, 10), http.StatusSeeOther)
 }
 

@@ -94,10 +94,11 @@ var workflowMessages = map[string][2]string{
 	"correct.submitted":   {"已提交，作为第 %d 批等待审核。", "Submitted as batch %d, waiting for review."},
 	"correct.nochange":    {"新值与现有数据相同，没有改动。", "The new value equals the current one: nothing changed."},
 
-	"todo.heading": {"待办", "To do"},
-	"todo.queue":   {"%d 批台账待审核", "%d batches wait for your review"},
-	"todo.report":  {"您负责的 %d 个街道尚未上报 %d 年数据（%s）", "%d of your streets have not reported %d yet (%s)"},
-	"todo.late":    {"您负责的 %d 个街道 %d 年数据已逾期未上报（%s）", "%d of your streets are late with %d (%s)"},
+	"history.submitted": {"已提交为第 %s 批，等待审核；审核批准后才计入统计。", "Submitted as batch %s, waiting for review; it counts once approved."},
+	"todo.heading":      {"待办", "To do"},
+	"todo.queue":        {"%d 批台账待审核", "%d batches wait for your review"},
+	"todo.report":       {"您负责的 %d 个街道尚未上报 %d 年数据（%s）", "%d of your streets have not reported %d yet (%s)"},
+	"todo.late":         {"您负责的 %d 个街道 %d 年数据已逾期未上报（%s）", "%d of your streets are late with %d (%s)"},
 
 	"lock.note": {"🔒 %d 年数据已封账（%s，%s）", "🔒 The %d figures are locked (by %s, %s)"},
 	"lock.some": {"🔒 %[2]d 年有 %[1]d 个街道的数据已封账（%[3]s）", "🔒 %[1]d streets' %[2]d figures are locked (%[3]s)"},
