@@ -77,10 +77,10 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 		switch {
 		case b.Status == db.StatusSubmitted:
 			row.State = l.T("review.state.submitted")
-			row.DetailText = l.F("review.rows", b.Rows)
+			row.DetailText = l.N("review.rows", b.Rows)
 		case b.Status == db.StatusRejected:
 			row.State, row.Undone = l.F("review.state.rejected", b.ReviewedBy, b.ReviewedAt.Local().Format("2006-01-02 15:04"), b.ReviewReason), true
-			row.DetailText = l.F("review.rows", b.Rows)
+			row.DetailText = l.N("review.rows", b.Rows)
 		case b.RolledBackBy != 0:
 			row.State, row.Undone = l.F("history.undoneby", b.RolledBackBy, b.Undo.Actor, reasonText(l, b.Undo.Reason)), true
 		case b.Kind == db.KindRollback:

@@ -43,7 +43,7 @@ func (s *Server) renderReviewBatch(w http.ResponseWriter, r *http.Request, l i18
 	u, _ := currentUser(r)
 	id := strconv.FormatInt(b.ID, 10)
 	v := components.ReviewBatch{Page: s.page(r.Context(), r, l, l.F("review.heading", b.ID)), Heading: l.F("review.heading", b.ID),
-		Meta:  l.F("review.meta", streetList(l, b), b.Actor, b.CreatedAt.Local().Format("2006-01-02 15:04"), orDash(b.FileName), b.Rows),
+		Meta:  l.F("review.meta", streetList(l, b), b.Actor, b.CreatedAt.Local().Format("2006-01-02 15:04"), orDash(b.FileName), l.N("review.rows", b.Rows)),
 		Error: errMsg, Rechecked: rechecked, Action: "/review/" + id, Reason: reason}
 	v.JS = nil
 	switch b.Status {

@@ -29,6 +29,7 @@ var englishOne = map[string]string{
 	"nav.queue":               "%d batch waiting for review",
 	"deadline.missing":        "%d street not reported yet (%s)",
 	"todo.queue":              "%d batch waits for your review",
+	"review.rows":             "%d row",
 	"lock.some":               "🔒 %[1]d street's %[2]d figures are locked (%[3]s)",
 	"todo.report":             "%d of your streets has not reported %d yet (%s)",
 	"todo.late":               "%d of your streets is late with %d (%s)",

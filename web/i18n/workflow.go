@@ -18,7 +18,7 @@ var workflowMessages = map[string][2]string{
 	"review.rejected":        {"第 %s 批已退回，提交人会看到原因。", "Batch %s was sent back; the clerk will see why."},
 	"review.back":            {"返回待审核", "Back to the review queue"},
 	"review.heading":         {"审核第 %d 批", "Review batch %d"},
-	"review.meta":            {"%s · 提交人 %s · %s · %s · %d 行", "%s · submitted by %s · %s · %s · %d rows"},
+	"review.meta":            {"%s · 提交人 %s · %s · %s · %s", "%s · submitted by %s · %s · %s · %s"},
 	"review.effects":         {"批准后的影响", "What approving it does"},
 	"review.noeffect":        {"批准后各项指标都不变。", "Approving it changes no figure."},
 	"review.effect":          {"批准后 %[1]d 年%[2]s%[3]s %[4]s → %[5]s", "Once approved, %[2]s's %[3]s in %[1]d: %[4]s → %[5]s"},
