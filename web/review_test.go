@@ -163,6 +163,9 @@ func TestReviewWorkflow(t *testing.T) {
 	if code, _ := rev.call("POST", fmt.Sprintf("/api/batches/%d/approve", id), url.Values{}); code != http.StatusConflict {
 		t.Errorf("approving twice: %d; want 409", code)
 	}
+	if _, body := clerk.call("GET", fmt.Sprintf("/history/%d", id), nil); !strings.Contains(body, "已批准（reviewer01，") {
+		t.Error("the batch's page does not say who approved it")
+	}
 
 	// Rejection: a reason is required; nothing changes; the clerk is told.
 	after := metricsNow()
@@ -177,6 +180,9 @@ func TestReviewWorkflow(t *testing.T) {
 	}
 	if metricsNow() != after {
 		t.Error("a rejection changed the figures")
+	}
+	if _, body := clerk.call("GET", fmt.Sprintf("/history/%d", id2), nil); !strings.Contains(body, "已退回（reviewer01，") {
+		t.Error("the rejected batch's page does not say who sent it back")
 	}
 	if _, body := clerk.call("GET", "/", nil); !strings.Contains(body, "小区1-2 星级与台账不符") {
 		t.Error("the clerk's pages do not announce the rejection and its reason")

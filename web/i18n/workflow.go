@@ -94,6 +94,7 @@ var workflowMessages = map[string][2]string{
 	"correct.submitted":   {"已提交，作为第 %d 批等待审核。", "Submitted as batch %d, waiting for review."},
 	"correct.nochange":    {"新值与现有数据相同，没有改动。", "The new value equals the current one: nothing changed."},
 
+	"batch.submitted":   {"待审核：尚未计入统计，审核批准后才生效，变化明细届时按当时的数据列出。", "Waiting for review: it does not count yet; its changes are listed once it is approved, against the data as they are then."},
 	"history.submitted": {"已提交为第 %s 批，等待审核；审核批准后才计入统计。", "Submitted as batch %s, waiting for review; it counts once approved."},
 	"todo.heading":      {"待办", "To do"},
 	"todo.queue":        {"%d 批台账待审核", "%d batches wait for your review"},
