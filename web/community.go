@@ -67,6 +67,6 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), communityPath(st.Name, name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, scoped, year, unknownMark(l))
 	a.Sections = append(a.Sections, s.starsSection(l, "communitystars", tallies, years, year))
-	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year)...)
+	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year, r.URL.Query().Get("unmet") == "1")...)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +35,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	year, asked, err := yearParam(r)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+		s.yearError(w, r, l, f.years, "year")
 		return
 	}
 	if !asked {
@@ -51,25 +49,25 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(f.years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
+		s.yearError(w, r, l, f.years, "year")
 		return
 	}
 	d.Heading = l.F("headline", year)
 	d.Locked = f.lockedNote(l, year, "")
-	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
+	d.CSVURL, d.CSVStreetsURL = csvURL(l, year, "", false), csvURL(l, year, "", true)
 	d.ReportURL = reportURL("/report", l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
-	for _, y := range f.years {
-		q := url.Values{"year": {strconv.Itoa(y)}}
-		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.effectiveProgram()), URL: "/?" + q.Encode(), Current: y == year})
-	}
+	d.Page.Year = itoa(year)
+	d.Years = yearLinks(l, s.effectiveProgram(), "/", f.years, year, "indicator", d.Page.Indicator)
+	d.JS = append(d.JS, s.Assets.URL(AssetPDFJS))
 	results := f.results(s.effectiveProgram(), db.Unit{}, year)
 	for _, res := range results {
 		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
-		d.Cards = append(d.Cards, card(l, ind, res))
-		if ind.Kind == metrics.KindCompletion {
-			d.Progress = append(d.Progress, progress(l, ind, res))
+		c := card(l, ind, res)
+		if ind.Kind == metrics.KindCompletion && res.Percent != nil {
+			c.Bar = strconv.FormatFloat(*res.Percent, 'f', 1, 64) // the completion shown once: a bar in its card
 		}
+		d.Cards = append(d.Cards, c)
 	}
 	s.addVerdict(&d, l, f, year)
 	all := f.results(s.effectiveProgram(), db.Unit{}, 0)
@@ -78,7 +76,13 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
 	}
-	p, err := renderPage(r, components.DashboardPage(d, s.dashboardAnalysis(r, l, f, year, all)))
+	a := s.dashboardAnalysis(r, l, f, year, all)
+	for i, o := range a.Outlooks {
+		if i < len(d.Cards) && judges(o) {
+			d.Cards[i].Status = "" // one status per card: the outlook's
+		}
+	}
+	p, err := renderPage(r, components.DashboardPage(d, a))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -103,7 +107,7 @@ func pct(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
+	return pctv(*p) // one percent format: one decimal and "%"
 }
 
 // verdict returns the localised status and its CSS class.
@@ -149,7 +153,7 @@ func card(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components.Car
 	return components.Card{
 		Label:   label(l, ind),
 		Percent: pct(res.Percent),
-		Counts:  fmt.Sprintf("%d/%d", res.Numerator, res.Denominator),
+		Counts:  frac(res.Numerator, res.Denominator),
 		Target:  targetText(l, res),
 		Status:  status,
 		Class:   class,
@@ -174,6 +178,12 @@ func progress(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components
 // ratingChart builds one rating indicator's chart over the years with data
 // and the program's milestone years, with its table and summary.
 func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year int) components.Chart {
+	return s.ratingChartUpTo(l, i, ind, all, dataYears, year, 0)
+}
+
+// ratingChartUpTo is ratingChart without the years after until (0: all
+// years), for a report that shows nothing after its year.
+func (s *Server) ratingChartUpTo(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year, until int) components.Chart {
 	byYear := map[int]metrics.Result{}
 	for _, r := range all {
 		if r.Indicator == ind.Key {
@@ -187,6 +197,9 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		}
 	}
 	slices.Sort(years)
+	if until != 0 {
+		years = slices.DeleteFunc(years, func(y int) bool { return y > until })
+	}
 	title := label(l, ind)
 	c := components.Chart{ID: "chart" + strconv.Itoa(i), Title: title}
 	c.Table = components.Table{Caption: l.F("table.caption", title),
@@ -204,7 +217,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		status, _ := verdict(l, res)
 		counts := "—"
 		if ok {
-			counts = fmt.Sprintf("%d/%d", res.Numerator, res.Denominator)
+			counts = frac(res.Numerator, res.Denominator)
 		}
 		target := "—"
 		if res.Target != nil {
@@ -224,9 +237,11 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 	if l == i18n.Zh {
 		year1, sep, end = l.F("year.fmt", year)+pct(cur.Percent), "，", "。"
 	}
-	parts := []string{year1, targetText(l, cur), status}
-	if n := neededText(l, ind, cur); n != "" {
-		parts = append(parts, n)
+	parts := []string{year1, targetText(l, cur)}
+	for _, p := range []string{status, neededText(l, ind, cur)} {
+		if p != "" { // no target: no status, and no stray "，"
+			parts = append(parts, p)
+		}
 	}
 	c.Summary = l.F("chart.summary.fmt", title, strings.Join(parts, sep)) + end
 	return c

@@ -27,6 +27,7 @@ var roleMatrix = map[string]matrixRow{
 	"GET /{$}":                         {path: "/"},
 	"GET /api/metrics":                 {path: "/api/metrics"},
 	"GET /api/metrics.csv":             {path: "/api/metrics.csv"},
+	"GET /api/version":                 {path: "/api/version"},
 	"GET /report":                      {path: "/report"},
 	"GET /report.pdf":                  {path: "/report.pdf"},
 	"GET /snapshots":                   {path: "/snapshots"},

@@ -33,6 +33,7 @@ func (s *Server) routes() []Route {
 		{"GET /{$}", AccessRead, s.showDashboard},
 		{"GET /api/metrics", AccessRead, s.apiMetrics},
 		{"GET /api/metrics.csv", AccessRead, s.apiMetricsCSV},
+		{"GET /api/version", AccessRead, s.apiVersion},
 		{"GET /streets", AccessRead, s.showStreets},
 		{"GET /streets/{name}", AccessRead, s.showStreet},
 		{"GET /streets/{name}/communities/{community}", AccessRead, s.showCommunity},

@@ -7,7 +7,7 @@ package i18n
 // the other.
 var messages, duplicates = catalog(generalMessages, analysisMessages, authMessages, opsMessages,
 	problemMessages, reportMessages, targetMessages, uploadMessages,
-	adminMessages, auditMessages, batchMessages, worklistMessages, workflowMessages)
+	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages, tableMessages, workflowMessages)
 
 // englishOne holds the English singular of messages whose count is their
 // first argument (N) or {count} (Problem), used when the count is 1:
@@ -36,6 +36,9 @@ var englishOne = map[string]string{
 	"deadline.late":           "%d street late (%s)",
 	"review.effect.short":     ", still %d short",
 	"review.pending":          "%d of your batches was sent back (latest: %s)",
+	"wl.near":                 "the %d compound below already holds %s",
+	"wl.short":                ", but only %d is not rated",
+	"wl.closest":              "the %d closest compound lacks %d stars in all",
 
 	"problem.not_reported":         "“{column}” is empty on {count} row (row {rows}): counted as not reported.",
 	"problem.not_reported.missing": "The file has no “{field}” column: this indicator of {count} unit counts as not reported.",
