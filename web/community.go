@@ -59,6 +59,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	}
 	a := components.AnalysisPage{Page: s.page(r.Context(), r, l, name)}
 	a.Locked = f.lockedNote(l, year, st.Name)
+	a.CorrectURL = correctURL(r, l, year, st.Name, name)
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))},
 		{Label: st.Name, URL: href(l, streetPath(st.Name), "year", itoa(year))}, {Label: name}}

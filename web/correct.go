@@ -152,3 +152,17 @@ func (s *Server) postCorrect(w http.ResponseWriter, r *http.Request) {
 	c.Value, c.Reason = "", ""
 	s.renderCorrect(w, r, l, http.StatusOK, c, msg, "")
 }
+
+// correctURL is the correction form of a street or community's year, for
+// a user who may change the street's data; "" for others.
+func correctURL(r *http.Request, l i18n.Lang, year int, street, community string) string {
+	u, ok := currentUser(r)
+	if !ok || !u.MayChangeStreet(street) {
+		return ""
+	}
+	args := []string{"year", itoa(year), "street", street}
+	if community != "" {
+		args = append(args, "community", community)
+	}
+	return href(l, "/correct", args...)
+}

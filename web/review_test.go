@@ -408,6 +408,13 @@ func TestCorrectionPage(t *testing.T) {
 		strings.Contains(body, `<option value="街道02"`) {
 		t.Errorf("correction form: %d; want 小区1-2's current values (1★) and only the clerk's streets\n%s", code, body)
 	}
+	if _, body := clerk.call("GET", "/streets/%E8%A1%97%E9%81%9301/communities/%E7%A4%BE%E5%8C%BA1?year=2023", nil); !strings.Contains(body, `data-testid="correct-link"`) ||
+		!strings.Contains(body, "/correct?community=%E7%A4%BE%E5%8C%BA1") {
+		t.Error("the clerk's community page does not link the correction form")
+	}
+	if _, body := clerk.call("GET", "/streets/%E8%A1%97%E9%81%9302?year=2023", nil); strings.Contains(body, `data-testid="correct-link"`) {
+		t.Error("another street's page offers the clerk a correction")
+	}
 	form := url.Values{"year": {"2023"}, "street": {"街道01"}, "community": {"社区1"}, "compound": {"小区1-2"}, "field": {"stars"}, "reason": {"复核"}}
 	form.Set("value", "六")
 	if code, body := clerk.call("POST", "/correct", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="correct-error"`) {

@@ -127,6 +127,9 @@ type AnalysisPage struct {
 	Cards     []AnalysisCard
 	Sections  []Section
 	Form      *CompareForm
+	// CorrectURL is the online correction form for this unit and year
+	// (在线修改), for those who may change its data; "" otherwise.
+	CorrectURL string
 }
 
 // Selector is a labelled row of links (indicator, level …).

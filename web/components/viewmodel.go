@@ -22,8 +22,8 @@ type Page struct {
 	RoleLabel       string
 	CanUpload       bool
 	CanAdmin        bool
-	CanReview       bool // a reviewer or admin: the review queue is in the nav
-	Queue           int  // submitted batches the user may review (the nav's badge)
+	CanReview       bool   // a reviewer or admin: the review queue is in the nav
+	Queue           int    // submitted batches the user may review (the nav's badge)
 	LoginURL        string // login link that returns to this page
 	// TV is the wall-screen view (?tv=1): larger type, no header or
 	// footer, reloaded when Version changes (polled every PollMS ms).

@@ -81,6 +81,7 @@ var workflowMessages = map[string][2]string{
 	"correct.unknown":     {"没有“%s”这个单位的数据；新单位请上传台账。", "There are no figures for “%s”; add a new unit by uploading a ledger."},
 	"correct.filename":    {"在线修改-%s-%d-%s.csv", "correction-%s-%d-%s.csv"},
 
+	"correct.link":        {"在线修改本单位数据", "Correct a figure here"},
 	"correct.title":       {"在线修改", "Correct a figure"},
 	"correct.intro":       {"修改一个单位某一年的一项数据，须写明原因；与上传台账一样校验，并记入历史记录。", "Change one value of one unit in one year, with a reason; it is checked like an uploaded ledger and kept in the history."},
 	"correct.underreview": {"上报需审核已开启：修改经审核批准后才计入统计。", "Review is on: the correction counts once it is approved."},
