@@ -56,6 +56,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	d.Locked = f.lockedNote(l, year, "")
 	d.CSVURL, d.CSVStreetsURL = csvURL(l, year, "", false), csvURL(l, year, "", true)
 	d.ReportURL = reportURL("/report", l, year, "")
+	d.BriefURL = briefURL(pageBrief, l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
 	d.Page.Year = itoa(year)
 	d.Years = yearLinks(l, s.effectiveProgram(), "/", f.years, year, "indicator", d.Page.Indicator)

@@ -151,8 +151,11 @@ func (s *Server) printPage(ctx context.Context, req ReportRequest, who string) (
 	}
 	page := base + reportURL(req.Page, l, req.Year, req.Street)
 	title := req.Title
-	if title == "" && req.Page == "/report" {
+	switch {
+	case title == "" && req.Page == "/report":
 		title = l.F("report.title", s.scopeName(l, req.Street), req.Year)
+	case title == "" && req.Page == pageBrief:
+		title = l.F("brief.title", s.scopeName(l, req.Street), req.Year)
 	}
 	for range 3 {
 		f, err := s.figures(ctx)

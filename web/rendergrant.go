@@ -17,7 +17,7 @@ import (
 const renderHeader = "X-Jindu-Render"
 
 // printablePages are the pages a render token opens (by GET only).
-var printablePages = map[string]bool{"/report": true}
+var printablePages = map[string]bool{"/report": true, pageBrief: true}
 
 // grantTTL bounds a render token; a render that takes longer is cancelled
 // by the renderer's timeout anyway.

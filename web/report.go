@@ -162,6 +162,7 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		m.BackURL = href(l, streetPath(street.Name), "year", itoa(year))
 	}
 	m.PDFURL, m.PDFNote = s.pdfLink(l, year, street.Name)
+	m.BriefURL, m.SnapURL = briefURL(pageBrief, l, year, street.Name), href(l, "/snapshots")
 	m.PrintHint = l.T("report.print")
 	m.Footer = footerText(l, f.info, f.version, at, userName(user))
 	if !forPDF {

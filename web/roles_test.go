@@ -30,6 +30,8 @@ var roleMatrix = map[string]matrixRow{
 	"GET /api/version":                 {path: "/api/version"},
 	"GET /report":                      {path: "/report"},
 	"GET /report.pdf":                  {path: "/report.pdf"},
+	"GET /brief":                       {path: "/brief"},
+	"GET /brief.pdf":                   {path: "/brief.pdf"},
 	"GET /snapshots":                   {path: "/snapshots"},
 	"POST /snapshots":                  {path: "/snapshots", form: url.Values{"year": {"1999"}}},
 	"GET /snapshots/{id}":              {path: "/snapshots/1"},

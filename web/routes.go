@@ -45,6 +45,8 @@ func (s *Server) routes() []Route {
 		{"GET /report", AccessRead, s.showReport},
 		{"GET /report.pdf", AccessRead, s.reportPDF},
 		{"GET /report/footer.css", AccessPublic, s.reportFooterCSS},
+		{"GET /brief", AccessRead, s.showBrief},
+		{"GET /brief.pdf", AccessRead, s.briefPDF},
 		{"GET /snapshots", AccessRead, s.showSnapshots},
 		{"POST /snapshots", AccessAdmin, s.freezeSnapshot},
 		{"GET /snapshots/{id}", AccessRead, s.showSnapshot},

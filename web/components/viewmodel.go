@@ -118,4 +118,5 @@ type Dashboard struct {
 	ReportURL string
 	PDFURL    string
 	PDFNote   string
+	BriefURL  string // the one-page brief of the year
 }

@@ -7,7 +7,7 @@ package i18n
 // the other.
 var messages, duplicates = catalog(generalMessages, analysisMessages, authMessages, opsMessages,
 	problemMessages, reportMessages, targetMessages, uploadMessages,
-	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages, tableMessages, workflowMessages)
+	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages, tableMessages, briefMessages, workflowMessages)
 
 // englishOne holds the English singular of messages whose count is their
 // first argument (N) or {count} (Problem), used when the count is 1:
@@ -39,6 +39,10 @@ var englishOne = map[string]string{
 	"wl.near":                 "the %d compound below already holds %s",
 	"wl.short":                ", but only %d is not rated",
 	"wl.closest":              "the %d closest compound lacks %d stars in all",
+	"brief.behind":            "%d street behind, %d more needed in all",
+	"brief.behind.comm":       "%d community behind, %d more needed in all",
+	"brief.restsame":          "The other %d indicator is unchanged.",
+	"snap.since.n":            "Since this snapshot, %d indicator has changed:",
 
 	"problem.not_reported":         "“{column}” is empty on {count} row (row {rows}): counted as not reported.",
 	"problem.not_reported.missing": "The file has no “{field}” column: this indicator of {count} unit counts as not reported.",
