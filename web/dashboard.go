@@ -25,7 +25,11 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := pageKeyOf(r, string(l))
-	if p, ok := f.cachedPage(key); ok {
+	// Clerks', reviewers' and admins' pages carry to-dos, notices and the
+	// queue's badge, which change without a new data version: not cached.
+	u, _ := currentUser(r)
+	personal := u.Role.CanUpload() || u.Role.CanReview()
+	if p, ok := f.cachedPage(key); ok && !personal {
 		p.write(w, r, http.StatusOK)
 		return
 	}
@@ -49,6 +53,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Heading = l.F("headline", year)
+	d.Locked = f.lockedNote(l, year, "")
 	d.CSVURL, d.CSVStreetsURL = csvURL(l, year, "", false), csvURL(l, year, "", true)
 	d.ReportURL = reportURL("/report", l, year, "")
 	d.BriefURL = briefURL(pageBrief, l, year, "")
@@ -83,7 +88,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Notice == "" { // a rollback notice is shown until seen, not kept
+	if d.Notice == "" && !personal { // a rollback notice is shown until seen, not kept
 		f.storePage(key, p)
 	}
 	p.write(w, r, http.StatusOK)
@@ -257,6 +262,8 @@ func (s *Server) dashboardAnalysis(r *http.Request, l i18n.Lang, f *figures, yea
 		a.Incomplete = append(a.Incomplete, mark(res))
 	}
 	a.Reported, a.Missing = reportedText(l, c)
+	a.Reported, a.Missing = s.deadlineText(r, l, f, year, a.Reported, a.Missing)
+	a.Todos = s.todos(r, l, f, year)
 	ind, ok := s.indicatorParam(r)
 	if !ok {
 		r2 := r.Clone(r.Context())

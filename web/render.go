@@ -136,10 +136,21 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 	}
 	if u, ok := currentUser(r); ok {
 		p.User, p.RoleLabel = u.Name, l.T("role."+string(u.Role))
-		p.CanUpload, p.CanAdmin = u.Role.CanUpload(), u.Role == auth.Admin
+		p.CanUpload, p.CanAdmin, p.CanReview = u.Role.CanUpload(), u.Role == auth.Admin, u.Role.CanReview()
+		if p.CanReview {
+			if bs, err := s.DB.BatchesByStatus(ctx, db.StatusSubmitted, maxQueue); err == nil {
+				for _, b := range bs {
+					if mayReview(u, b) {
+						p.Queue++
+					}
+				}
+			}
+		}
 		if p.CanUpload {
 			if ns, err := s.DB.RollbackNotices(ctx, u.ID); err == nil && len(ns) > 0 {
 				p.Notice = l.F("rollback.pending", len(ns), rollbackNotice(l, ns[len(ns)-1]))
+			} else if ns, err := s.DB.RejectionNotices(ctx, u.Name); err == nil && len(ns) > 0 {
+				p.Notice = l.F("review.pending", len(ns), rejectionNotice(l, ns[len(ns)-1]))
 			}
 		}
 	}

@@ -177,6 +177,9 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 	if name := userName(user); name != "" {
 		m.Meta = append(m.Meta, l.F("report.by", name))
 	}
+	if n := f.lockedNote(l, year, street.Name); n != "" {
+		m.Meta = append(m.Meta, n)
+	}
 
 	all := upTo(f.results(prog, street, 0), year)
 	years := f.years

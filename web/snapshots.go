@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"jindu/auth"
@@ -30,6 +31,10 @@ type snapshotFigures struct {
 	// the full report.
 	Kind string      `json:"kind,omitempty"`
 	Rows []metricRow `json:"rows"`
+	// Locks are the year's locked street-years (封账) when it was frozen:
+	// the district's and, for the district or the snapshot's street, the
+	// streets'.
+	Locks []lockJSON `json:"locks,omitempty"`
 }
 
 // figuresOf computes a snapshot's figures from the snapshot of counts.
@@ -37,6 +42,11 @@ func (s *Server) figuresOf(f *figures, year int, street db.Unit) snapshotFigures
 	out := snapshotFigures{Program: s.effectiveProgram().Name, DataVersion: f.version, Year: year, Street: street.Name, Rows: []metricRow{}}
 	for _, x := range f.results(s.effectiveProgram(), street, year) {
 		out.Rows = append(out.Rows, metricRow{x.Indicator, x.Year, x.Street, x.Numerator, x.Denominator, x.Percent, x.Target, x.Met, x.Needed})
+	}
+	for _, lk := range f.locks {
+		if lk.Year == year && (street.Name == "" || lk.Street == "" || lk.Street == street.Name) {
+			out.Locks = append(out.Locks, lockJSON{Year: lk.Year, Street: lk.Street, LockedBy: lk.By, LockedAt: lk.At.UTC().Format(time.RFC3339)})
+		}
 	}
 	return out
 }

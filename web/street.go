@@ -48,6 +48,8 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 	}
 	all := f.results(s.effectiveProgram(), st, 0)
 	a := components.AnalysisPage{Page: s.page(r.Context(), r, l, st.Name)}
+	a.Locked = f.lockedNote(l, year, st.Name)
+	a.CorrectURL = correctURL(r, l, year, st.Name, "")
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))},
 		{Label: l.T("nav.streets"), URL: href(l, "/streets", "year", itoa(year))}, {Label: st.Name}}

@@ -48,6 +48,9 @@ type DashboardAnalysis struct {
 	Indicators   []Link // comparison indicator selector
 	StreetsURL   string // the full comparison page
 	StreetsLabel string
+	// Todos are the signed-in user's to-dos (streets to report, batches
+	// sent back, the review queue).
+	Todos []Link
 }
 
 // Col is a column of a sortable table.
@@ -124,6 +127,9 @@ type AnalysisPage struct {
 	Cards     []AnalysisCard
 	Sections  []Section
 	Form      *CompareForm
+	// CorrectURL is the online correction form for this unit and year
+	// (在线修改), for those who may change its data; "" otherwise.
+	CorrectURL string
 }
 
 // Selector is a labelled row of links (indicator, level …).

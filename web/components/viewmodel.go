@@ -22,6 +22,8 @@ type Page struct {
 	RoleLabel       string
 	CanUpload       bool
 	CanAdmin        bool
+	CanReview       bool   // a reviewer or admin: the review queue is in the nav
+	Queue           int    // submitted batches the user may review (the nav's badge)
 	LoginURL        string // login link that returns to this page
 	// TV is the wall-screen view (?tv=1): larger type, no header or
 	// footer, reloaded when Version changes (polled every PollMS ms).
@@ -35,6 +37,8 @@ type Page struct {
 	// Notice tells an uploader that batches of theirs were rolled back
 	// since they last opened the history; empty otherwise.
 	Notice string
+	// Locked says the page's figures are locked (已封账): by whom, when.
+	Locked string
 }
 
 // YearLink is one entry of the year selector.

@@ -7,7 +7,7 @@ package i18n
 // the other.
 var messages, duplicates = catalog(generalMessages, analysisMessages, authMessages, opsMessages,
 	problemMessages, reportMessages, targetMessages, uploadMessages,
-	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages, tableMessages, briefMessages)
+	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages, tableMessages, briefMessages, workflowMessages)
 
 // englishOne holds the English singular of messages whose count is their
 // first argument (N) or {count} (Problem), used when the count is 1:
@@ -26,6 +26,16 @@ var englishOne = map[string]string{
 	"audit.repeats":           "(%d time, the last at %s)",
 	"batch.shown":             "%d change.",
 	"wl.near.k":               ", each %d star short",
+	"nav.queue":               "%d batch waiting for review",
+	"deadline.missing":        "%d street not reported yet (%s)",
+	"todo.queue":              "%d batch waits for your review",
+	"review.rows":             "%d row",
+	"lock.some":               "🔒 %[1]d street's %[2]d figures are locked (%[3]s)",
+	"todo.report":             "%d of your streets has not reported %d yet (%s)",
+	"todo.late":               "%d of your streets is late with %d (%s)",
+	"deadline.late":           "%d street late (%s)",
+	"review.effect.short":     ", still %d short",
+	"review.pending":          "%d of your batches was sent back (latest: %s)",
 	"wl.near":                 "the %d compound below already holds %s",
 	"wl.short":                ", but only %d is not rated",
 	"wl.closest":              "the %d closest compound lacks %d stars in all",
