@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"jindu/db"
 	"jindu/internal/testdata/testutil"
 	"jindu/metrics"
+	"jindu/pdf"
 )
 
 // reviewer is a logged-in client of the review tests.
@@ -510,5 +512,37 @@ func TestLockFromQueue(t *testing.T) {
 	}
 	if locks := must(ts.DB.Locks(context.Background())); len(locks) != 1 || locks[0].Street != "街道01" || locks[0].By != "reviewer01" {
 		t.Errorf("locks = %+v", locks)
+	}
+}
+
+// A snapshot records which street-years were locked when it was frozen.
+func TestSnapshotRecordsLocks(t *testing.T) {
+	testutil.Chromium(t)
+	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
+	ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
+	t.Cleanup(func() { ts.Web.Close() })
+	admin := ts.client(t)
+	ts.login(t, admin, "admin", testPassword)
+	ctx := context.Background()
+	for _, l := range []db.YearLock{{Year: 2023, Street: "街道02", By: "admin"}, {Year: 2022, By: "admin"}} {
+		if err := ts.DB.LockYear(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp := do(t, admin, "POST", ts.URL+"/snapshots", url.Values{"year": {"2023"}, "lang": {"zh"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("freeze: %d", resp.StatusCode)
+	}
+	_, figures := getBody(t, admin, ts.URL+"/snapshots/1/figures.json")
+	var fig struct {
+		Locks []struct {
+			Year     int    `json:"year"`
+			Street   string `json:"street"`
+			LockedBy string `json:"locked_by"`
+		} `json:"locks"`
+	}
+	if err := json.Unmarshal(figures, &fig); err != nil || len(fig.Locks) != 1 || fig.Locks[0].Year != 2023 ||
+		fig.Locks[0].Street != "街道02" || fig.Locks[0].LockedBy != "admin" {
+		t.Errorf("the snapshot's locks = %+v (%v); want 2023 街道02 by admin only", fig.Locks, err)
 	}
 }
