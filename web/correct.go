@@ -52,6 +52,9 @@ func (s *Server) renderCorrect(w http.ResponseWriter, r *http.Request, l i18n.La
 	if c.Street == "" && len(v.Streets) > 0 {
 		c.Street = v.Streets[0].Value
 	}
+	if c.Field == "" && c.Compound != "" {
+		c.Field = "stars" // a compound's usual correction
+	}
 	for _, key := range ingest.CorrectionFields() {
 		v.Fields = append(v.Fields, components.Choice{Value: key, Label: l.T("field." + key), Selected: key == c.Field})
 	}
