@@ -28,6 +28,14 @@ const (
 	AuditPendingDiscarded = "pending_discarded"
 	AuditRollback         = "rollback"
 	AuditProgram          = "program_change"
+	// Review and locks (schema 16).
+	AuditReviewSetting = "review_setting"
+	AuditSubmit        = "batch_submit"
+	AuditApprove       = "batch_approve"
+	AuditReject        = "batch_reject"
+	AuditLock          = "year_lock"
+	AuditUnlock        = "year_unlock"
+	AuditDeadline      = "deadline_set"
 )
 
 // AuditEntry is one line of the append-only audit log.

@@ -70,6 +70,18 @@ type BatchInput struct {
 	// error aborts the batch. Apply checks the same-file rule on the
 	// SHA-256 it returns (unless SHA256 is set, checked before).
 	File func() (sha256 string, gz []byte, err error)
+	// Submit stores the batch as submitted (review on): the batch, its
+	// file and its counts are kept, its changes are computed and then
+	// undone, and the data version stays.
+	Submit bool
+	// Approves, if not 0, is the submitted batch this applies: its row is
+	// updated to approved instead of a new batch being made, and the
+	// changes are computed again against the data as they are now.
+	Approves int64
+	// Effect fills Batch.After: the tallies of the batch's streets after
+	// it, read inside its transaction (for a dry run: what approving it
+	// would make of them).
+	Effect bool
 }
 
 // Batch is an applied change batch.
@@ -102,6 +114,16 @@ type Batch struct {
 	// DataSeq is the data version the batch was computed against (filled
 	// by Apply and dry runs).
 	DataSeq int64
+	// Status is the batch's review state (StatusApplied …); ReviewedBy,
+	// ReviewedAt and ReviewReason say who approved or rejected it, when
+	// and (for a rejection) why.
+	Status       string
+	ReviewedBy   string
+	ReviewedAt   time.Time
+	ReviewReason string
+	// After is, with BatchInput.Effect, the tallies of the batch's streets
+	// once it is applied: street name → year → tally.
+	After map[string]map[int]metrics.Tally
 }
 
 // Apply stores a batch in one transaction: every record records yields
@@ -115,7 +137,7 @@ type Batch struct {
 // bytes equal those of an upload or import still in effect changes
 // nothing: Apply returns a *DuplicateError naming that batch.
 func (db *DB) Apply(ctx context.Context, in BatchInput, records iter.Seq2[metrics.Record, error]) (Batch, error) {
-	if in.SHA256 != "" {
+	if in.SHA256 != "" && in.Approves == 0 {
 		if err := db.notDuplicate(ctx, in.SHA256); err != nil {
 			return Batch{}, err
 		}
@@ -174,9 +196,28 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if in.Reverts != 0 {
 		reverts, b.Reverts = in.Reverts, in.Reverts
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO batches (kind, created_at, actor, source, file_name, sha256, raw, note, reverts, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		in.Kind, b.CreatedAt.Format(time.RFC3339), in.Actor, in.Source, in.FileName, in.SHA256, in.Raw, in.Note, reverts, in.Reason).Scan(&b.ID)
+	b.Status = StatusApplied
+	switch {
+	case in.Approves != 0:
+		// The submitted batch keeps its row, file and submitter; the
+		// reviewer is recorded beside it.
+		b.ID, b.Status, b.ReviewedBy, b.ReviewedAt = in.Approves, StatusApproved, in.Actor, b.CreatedAt
+		var submitted string
+		err = tx.QueryRowContext(ctx, `UPDATE batches SET status = 'approved', reviewed_by = ?, reviewed_at = ?
+			WHERE id = ? AND status = 'submitted' RETURNING kind, created_at, actor, source, file_name, sha256, note`,
+			in.Actor, b.CreatedAt.Format(time.RFC3339), in.Approves).Scan(&b.Kind, &submitted, &b.Actor, &b.Source, &b.FileName, &b.SHA256, &b.Note)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Batch{}, fmt.Errorf("approve batch %d: %w", in.Approves, ErrNotSubmitted)
+		}
+		b.CreatedAt, _ = time.Parse(time.RFC3339, submitted)
+	default:
+		if in.Submit {
+			b.Status = StatusSubmitted
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO batches (kind, created_at, actor, source, file_name, sha256, raw, note, reverts, reason, status)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Kind, b.CreatedAt.Format(time.RFC3339), in.Actor, in.Source, in.FileName, in.SHA256, in.Raw, in.Note, reverts, in.Reason, b.Status).Scan(&b.ID)
+	}
 	if err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
 	}
@@ -198,6 +239,16 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	w := newWriter(ctx, tx, b.ID)
 	w.maxNew = in.MaxNewUnits
 	defer w.close()
+	if w.locks, err = loadLocks(ctx, tx); err != nil {
+		return Batch{}, fmt.Errorf("apply batch: %w", err)
+	}
+	if in.Submit {
+		// What a submitted batch would change is worked out in full, then
+		// undone: only the batch row (with its counts and file) is kept.
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT submitted`); err != nil {
+			return Batch{}, fmt.Errorf("submit batch: %w", err)
+		}
+	}
 	if err := work(ctx, tx, w); err != nil {
 		return Batch{}, err
 	}
@@ -220,7 +271,14 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if streets.String != "" {
 		b.Streets = strings.Split(streets.String, "\x1f")
 	}
-	if in.File != nil {
+	if in.Submit {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO submitted`); err != nil {
+			return Batch{}, fmt.Errorf("submit batch: %w", err)
+		}
+		clear(w.deltas)
+		clear(w.touched)
+	}
+	if in.File != nil && in.Approves == 0 {
 		sha, gz, err := in.File()
 		if err != nil {
 			return Batch{}, err
@@ -241,6 +299,11 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 	if err := refreshTallies(ctx, tx, w.touched); err != nil {
 		return Batch{}, err
 	}
+	if in.Effect {
+		if b.After, err = talliesOf(ctx, tx, b.Streets); err != nil {
+			return Batch{}, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE batches SET rows = ?, new_units = ?, changed = ?, streets = ? WHERE id = ?`,
 		b.Rows, b.NewUnits, b.Changed, streets, b.ID); err != nil {
 		return Batch{}, fmt.Errorf("apply batch: %w", err)
@@ -251,7 +314,7 @@ func (db *DB) applyTx(ctx context.Context, in BatchInput, work func(context.Cont
 			return Batch{}, fmt.Errorf("apply batch: %w", err)
 		}
 	}
-	if b.Changed > 0 || b.NewUnits > 0 {
+	if (b.Changed > 0 || b.NewUnits > 0) && !in.Submit {
 		if err := bumpDataSeq(ctx, tx); err != nil {
 			return Batch{}, err
 		}
@@ -288,7 +351,7 @@ func (db *DB) Info(ctx context.Context) (Info, error) {
 	var seq, last, demo string
 	err := db.read.QueryRowContext(ctx, `SELECT
 		(SELECT value FROM meta WHERE key = 'data_seq'),
-		coalesce((SELECT max(created_at) FROM batches), ''),
+		coalesce((SELECT max(CASE status WHEN 'applied' THEN created_at WHEN 'approved' THEN reviewed_at END) FROM batches), ''),
 		coalesce((SELECT value FROM meta WHERE key = 'demo'), ''),
 		(SELECT coalesce(max(id), 0) FROM units)`).Scan(&seq, &last, &demo, &in.Units)
 	if err != nil {

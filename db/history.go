@@ -14,7 +14,8 @@ import (
 
 const batchColumns = `b.id, b.kind, b.created_at, b.actor, b.source, b.file_name, b.sha256, b.rows, b.new_units,
 	b.changed, b.note, coalesce(b.reverts, 0), b.streets, b.reason,
-	coalesce(r.id, 0), coalesce(r.actor, ''), coalesce(r.created_at, ''), coalesce(r.reason, '')`
+	coalesce(r.id, 0), coalesce(r.actor, ''), coalesce(r.created_at, ''), coalesce(r.reason, ''),
+	b.status, b.reviewed_by, b.reviewed_at, b.review_reason`
 
 // batchFrom is the FROM clause batchColumns read: each batch with the
 // rollback that undid it, if any (at most one: batches_reverts is unique).
@@ -31,12 +32,14 @@ func scanBatch(r rowScanner) (Batch, error) {
 	var b Batch
 	var at string
 	var streets sql.NullString
-	var undoAt string
+	var undoAt, reviewedAt string
 	err := r.Scan(&b.ID, &b.Kind, &at, &b.Actor, &b.Source, &b.FileName, &b.SHA256, &b.Rows, &b.NewUnits,
-		&b.Changed, &b.Note, &b.Reverts, &streets, &b.Reason, &b.RolledBackBy, &b.Undo.Actor, &undoAt, &b.Undo.Reason)
+		&b.Changed, &b.Note, &b.Reverts, &streets, &b.Reason, &b.RolledBackBy, &b.Undo.Actor, &undoAt, &b.Undo.Reason,
+		&b.Status, &b.ReviewedBy, &reviewedAt, &b.ReviewReason)
 	if err != nil {
 		return Batch{}, err
 	}
+	b.ReviewedAt, _ = time.Parse(time.RFC3339, reviewedAt)
 	b.CreatedAt, _ = time.Parse(time.RFC3339, at)
 	b.Undo.At, _ = time.Parse(time.RFC3339, undoAt)
 	b.StreetsKnown = streets.Valid
@@ -48,11 +51,16 @@ func scanBatch(r rowScanner) (Batch, error) {
 
 // Batches lists batches, newest first (limit 0: all).
 func (db *DB) Batches(ctx context.Context, limit int) ([]Batch, error) {
-	q := `SELECT ` + batchColumns + batchFrom + ` ORDER BY b.id DESC`
+	return db.queryBatches(ctx, ` ORDER BY b.id DESC`, limit)
+}
+
+// queryBatches reads the batches a clause selects (limit 0: all).
+func (db *DB) queryBatches(ctx context.Context, clause string, limit int, args ...any) ([]Batch, error) {
+	q := `SELECT ` + batchColumns + batchFrom + clause
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.read.QueryContext(ctx, q)
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("batches: %w", err)
 	}
@@ -106,10 +114,16 @@ func (db *DB) BatchFile(ctx context.Context, id int64) (name string, raw []byte,
 // has not been rolled back: applying the same bytes again changes nothing.
 func (db *DB) InEffectBySHA256(ctx context.Context, sha string) (Batch, error) {
 	b, err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+batchFrom+`
-		WHERE b.sha256 = ? AND b.kind IN ('upload', 'import') AND r.id IS NULL
+		WHERE b.sha256 = ? AND b.kind IN ('upload', 'import') AND b.status <> 'rejected' AND r.id IS NULL
 		ORDER BY b.id DESC LIMIT 1`, sha))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Batch{}, ErrNotFound
 	}
 	return b, err
+}
+
+// BatchesByStatus lists the batches in a review state, oldest first (limit
+// 0: all).
+func (db *DB) BatchesByStatus(ctx context.Context, status string, limit int) ([]Batch, error) {
+	return db.queryBatches(ctx, ` WHERE b.status = ? ORDER BY b.id`, limit, status)
 }

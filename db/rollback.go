@@ -50,6 +50,8 @@ func (db *DB) Rollback(ctx context.Context, id int64, actor, source, reason stri
 	switch {
 	case target.RolledBackBy != 0:
 		return Batch{}, fmt.Errorf("batch %d was already rolled back by batch %d / 该批次已被第 %d 批回滚: %w", id, target.RolledBackBy, target.RolledBackBy, ErrConflict)
+	case target.Status == StatusSubmitted || target.Status == StatusRejected:
+		return Batch{}, fmt.Errorf("batch %d was never applied (%s) / 该批次未生效，无需回滚: %w", id, target.Status, ErrConflict)
 	case target.Kind == KindRollback:
 		return Batch{}, fmt.Errorf("batch %d is a rollback; apply the data again instead / 回滚批次不能再回滚: %w", id, ErrConflict)
 	}

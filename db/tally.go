@@ -152,3 +152,41 @@ func applyTallyDeltas(ctx context.Context, tx *sql.Tx, deltas map[streetYear]*ta
 	}
 	return saveTallies(ctx, tx, tallies)
 }
+
+// talliesOf reads the tallies of the named streets inside a transaction:
+// street name → year → tally.
+func talliesOf(ctx context.Context, tx *sql.Tx, streets []string) (map[string]map[int]metrics.Tally, error) {
+	out := map[string]map[int]metrics.Tally{}
+	sel, err := tx.PrepareContext(ctx, `SELECT t.year, t.tally FROM street_tallies t
+		JOIN units u ON u.id = t.street_id WHERE u.level = 'street' AND u.name = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("tallies: %w", err)
+	}
+	defer sel.Close()
+	for _, name := range streets {
+		rows, err := sel.QueryContext(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("tallies of %s: %w", name, err)
+		}
+		years := map[int]metrics.Tally{}
+		for rows.Next() {
+			var year int
+			var raw []byte
+			var t metrics.Tally
+			if err := rows.Scan(&year, &raw); err == nil {
+				err = json.Unmarshal(raw, &t)
+			}
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("tallies of %s: %w", name, err)
+			}
+			years[year] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("tallies of %s: %w", name, err)
+		}
+		out[name] = years
+	}
+	return out, nil
+}

@@ -208,3 +208,20 @@ func (db *DB) SeenRollbacks(ctx context.Context, userID, upTo int64) error {
 	}
 	return nil
 }
+
+// RejectionNotices lists the account's rejected batches it has not been
+// shown yet, oldest first (at most 20).
+func (db *DB) RejectionNotices(ctx context.Context, name string) ([]Batch, error) {
+	return db.queryBatches(ctx, ` WHERE b.actor = ? AND b.status = 'rejected' AND b.review_seen = 0 ORDER BY b.reviewed_at, b.id`, 20, name)
+}
+
+// SeenRejections records that the account was shown the rejections of
+// these batches.
+func (db *DB) SeenRejections(ctx context.Context, name string, ids []int64) error {
+	for _, id := range ids {
+		if _, err := db.write.ExecContext(ctx, `UPDATE batches SET review_seen = 1 WHERE id = ? AND actor = ?`, id, name); err != nil {
+			return fmt.Errorf("seen rejections: %w", err)
+		}
+	}
+	return nil
+}

@@ -60,6 +60,7 @@ type writer struct {
 	rows, newUnits, changed int
 	maxNew                  int // 0: no cap
 	newStreets              int
+	locks                   *lockSet // nil: nothing is locked
 
 	pending []staged
 	work    chan []staged
@@ -651,6 +652,9 @@ func (w *writer) storeStatuses(chunk []staged) error {
 		} else {
 			w.diffPrevious(u, c.Year, c.Status, old, oldC, ky, k)
 		}
+		if err := w.locks.check(c.street, u.Street, c.Year); err != nil {
+			return err
+		}
 		changes = append(changes, change{c.unit, u.Compound, c.Year, c.Status, st.enc, enc})
 		if u.Compound != "" {
 			w.parents[c.community] = true
@@ -755,6 +759,9 @@ func (w *writer) writeChanges(changes []change) error {
 // restored counts one unit-year a rollback put back (or removed): its
 // change is logged and its street-year's tally recounted at the end.
 func (w *writer) restored(c change, street int64) error {
+	if err := w.locks.check(street, "", c.year); err != nil {
+		return err
+	}
 	if err := w.logChange(c.unit, c.compound, c.year, c.old, c.new); err != nil {
 		return err
 	}

@@ -1,7 +1,10 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"io"
 
 	"jindu/metrics"
@@ -36,4 +39,37 @@ func (lw *LedgerWriter) Write(r metrics.Record) error {
 func (lw *LedgerWriter) Flush() error {
 	lw.cw.Flush()
 	return lw.cw.Error()
+}
+
+// ErrNotAField means a correction names no value column of the ledger.
+var ErrNotAField = errors.New("not a value column of the ledger")
+
+// CorrectionFields are the column keys an online correction may change,
+// in template order (the uploads contract's English headers).
+func CorrectionFields() []string {
+	var out []string
+	for f := fFiveGood; f < numFields; f++ {
+		out = append(out, fieldInfo[f].en)
+	}
+	return out
+}
+
+// CorrectionCSV is a one-row ledger of the unit-year r with the column
+// key (e.g. stars, five_good, party_branch, or its Chinese header) set to
+// value as typed: an online correction, parsed and validated like any
+// uploaded file, so a bad value gets the code a file would get. The other
+// columns keep r's values.
+func CorrectionCSV(r metrics.Record, key, value string) ([]byte, error) {
+	f, ok := headerIndex[normHeader(key)]
+	if !ok || f < fFiveGood {
+		return nil, fmt.Errorf("correction of %q: %w", key, ErrNotAField)
+	}
+	cells := recordCells(r)
+	cells[f] = value
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	cw.Write(TemplateHeaders())
+	cw.Write(cells)
+	cw.Flush()
+	return b.Bytes(), cw.Error()
 }

@@ -5,12 +5,14 @@
 package load
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"strconv"
+	"time"
 
 	"jindu/db"
 	"jindu/ingest"
@@ -28,6 +30,11 @@ type Input struct {
 	// Keep, if set, is given every valid record as it is parsed (a
 	// pending upload keeps them to be applied without a second parse).
 	Keep func(metrics.Record) error
+	// Submit stores the batch as submitted for review instead of applying
+	// it (db.BatchInput.Submit).
+	Submit bool
+	// Note is kept with the batch (an online correction's reason).
+	Note string
 }
 
 // Result is what applying a file did (or, for a dry run, would do).
@@ -51,7 +58,7 @@ func File(ctx context.Context, d *db.DB, in Input, r io.Reader) (Result, error) 
 	defer dg.finish()
 	tee := io.TeeReader(r, dg)
 	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
-		MaxNewUnits: in.Options.MaxNewUnits,
+		MaxNewUnits: in.Options.MaxNewUnits, Submit: in.Submit, Note: in.Note,
 		File: func() (string, []byte, error) {
 			if _, err := io.Copy(io.Discard, tee); err != nil { // hash the whole file even if parsing stopped early
 				return "", nil, err
@@ -85,7 +92,11 @@ func keeping(records iter.Seq2[metrics.Record, error], keep func(metrics.Record)
 func finish(in Input, res Result, b db.Batch, err error) (Result, error) {
 	name := in.Name
 	var dup *db.DuplicateError
+	var locked *db.LockedError
 	switch {
+	case errors.As(err, &locked):
+		res.Report.Errors = append(res.Report.Errors, lockedProblem(name, locked))
+		return res, ingest.ErrInvalid
 	case errors.Is(err, db.ErrTooManyNewStreets):
 		res.Report.Errors = append(res.Report.Errors, ingest.Problem{File: name, Code: "too_many_new_units",
 			Params: map[string]string{"limit": strconv.Itoa(db.MaxNewStreets(in.Options.MaxNewUnits)), "reason": "streets"}})
@@ -123,7 +134,7 @@ func Records(ctx context.Context, d *db.DB, in Input, raw []byte, records []byte
 	dg.Write(raw)
 	sha, _ := dg.finish()
 	batchIn := db.BatchInput{Kind: in.Kind, Actor: in.Actor, Source: in.Source, FileName: in.Name, DryRun: in.DryRun,
-		SHA256: sha, ExpectDataSeq: dataSeq, MaxNewUnits: in.Options.MaxNewUnits,
+		SHA256: sha, ExpectDataSeq: dataSeq, MaxNewUnits: in.Options.MaxNewUnits, Submit: in.Submit,
 		File: func() (string, []byte, error) {
 			sha, gz := dg.finish()
 			return sha, gz, nil
@@ -145,4 +156,40 @@ func Records(ctx context.Context, d *db.DB, in Input, raw []byte, records []byte
 		}
 	})
 	return finish(in, res, b, err)
+}
+
+// lockedProblem is a change refused by a lock, as a problem of the file.
+func lockedProblem(file string, e *db.LockedError) ingest.Problem {
+	return ingest.Problem{File: file, Code: "year_locked", Params: map[string]string{
+		"year": strconv.Itoa(e.Year), "street": e.Street, "lock_street": e.Lock.Street,
+		"by": e.Lock.By, "at": e.Lock.At.Format(time.RFC3339), "date": e.Lock.At.Format(time.DateOnly)}}
+}
+
+// Approve applies a submitted batch (see Input.Submit): its kept file is
+// parsed again and applied against the data as they are now, as one
+// transaction, into the same batch, which becomes approved; in.Actor is the
+// reviewer. The result's batch carries the diff against the data at
+// approval time. With in.DryRun nothing is stored, and the batch's After
+// holds what approving it would make of its streets' tallies: the review
+// queue's preview. A batch that is not waiting for review is
+// db.ErrNotSubmitted; a change of a locked street-year, or a file that no
+// longer passes, is ingest.ErrInvalid with the report, and nothing changes.
+func Approve(ctx context.Context, d *db.DB, in Input, id int64) (Result, error) {
+	b, err := d.BatchByID(ctx, id)
+	if err != nil {
+		return Result{}, err
+	}
+	if b.Status != db.StatusSubmitted {
+		return Result{}, fmt.Errorf("approve batch %d: %w", id, db.ErrNotSubmitted)
+	}
+	name, raw, err := d.BatchFile(ctx, id)
+	if err != nil {
+		return Result{}, fmt.Errorf("approve batch %d: %w", id, err)
+	}
+	var res Result
+	in.Name, in.Kind = name, b.Kind
+	records := ingest.Records(ctx, name, bytes.NewReader(raw), in.Options, &res.Report)
+	nb, err := d.Apply(ctx, db.BatchInput{Kind: b.Kind, Actor: in.Actor, Source: in.Source, FileName: name,
+		MaxNewUnits: in.Options.MaxNewUnits, Approves: id, DryRun: in.DryRun, Effect: in.DryRun}, records)
+	return finish(in, res, nb, err)
 }

@@ -6,12 +6,23 @@ type OutlookStatus string
 // Outlook statuses, from best to worst. OutlookUnknown means there is not
 // enough data to judge (no target, no data, or only one year of data).
 const (
-	OutlookMet        OutlookStatus = "met"        // 已达标
+	OutlookMet OutlookStatus = "met" // 已达标
+	// OutlookMetAtRisk: this year's milestone is met, but at the observed
+	// pace the final target is not (本年达标，但按此速度…需加快).
+	OutlookMetAtRisk  OutlookStatus = "met_at_risk"
 	OutlookOnTrack    OutlookStatus = "on_track"   // 按期推进
 	OutlookAccelerate OutlookStatus = "accelerate" // 需加快
-	OutlookOffTrack   OutlookStatus = "off_track"  // 进展滞后
-	OutlookUnknown    OutlookStatus = ""
+	// OutlookClose: the final year is here (or past), the target missed
+	// by at most CloseUnits units (差 ≤ 3 个).
+	OutlookClose    OutlookStatus = "close"
+	OutlookOffTrack OutlookStatus = "off_track" // 进展滞后
+	OutlookUnknown  OutlookStatus = ""
 )
+
+// CloseUnits is how many units short of the final target, in the final
+// year or after it, still count as close rather than off track: a street
+// one compound short and one 27 short are not in the same place.
+const CloseUnits = 3
 
 // Outlook thresholds on Ratio (observed pace ÷ required pace).
 const (
@@ -52,6 +63,10 @@ type Outlook struct {
 	// ReachYear is the year FinalTarget is reached at the observed pace
 	// (Year itself when already reached); 0 when never at this pace.
 	ReachYear int
+	// Milestone says whether Year has a target of its own; Needed is how
+	// many units Year's result still needs against it (nil when unknown).
+	Milestone bool
+	Needed    *int
 }
 
 // Assess classifies an indicator from its results (any order; other
@@ -68,9 +83,14 @@ type Outlook struct {
 //
 //   - met (已达标) when its own milestone is met (with no milestone that
 //     year: when the current value already reaches every remaining
-//     milestone, i.e. required ≤ 0);
-//   - off track (进展滞后) when the final year has passed unmet, or the
-//     value did not rise since the baseline (observed ≤ 0);
+//     milestone, i.e. required ≤ 0) — but met at risk (本年达标，但…需加快)
+//     when the projection to the final year falls short of the final
+//     target;
+//   - in the final year (or after it) unmet: close (差 ≤ 3 个) when at
+//     most CloseUnits units are still needed, off track (进展滞后)
+//     otherwise;
+//   - off track when the value did not rise since the baseline
+//     (observed ≤ 0);
 //   - on track (按期推进) when ratio ≥ OnTrackRatio (1);
 //   - needs acceleration (需加快) when ratio ≥ AccelerateRatio (0.5);
 //   - off track otherwise.
@@ -88,9 +108,11 @@ type Outlook struct {
 func Assess(p Program, ind Indicator, results []Result) Outlook {
 	o := Outlook{Indicator: ind.Key}
 	pts := map[int]int{} // year → tenths
+	needed := map[int]*int{}
 	for _, r := range results {
 		if r.Indicator == ind.Key && r.Percent != nil {
 			pts[r.Year] = tenths(*r.Percent)
+			needed[r.Year] = r.Needed
 		}
 	}
 	if len(pts) == 0 {
@@ -107,7 +129,7 @@ func Assess(p Program, ind Indicator, results []Result) Outlook {
 		}
 	}
 	cur := pts[latest]
-	o.Year, o.Current = latest, float64(cur)/10
+	o.Year, o.Current, o.Needed = latest, float64(cur)/10, needed[latest]
 	o.BaselineYear, o.Baseline = base, float64(pts[base])/10
 
 	// The final milestone: the last year with a target.
@@ -167,6 +189,11 @@ func Assess(p Program, ind Indicator, results []Result) Outlook {
 
 	// Classification.
 	if t, ok := ind.Target(latest); ok {
+		o.Milestone = true
+		if cur >= t*10 && o.Projected != nil && tenths(*o.Projected) < final {
+			o.Status = OutlookMetAtRisk
+			return o
+		}
 		if cur >= t*10 {
 			o.Status = OutlookMet
 			return o
@@ -179,6 +206,8 @@ func Assess(p Program, ind Indicator, results []Result) Outlook {
 		return o
 	}
 	switch {
+	case rd == 0 && o.Needed != nil && *o.Needed <= CloseUnits: // the final year is here, a few units short
+		o.Status = OutlookClose
 	case rd == 0: // the final year has passed (or is this year) unmet
 		o.Status = OutlookOffTrack
 	case dy == 0:
@@ -224,18 +253,22 @@ func sign(v int) int {
 	return 0
 }
 
-// Rank orders outlook statuses from worst (0, off track) to best (3, met);
+// Rank orders outlook statuses from worst (0, off track) to best (5, met);
 // unknown sorts after them all.
 func (s OutlookStatus) Rank() int {
 	switch s {
 	case OutlookOffTrack:
 		return 0
-	case OutlookAccelerate:
+	case OutlookClose:
 		return 1
-	case OutlookOnTrack:
+	case OutlookAccelerate:
 		return 2
-	case OutlookMet:
+	case OutlookMetAtRisk:
 		return 3
+	case OutlookOnTrack:
+		return 4
+	case OutlookMet:
+		return 5
 	}
-	return 4
+	return 6
 }

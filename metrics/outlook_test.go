@@ -11,6 +11,54 @@ func series(pts map[int]float64) []Result {
 	return rs
 }
 
+// TestAssessFinalYear: in the final year a target missed by at most
+// CloseUnits units is close, one missed by more is off track; met is met.
+func TestAssessFinalYear(t *testing.T) {
+	p := DefaultProgram()
+	ind, _ := p.Indicator(FiveStarCompounds)
+	tests := []struct {
+		name   string
+		pct    float64
+		needed int
+		met    bool
+		status OutlookStatus
+	}{
+		{"1 short", 59.6, 1, false, OutlookClose},
+		{"exactly CloseUnits short", 57.1, CloseUnits, false, OutlookClose},
+		{"one more than CloseUnits short", 56.9, CloseUnits + 1, false, OutlookOffTrack},
+		{"27 short", 33.3, 27, false, OutlookOffTrack},
+		{"met", 60.6, 0, true, OutlookMet},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := series(map[int]float64{2021: 0, 2022: 20, 2023: 40})
+			rs = append(rs, Result{Indicator: FiveStarCompounds, Year: 2024, Percent: f(tt.pct), Needed: &tt.needed, Met: &tt.met})
+			o := Assess(p, ind, rs)
+			if o.Status != tt.status {
+				t.Errorf("status %q, want %q", o.Status, tt.status)
+			}
+			if !o.Milestone || o.Needed == nil || *o.Needed != tt.needed {
+				t.Errorf("milestone %v needed %v; want true %d", o.Milestone, deref(o.Needed), tt.needed)
+			}
+		})
+	}
+	// Before the final year a few units short is not "close": the pace rules.
+	n := 1
+	rs := append(series(map[int]float64{2021: 0, 2022: 5}), Result{Indicator: FiveStarCompounds, Year: 2023, Percent: f(10), Needed: &n})
+	if o := Assess(p, ind, rs); o.Status != OutlookOffTrack {
+		t.Errorf("2023, 1 short at +5/yr: %q, want off track", o.Status)
+	}
+}
+
+func TestOutlookRank(t *testing.T) {
+	order := []OutlookStatus{OutlookOffTrack, OutlookClose, OutlookAccelerate, OutlookMetAtRisk, OutlookOnTrack, OutlookMet, OutlookUnknown}
+	for i := 1; i < len(order); i++ {
+		if order[i-1].Rank() >= order[i].Rank() {
+			t.Errorf("%q ranks %d, not before %q (%d)", order[i-1], order[i-1].Rank(), order[i], order[i].Rank())
+		}
+	}
+}
+
 func TestAssess(t *testing.T) {
 	p := DefaultProgram() // 2021 baseline; 20, 40, 60 in 2022–2024
 	ind, _ := p.Indicator(FiveStarCompounds)
@@ -27,7 +75,9 @@ func TestAssess(t *testing.T) {
 		{"baseline 0, slow", map[int]float64{2021: 0, 2022: 12}, OutlookOffTrack, 12.0 / 28, 36, 2026},
 		{"baseline 0, needs acceleration", map[int]float64{2021: 0, 2022: 15}, OutlookAccelerate, 15.0 / 25, 45, 2025},
 		{"baseline 0, met", map[int]float64{2021: 0, 2022: 20}, OutlookMet, 1, 60, 2024},
-		{"already met this year", map[int]float64{2021: 5, 2022: 18, 2023: 41}, OutlookMet, 0, 59, 2025},
+		// 41 meets 2023's 40, but +18/yr projects 59 for 2024: not 60.
+		{"met this year, final target projected missed", map[int]float64{2021: 5, 2022: 18, 2023: 41}, OutlookMetAtRisk, 0, 59, 2025},
+		{"met this year, final target projected exactly", map[int]float64{2021: 0, 2023: 40}, OutlookMet, 0, 60, 2024},
 		{"final target met", map[int]float64{2021: 0, 2024: 61}, OutlookMet, 0, 0, 2024},
 		{"declining", map[int]float64{2021: 10, 2022: 15, 2023: 8}, OutlookOffTrack, 0, 7, 0},
 		{"flat", map[int]float64{2021: 10, 2022: 10, 2023: 10}, OutlookOffTrack, 0, 10, 0},

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -12,6 +13,9 @@ import (
 // many units, and which streets are behind.
 type Verdict struct {
 	Year int
+	// Sub is the level of the units listed behind: LevelStreet for the
+	// district's verdict, LevelCommunity for a street's.
+	Sub Level
 	// Targets counts the indicators with a numeric target in Year and data
 	// to judge it; Met how many of them the district meets.
 	Targets, Met int
@@ -50,15 +54,28 @@ type LaggingStreet struct {
 // each street's (street name → results; rows of other years are ignored).
 // An indicator without a target in year, or without data, is not judged.
 func VerdictOf(p Program, year int, district []Result, streets map[string][]Result) Verdict {
-	v := Verdict{Year: year}
+	return VerdictWithin(p, year, LevelStreet, district, streets)
+}
+
+// countsOwn names, per level, the indicator that counts the units of that
+// level themselves: a unit's own share of it is 0% or 100%, so a list of
+// them behind says nothing the scope's own count does not.
+var countsOwn = map[Level]string{LevelStreet: FiveGoodStreets, LevelCommunity: FiveGoodCommunities}
+
+// VerdictWithin builds the verdict of year for one scope (the district, or
+// a street) from its results and those of the units inside it, of level sub
+// (streets of the district, communities of a street; name → results). The
+// rule is VerdictOf's; LaggingStreet then holds a community.
+func VerdictWithin(p Program, year int, sub Level, scope []Result, subs map[string][]Result) Verdict {
+	v := Verdict{Year: year, Sub: sub}
 	byKey := map[string]Result{}
-	for _, r := range district {
+	for _, r := range scope {
 		if r.Year == year {
 			byKey[r.Indicator] = r
 		}
 	}
-	names := make([]string, 0, len(streets))
-	for name := range streets {
+	names := make([]string, 0, len(subs))
+	for name := range subs {
 		names = append(names, name)
 	}
 	slices.Sort(names)
@@ -73,9 +90,9 @@ func VerdictOf(p Program, year int, district []Result, streets map[string][]Resu
 			v.Met++
 		}
 		g := VerdictGap{Indicator: ind, Target: target, DistrictMet: *d.Met, DistrictNeeded: *d.Needed}
-		if ind.Key != FiveGoodStreets {
+		if ind.Key != countsOwn[sub] {
 			for _, name := range names {
-				for _, r := range streets[name] {
+				for _, r := range subs[name] {
 					if r.Indicator != ind.Key || r.Year != year || r.Met == nil || *r.Met {
 						continue
 					}
@@ -126,6 +143,10 @@ func ShortName(ind Indicator, en bool) string {
 // Sentence is the verdict as one sentence in Simplified Chinese, e.g.
 // "2024年：6 项有数值目标的指标 5 项达标；“五星”小区 6 个街道未达标，全区还差 67 个".
 func (v Verdict) Sentence() string {
+	subZh, whole := "街道", "全区"
+	if v.Sub == LevelCommunity {
+		subZh, whole = "社区", "本街道"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d年：", v.Year)
 	switch {
@@ -141,11 +162,11 @@ func (v Verdict) Sentence() string {
 		b.WriteString("；")
 		switch {
 		case g.DistrictMet:
-			fmt.Fprintf(&b, "%s %d 个街道未达标，全区还差 %d 个", name, len(g.Streets), g.StreetsNeeded)
+			fmt.Fprintf(&b, "%s %d 个%s未达标，%s还差 %s 个", name, len(g.Streets), subZh, whole, group(g.StreetsNeeded))
 		case len(g.Streets) > 0:
-			fmt.Fprintf(&b, "%s全区未达标，还差 %d 个，%d 个街道未达标", name, g.DistrictNeeded, len(g.Streets))
+			fmt.Fprintf(&b, "%s%s未达标，还差 %s 个，%d 个%s未达标", name, whole, group(g.DistrictNeeded), len(g.Streets), subZh)
 		default:
-			fmt.Fprintf(&b, "%s全区还差 %d 个", name, g.DistrictNeeded)
+			fmt.Fprintf(&b, "%s%s还差 %s 个", name, whole, group(g.DistrictNeeded))
 		}
 	}
 	return b.String()
@@ -155,6 +176,10 @@ func (v Verdict) Sentence() string {
 // indicators with a numeric target met; five-star compounds: 6 streets
 // behind, 67 more needed across the district".
 func (v Verdict) SentenceEn() string {
+	one, many, whole := "street", "streets", "district"
+	if v.Sub == LevelCommunity {
+		one, many, whole = "community", "communities", "street"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d: ", v.Year)
 	switch {
@@ -169,14 +194,14 @@ func (v Verdict) SentenceEn() string {
 	}
 	for _, g := range v.Gaps {
 		name := ShortName(g.Indicator, true)
-		streets := fmt.Sprintf("%d %s behind", len(g.Streets), plural(len(g.Streets), "street", "streets"))
+		streets := fmt.Sprintf("%d %s behind", len(g.Streets), plural(len(g.Streets), one, many))
 		switch {
 		case g.DistrictMet:
-			fmt.Fprintf(&b, "; %s: %s, %d more needed across the district", name, streets, g.StreetsNeeded)
+			fmt.Fprintf(&b, "; %s: %s, %s more needed across the %s", name, streets, group(g.StreetsNeeded), whole)
 		case len(g.Streets) > 0:
-			fmt.Fprintf(&b, "; %s: district target missed by %d, %s", name, g.DistrictNeeded, streets)
+			fmt.Fprintf(&b, "; %s: %s target missed by %s, %s", name, whole, group(g.DistrictNeeded), streets)
 		default:
-			fmt.Fprintf(&b, "; %s: district target missed by %d", name, g.DistrictNeeded)
+			fmt.Fprintf(&b, "; %s: %s target missed by %s", name, whole, group(g.DistrictNeeded))
 		}
 	}
 	return b.String()
@@ -187,4 +212,17 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// group writes a count with thousands separators ("1,234").
+func group(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -184,3 +184,65 @@ func TestShortName(t *testing.T) {
 		t.Errorf("a program's own label is kept: %q %q", ShortName(ind, false), ShortName(ind, true))
 	}
 }
+
+// TestVerdictWithinStreet: a street's verdict lists its communities behind,
+// worst first, with the words of a street ("个社区", "本街道"); the
+// communities' own five-good rating is the street's count, not a list.
+func TestVerdictWithinStreet(t *testing.T) {
+	p := DefaultProgram()
+	comm := func(fiveGood bool, compounds, fiveStar int) Tally {
+		t := Tally{Communities: 1, CommunitiesCenter: 1, Compounds: compounds, CompoundsFiveStar: fiveStar,
+			CompoundsBranch: compounds, CompoundsCommittee: compounds}
+		if fiveGood {
+			t.CommunitiesFiveGood = 1
+		}
+		return t
+	}
+	comms := map[string]Tally{
+		"甲社区": comm(false, 10, 2), // 20%, needs 4 for 60%
+		"乙社区": comm(false, 10, 5), // 50%, needs 1
+		"丙社区": comm(true, 5, 2),   // 40%, needs 1: a lower percent than 乙's, before it
+		"丁社区": comm(true, 10, 9),  // met
+	}
+	street := Tally{Streets: 1, StreetsFiveGood: 1, StreetsCenter: 1}
+	subs := map[string][]Result{}
+	for name, c := range comms {
+		street.Add(c)
+		subs[name] = Compute(p, name, map[int]Tally{2024: c})
+	}
+	// 18/35 five-star = 51.4% < 60%: the street needs 3; 2/4 five-good =
+	// 50% < 60%: it needs 1, and no community list (each is 0% or 100%).
+	v := VerdictWithin(p, 2024, LevelCommunity, Compute(p, "某街道", map[int]Tally{2024: street}), subs)
+	zh := "2024年：6 项有数值目标的指标 4 项达标；“五好”社区本街道还差 1 个；“五星”小区本街道未达标，还差 3 个，3 个社区未达标"
+	en := "2024: 4 of 6 indicators with a numeric target met; five-good communities: street target missed by 1; " +
+		"five-star compounds: street target missed by 3, 3 communities behind"
+	if got := v.Sentence(); got != zh {
+		t.Errorf("Sentence:\n got %s\nwant %s", got, zh)
+	}
+	if got := v.SentenceEn(); got != en {
+		t.Errorf("SentenceEn:\n got %s\nwant %s", got, en)
+	}
+	if len(v.Gaps) != 2 || len(v.Gaps[0].Streets) != 0 {
+		t.Fatalf("gaps %+v; want five-good communities without a list, then five-star compounds", v.Gaps)
+	}
+	var names []string
+	for _, c := range v.Gaps[1].Streets {
+		names = append(names, c.Street)
+	}
+	if want := []string{"甲社区", "丙社区", "乙社区"}; !slices.Equal(names, want) || v.Gaps[1].StreetsNeeded != 6 {
+		t.Errorf("behind %v needing %d; want %v needing 6", names, v.Gaps[1].StreetsNeeded, want)
+	}
+}
+
+func TestGroup(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234", -123: "-123"} {
+		if got := group(n); got != want {
+			t.Errorf("group(%d) = %q, want %q", n, got, want)
+		}
+	}
+	ind, _ := DefaultProgram().Indicator(FiveStarCompounds)
+	v := Verdict{Year: 2024, Targets: 1, Gaps: []VerdictGap{{Indicator: ind, DistrictNeeded: 1234}}}
+	if got := v.Sentence(); got != "2024年：1 项有数值目标的指标 0 项达标；“五星”小区全区还差 1,234 个" {
+		t.Errorf("Sentence %q", got)
+	}
+}

@@ -73,6 +73,13 @@ type Job struct {
 	// PageOf formats the page number: before n, between n and m, after m,
 	// e.g. {"第 ", " 页 / 共 ", " 页"}. Zero prints "n / m".
 	PageOf [3]string
+	// Info is the PDF's document information; an empty Author or Creator
+	// is "Jindu", a zero Created the time of printing, an empty Title
+	// the page's title.
+	Info Info
+	// Queued, if set, is called as the render starts waiting for a slot;
+	// Started once it has its slot and starts loading the page.
+	Queued, Started func()
 }
 
 // Result is a printed page.
@@ -310,10 +317,16 @@ func (r *Renderer) Render(ctx context.Context, j Job) (Result, error) {
 	if _, err := r.ExecPath(); err != nil {
 		return Result{}, err
 	}
+	if j.Queued != nil {
+		j.Queued()
+	}
 	if err := r.acquire(ctx); err != nil {
 		return Result{}, err
 	}
 	defer func() { <-r.slots }()
+	if j.Started != nil {
+		j.Started()
+	}
 	bctx, proxy, err := r.start()
 	if err != nil {
 		return Result{}, err
@@ -534,7 +547,33 @@ func (r *Renderer) render(ctx context.Context, bctx context.Context, page *url.U
 	if err != nil {
 		return result(nil, fmt.Errorf("render: print: %w", err))
 	}
-	return result(pdf, nil)
+	return result(r.withInfo(tab, pdf, j.Info), nil)
+}
+
+// withInfo sets the printed document's information: Chromium's names the
+// page's title and, as its creator, the browser's user agent.
+func (r *Renderer) withInfo(tab context.Context, doc []byte, info Info) []byte {
+	if info.Author == "" {
+		info.Author = "Jindu"
+	}
+	if info.Creator == "" {
+		info.Creator = "Jindu"
+	}
+	if info.Producer == "" {
+		info.Producer = "Jindu (Chromium, Skia/PDF)"
+	}
+	if info.Created.IsZero() {
+		info.Created = time.Now()
+	}
+	if info.Title == "" {
+		info.Title, _ = chromedp.Run(tab, chromedp.Title())
+	}
+	out, err := SetInfo(doc, info)
+	if err != nil {
+		r.cfg.Logger.Warn("pdf: document information left as printed", "err", err)
+		return doc
+	}
+	return out
 }
 
 // Margins, in millimetres; print.css's @page uses the same.
@@ -557,8 +596,9 @@ func truncate(s string, n int) string {
 }
 
 // templateStyle: the header and footer have no page styles and a font size
-// of 0 unless set; the font list puts a CJK face first.
-const templateStyle = `font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;` +
+// of 0 unless set; the font list puts a CJK face first, a TrueType one
+// (embedded as a CID font; Noto Sans CJK is CFF, printed as Type 3).
+const templateStyle = `font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;` +
 	`font-size:7.5px;color:#555;width:100%;margin:0 12mm;display:flex;justify-content:space-between;gap:12px;`
 
 func headerTemplate(text string) string {

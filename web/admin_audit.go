@@ -14,7 +14,8 @@ import (
 // auditActions are the filterable actions, in display order.
 var auditActions = []string{db.AuditLogin, db.AuditLoginFailed, db.AuditLoginBlocked, db.AuditLogout,
 	db.AuditUserAdd, db.AuditUserPassword, db.AuditUserDisable, db.AuditUserEnable, db.AuditUserRole,
-	db.AuditUpload, db.AuditRollback, db.AuditProgram}
+	db.AuditUpload, db.AuditRollback, db.AuditProgram,
+	db.AuditSubmit, db.AuditApprove, db.AuditReject, db.AuditLock, db.AuditUnlock, db.AuditReviewSetting, db.AuditDeadline}
 
 const auditPageLimit = 500
 

@@ -44,13 +44,13 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	for _, u := range users {
 		row := components.UserRow{Name: u.Name, Role: string(u.Role), RoleLabel: l.T("role." + string(u.Role)),
 			Streets: l.T("users.allstreets"), State: l.T("users.active"), Disabled: u.Disabled, Self: u.Name == me.Name,
-			LastLogin: l.T("users.never"), District: u.Role == auth.Clerk && len(u.Streets) == 0}
+			LastLogin: l.T("users.never"), District: u.Role.Scoped() && len(u.Streets) == 0}
 		if t, ok := logins[u.Name]; ok {
 			row.LastLogin = t.Local().Format("2006-01-02 15:04")
 		}
-		if u.Role == auth.Clerk && len(u.Streets) > 0 {
+		if u.Role.Scoped() && len(u.Streets) > 0 {
 			row.Streets = strings.Join(u.Streets, l.Pick("、", ", "))
-		} else if u.Role != auth.Clerk {
+		} else if !u.Role.Scoped() {
 			row.Streets = "—"
 		}
 		for _, st := range known {
@@ -138,7 +138,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := auth.User{Name: name, Role: role}
-	if role == auth.Clerk {
+	if role.Scoped() {
 		if u.Streets, err = s.clerkScope(r, l); err != nil {
 			var bad badInput
 			if errors.As(err, &bad) {
@@ -234,7 +234,7 @@ func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) {
 			return "", badInput{err}
 		}
 		var streets []string
-		if role == auth.Clerk {
+		if role.Scoped() {
 			l, _ := i18n.FromRequest(r)
 			if streets, err = s.clerkScope(r, l); err != nil {
 				return "", err

@@ -70,8 +70,8 @@ func TestDashboardOutlookAndCompleteness(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/", []string{"已达标", "已达标", "进展滞后"}},
-		{"/?lang=en", []string{"met", "met", "off track"}},
+		{"/", []string{"已达标", "已达标", "本年未达标，进展滞后"}},
+		{"/?lang=en", []string{"met", "met", "not met this year, off track"}},
 		{"/?year=2022", []string{"已达标", "数据不足", "数据不足"}},
 	} {
 		d := ts.getDoc(t, tc.path, 200)
@@ -80,6 +80,10 @@ func TestDashboardOutlookAndCompleteness(t *testing.T) {
 			got := strings.TrimSpace(cards.Eq(i).Find(`[data-testid="outlook"] .outlook-label`).Text())
 			if got != want {
 				t.Errorf("%s: card %d outlook %q, want %q", tc.path, i, got, want)
+			}
+			// One status per card: an outlook that judges leaves no badge.
+			if badges := cards.Eq(i).Find(".badge").Length(); (want != "数据不足") != (badges == 0) {
+				t.Errorf("%s: card %d has %d badges beside the outlook %q", tc.path, i, badges, want)
 			}
 		}
 		if cards.Eq(2).Find(`[data-testid="outlook"]`).Length() != 1 {
@@ -276,7 +280,7 @@ func TestStarsPage(t *testing.T) {
 	// 2023: 街道01 stars 0+1+2+3+5 twice = 22, 街道02 4: 26 stars = 52,000 yuan;
 	// 2022: 0+1+2+3+5 + 0+1+2+3+4 = 21 stars = 42,000.
 	rewards := d.Find(`table#districtstarsrewards tbody tr`)
-	if rewards.Length() != 2 || !strings.Contains(rewards.Last().Text(), "52,000 元") || !strings.Contains(rewards.Last().Text(), "+10,000 元") {
+	if rewards.Length() != 2 || !strings.Contains(rewards.Last().Text(), "5.2 万元") || !strings.Contains(rewards.Last().Text(), "+1 万元") {
 		t.Errorf("rewards: %q", rewards.Text())
 	}
 	if got := d.Find(`[data-testid="shares"]`).Text(); !strings.Contains(got, "文明风尚星") || !strings.Contains(got, "最难") {

@@ -23,6 +23,9 @@ type uploadResponse struct {
 	Errors      []ingest.Problem `json:"errors"`
 	Warnings    []ingest.Problem `json:"warnings"`
 	DuplicateOf *int64           `json:"duplicate_of"`
+	// Status is "submitted" when review is on and the batch waits for a
+	// reviewer (202); absent otherwise, as before review existed.
+	Status string `json:"status,omitempty"`
 }
 
 // apiUpload validates a file and applies it at once when valid (or only
@@ -51,9 +54,16 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	dry := fields["dry_run"] == "1" || fields["dry_run"] == "true" || r.URL.Query().Get("dry_run") == "1"
+	submit, err := s.submits(r, u)
+	if err != nil {
+		s.Logger.Error("api upload", "err", err)
+		s.jsonError(w, http.StatusInternalServerError, "internal error / 服务器内部错误")
+		return
+	}
+	submit = submit && !dry
 	start := time.Now()
 	res, err := load.File(r.Context(), s.DB, load.Input{Name: name, Kind: db.KindUpload, Actor: u.Name,
-		Source: "api " + clientAddress(r), DryRun: dry, Options: s.importOptions(u)}, bytes.NewReader(raw))
+		Source: "api " + clientAddress(r), DryRun: dry, Options: s.importOptions(u), Submit: submit}, bytes.NewReader(raw))
 	s.parseDone(r.Context(), name, res.Report, start)
 	if r.Context().Err() != nil {
 		return // the client left
@@ -84,6 +94,12 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 		resp.NewUnits = res.Batch.NewUnits
 		if !dry {
 			resp.BatchID = &res.Batch.ID
+			if submit {
+				resp.Status = db.StatusSubmitted
+				s.auditBatch(r, db.AuditSubmit, res.Batch)
+				s.jsonResponse(w, http.StatusAccepted, resp)
+				return
+			}
 			s.auditBatch(r, db.AuditUpload, res.Batch)
 		}
 	}

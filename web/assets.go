@@ -104,7 +104,7 @@ func LoadAssets() (*Assets, error) {
 	if err := CheckAssets(); err != nil {
 		return nil, fmt.Errorf("load assets: this binary was built without ECharts (%s): %w, then build again (`make build` does both)", AssetECharts, err)
 	}
-	for _, req := range []string{AssetECharts, AssetCharts, AssetCSS, AssetIcon, AssetUpload} {
+	for _, req := range []string{AssetECharts, AssetCharts, AssetCSS, AssetIcon, AssetUpload, AssetTV} {
 		if a.byName[req] == nil {
 			return nil, fmt.Errorf("load assets: %s is missing from the binary; build with `make build` (it runs npm ci in web/)", req)
 		}

@@ -19,6 +19,7 @@ var (
 	auditUndo    = regexp.MustCompile(`^rollback batch (\d+), changed (\d+)(?:, reason: (.*))?$`)
 	auditTarget  = regexp.MustCompile(`^(\w+) (\d{4}): (\S+) → (\S+)$`)
 	auditBatchID = regexp.MustCompile(`^batch (\d+)$`)
+	auditLock    = regexp.MustCompile(`^(\d{4}) (.+)$`)
 )
 
 // auditSentence says an audit entry in words in l ("张三 上传了第 12 批
@@ -61,7 +62,7 @@ func (s *Server) auditSentence(l i18n.Lang, e db.AuditEntry, batches map[int64]d
 			return l.F(plain, actor, target)
 		}
 		scope := l.T("role." + role)
-		if role == string(auth.Clerk) {
+		if role == string(auth.Clerk) || role == string(auth.Reviewer) {
 			streets := l.T("users.allstreets")
 			if st := kv["streets"]; st != "" {
 				streets = join(strings.Split(st, ","))
@@ -75,7 +76,7 @@ func (s *Server) auditSentence(l i18n.Lang, e db.AuditEntry, batches map[int64]d
 		return l.F("audit.w.disable", actor, target)
 	case db.AuditUserEnable:
 		return l.F("audit.w.enable", actor, target)
-	case db.AuditUpload:
+	case db.AuditUpload, db.AuditSubmit:
 		b, ok := batches[batch]
 		rows := b.Rows
 		if !ok {
@@ -87,7 +88,37 @@ func (s *Server) auditSentence(l i18n.Lang, e db.AuditEntry, batches map[int64]d
 		if len(b.Streets) > 0 {
 			streets = join(b.Streets)
 		}
+		if e.Action == db.AuditSubmit {
+			return l.F("audit.w.submit", actor, batch, streets, rows)
+		}
 		return l.F("audit.w.upload", actor, batch, streets, rows)
+	case db.AuditApprove:
+		return l.F("audit.w.approve", actor, batch, batches[batch].Actor)
+	case db.AuditReject:
+		reason := batches[batch].ReviewReason
+		if _, r, ok := strings.Cut(e.Detail, "reason: "); ok && reason == "" {
+			reason = r
+		}
+		return l.F("audit.w.reject", actor, batch, reasonText(l, reason))
+	case db.AuditLock, db.AuditUnlock:
+		if m := auditLock.FindStringSubmatch(target); m != nil {
+			scope := m[2]
+			if scope == "district" {
+				scope = l.T("review.district")
+			}
+			if e.Action == db.AuditLock {
+				return l.F("audit.w.lock", actor, m[1], scope)
+			}
+			_, reason, _ := strings.Cut(e.Detail, "reason: ")
+			return l.F("audit.w.unlock", actor, m[1], scope, reasonText(l, reason))
+		}
+	case db.AuditReviewSetting:
+		if kv["review"] == "on" {
+			return l.F("audit.w.reviewon", actor)
+		}
+		return l.F("audit.w.reviewoff", actor)
+	case db.AuditDeadline:
+		return l.F("audit.w.deadline", actor, target, kv["due"])
 	case db.AuditRollback:
 		if m := auditUndo.FindStringSubmatch(e.Detail); m != nil {
 			changed, _ := strconv.Atoi(m[2])

@@ -120,6 +120,8 @@ func (s *Server) guard(a Access, h http.HandlerFunc) http.Handler {
 			allowed = u.Role.CanUpload()
 		case AccessAdmin:
 			allowed = u.Role == auth.Admin
+		case AccessReview:
+			allowed = u.Role.CanReview()
 		}
 		if !allowed {
 			s.forbidden(w, r)

@@ -118,12 +118,21 @@ func (s *Server) showBatch(w http.ResponseWriter, r *http.Request) {
 		v.FileURL, v.FileName = "/history/"+id+"/file", b.FileName
 	}
 	switch u, _ := currentUser(r); {
+	case b.Status == db.StatusSubmitted:
+		v.Undo = l.T("batch.submitted")
+	case b.Status == db.StatusRejected:
+		v.Undo = l.F("review.state.rejected", b.ReviewedBy, b.ReviewedAt.Local().Format("2006-01-02 15:04"), b.ReviewReason)
 	case b.RolledBackBy != 0:
 		v.Undo = l.F("batch.undone", b.Undo.At.Local().Format("2006-01-02 15:04"), b.Undo.Actor, b.RolledBackBy, reasonText(l, b.Undo.Reason))
 	case b.Kind == db.KindRollback:
 		v.Undo = l.F("batch.undoes", b.Reverts, reasonText(l, b.Reason))
 	case u.Role == auth.Admin:
 		v.Rollback = "/history/" + id + "/rollback"
+	}
+	if b.Status == db.StatusApproved {
+		// The story: submitted by the uploader, approved by the reviewer
+		// (and, above, rolled back if it was).
+		v.Meta += l.Pick("；", "; ") + l.F("review.state.approved", b.ReviewedBy, b.ReviewedAt.Local().Format("2006-01-02 15:04"))
 	}
 	if undone, err := strconv.ParseInt(r.URL.Query().Get("undone"), 10, 64); err == nil && b.Kind == db.KindRollback && undone == b.Reverts {
 		v.Message = l.F("batch.done", b.Reverts, b.Changed)

@@ -127,6 +127,7 @@ func TestBrowserAdminPagesFitPhone(t *testing.T) {
 			if m.Scroll > m.Inner {
 				t.Errorf("%s (%s) at 375 px: %d px wide", p, lang, m.Scroll)
 			}
+			checkTables(t, b, p+" "+lang+" 375") // names whole, wide tables scroll in their box
 			unlabelled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main input:not([type=hidden]), main select, main textarea"))
 				.filter(function (e) { return !(e.labels && e.labels.length) && !e.getAttribute("aria-label"); })
 				.map(function (e) { return e.name; })`))
@@ -158,13 +159,14 @@ func TestBrowserAdminPagesFitPhone(t *testing.T) {
 	if err != nil || bg != "rgb(166, 27, 27)" {
 		t.Errorf("the disable button's background is %q, want the danger red", bg)
 	}
-	if shots != "" {
-		viewport(1920, 1080)
-		for i, p := range pages {
-			for _, lang := range []string{"zh", "en"} {
-				chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/help?lang="+lang))
-				b.waitFor(t, `document.readyState === "complete"`)
-				open(p)
+	viewport(1920, 1080)
+	for i, p := range pages {
+		for _, lang := range []string{"zh", "en"} {
+			chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/help?lang="+lang))
+			b.waitFor(t, `document.readyState === "complete"`)
+			open(p)
+			checkTables(t, b, p+" "+lang+" 1920")
+			if shots != "" {
 				shoot(names[i] + "-" + lang + "-1920.png")
 			}
 		}

@@ -16,6 +16,9 @@ func (s *Server) analysisCards(l i18n.Lang, all []metrics.Result, year int, inco
 	for _, res := range ofYear(all, year) {
 		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
 		c := components.AnalysisCard{Card: card(l, ind, res), Outlook: outlookView(l, outlooks[ind.Key])}
+		if judges(c.Outlook) {
+			c.Status = "" // one status per card: the outlook's
+		}
 		if incomplete != nil {
 			c.Incomplete = incomplete(res)
 		}

@@ -25,7 +25,10 @@ func numCell(text string, v float64) components.TCell {
 	return components.TCell{Text: text, Sort: strconv.FormatFloat(v, 'f', -1, 64), Num: true}
 }
 
-func intCell(v int) components.TCell { return numCell(itoa(v), float64(v)) }
+func intCell(v int) components.TCell { return numCell(grouped(v), float64(v)) }
+
+// frac writes a count of a total with thousands separators: "1,234/5,678".
+func frac(num, den int) string { return grouped(num) + "/" + grouped(den) }
 
 // pctCell sorts missing values first.
 func pctCell(p *float64) components.TCell {

@@ -12,7 +12,7 @@ import (
 // the street and the district.
 func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	l := lang(w, r)
-	_, st, ok := s.streetFigures(w, r, l, r.PathValue("name"))
+	f, st, ok := s.streetFigures(w, r, l, r.PathValue("name"))
 	if !ok {
 		return
 	}
@@ -58,6 +58,8 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a := components.AnalysisPage{Page: s.page(r.Context(), r, l, name)}
+	a.Locked = f.lockedNote(l, year, st.Name)
+	a.CorrectURL = correctURL(r, l, year, st.Name, name)
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))},
 		{Label: st.Name, URL: href(l, streetPath(st.Name), "year", itoa(year))}, {Label: name}}
@@ -67,7 +69,7 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	a.Cards = s.analysisCards(l, scoped, year, unknownMark(l))
 	a.CardsHeading = l.F("headline", year)
 	a.Sections = append(a.Sections, s.starsSection(l, "communitystars", tallies, years, year))
-	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year)...)
+	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year, r.URL.Query().Get("unmet") == "1")...)
 	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }

@@ -32,7 +32,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	if name := q.Get("street"); name != "" {
 		u, ok := f.street(name)
 		if !ok {
-			s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+			s.streetError(w, r, l, f, name)
 			return
 		}
 		street = u
@@ -52,11 +52,11 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		}
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2100 {
-			s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+			s.yearError(w, r, l, f.years, p.key)
 			return
 		}
 		if !slices.Contains(f.years, y) {
-			s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", y))
+			s.yearError(w, r, l, f.years, p.key)
 			return
 		}
 		*p.dst = y
@@ -243,7 +243,7 @@ func unitChangesOf(l i18n.Lang, scope string, streets []streetUnits, from, to in
 				lost++
 			}
 			ch := ratingChange(l, b0, b1, true)
-			name := components.TCell{Text: u.Name, Sort: u.Name}
+			name := nameCell(u.Name)
 			switch u.Level {
 			case metrics.LevelStreet:
 				name.URL = href(l, streetPath(u.Name), "year", itoa(to))

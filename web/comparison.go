@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"jindu/metrics"
 	"jindu/web/charts"
 	"jindu/web/components"
@@ -49,7 +48,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 		Query: "?" + url.Values{"year": {itoa(year)}, "lang": {string(l)}}.Encode(), Tall: true}
 	t := components.SortTable{ID: "streetstable", Caption: l.F("table.caption", title), Filter: true, FilterLabel: l.T("filter"),
 		Cols: []components.Col{{Label: l.T("street")}, {Label: l.T("counts"), Num: true}, {Label: l.T("percent"), Num: true},
-			{Label: l.T("target"), Num: true}, {Label: l.T("status")}, {Label: l.T("needed"), Num: true},
+			{Label: l.T("target"), Num: true}, {Label: l.T("status")}, {Label: l.T("needed"), Num: true, Gap: true},
 			{Label: l.T("outlook")}, {Label: l.T("unknown"), Num: true}}}
 	var target *int
 	if v, ok := ind.Target(year); ok {
@@ -72,7 +71,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 	}
 	var bars []charts.StreetBar
 	for _, x := range rows {
-		counts := fmt.Sprintf("%d/%d", x.Result.Numerator, x.Result.Denominator)
+		counts := frac(x.Result.Numerator, x.Result.Denominator)
 		b := charts.StreetBar{Name: x.Name, Percent: x.Result.Percent, Met: x.Result.Met, Label: pct(x.Result.Percent) + " · " + counts,
 			Link: href(l, streetPath(x.Name), "year", itoa(year))}
 		b.Tip = []string{x.Name, l.F("chart.tip.share", pct(x.Result.Percent), counts)}
@@ -98,7 +97,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 		}
 		oc := components.TCell{Text: "—", Sort: "9"}
 		if v := outlookView(l, x.Outlook); v != nil {
-			oc = components.TCell{Text: v.Label, Sort: itoa(x.Outlook.Status.Rank()), Class: "outlook-label " + v.Class}
+			oc = components.TCell{Text: v.Short, Sort: itoa(x.Outlook.Status.Rank()), Class: "outlook-label " + v.Class}
 		}
 		if !x.Reported {
 			status, class = l.T("notreported"), "none"
@@ -110,6 +109,7 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 			numCell(counts, float64(x.Result.Numerator)), pctCell(x.Result.Percent), textTarget(x.Result.Target),
 			{Text: status, Sort: class, Class: "badge " + class}, needed, oc, intCell(x.Result.Unknown),
 		})
+		t.Unmet = append(t.Unmet, x.Result.Met != nil && !*x.Result.Met)
 	}
 	c.Options = charts.Comparison(bars, target, charts.ComparisonLabels{Title: title, Met: l.T("met"), Unmet: l.T("unmet"),
 		NoTarget: l.T("milestone.none"), Milestone: l.T("milestone")})

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,13 +25,17 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := pageKeyOf(r, string(l))
-	if p, ok := f.cachedPage(key); ok {
+	// Clerks', reviewers' and admins' pages carry to-dos, notices and the
+	// queue's badge, which change without a new data version: not cached.
+	u, _ := currentUser(r)
+	personal := u.Role.CanUpload() || u.Role.CanReview()
+	if p, ok := f.cachedPage(key); ok && !personal {
 		p.write(w, r, http.StatusOK)
 		return
 	}
 	year, asked, err := yearParam(r)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+		s.yearError(w, r, l, f.years, "year")
 		return
 	}
 	if !asked {
@@ -47,24 +49,26 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(f.years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
+		s.yearError(w, r, l, f.years, "year")
 		return
 	}
 	d.Heading = l.F("headline", year)
-	d.CSVURL = "/api/metrics.csv?year=" + strconv.Itoa(year)
+	d.Locked = f.lockedNote(l, year, "")
+	d.CSVURL, d.CSVStreetsURL = csvURL(l, year, "", false), csvURL(l, year, "", true)
 	d.ReportURL = reportURL("/report", l, year, "")
+	d.BriefURL = briefURL(pageBrief, l, year, "")
 	d.PDFURL, d.PDFNote = s.pdfLink(l, year, "")
-	for _, y := range f.years {
-		q := url.Values{"year": {strconv.Itoa(y)}}
-		d.Years = append(d.Years, components.YearLink{Label: yearLabel(l, y, s.effectiveProgram()), URL: "/?" + q.Encode(), Current: y == year})
-	}
+	d.Page.Year = itoa(year)
+	d.Years = yearLinks(l, s.effectiveProgram(), "/", f.years, year, "indicator", d.Page.Indicator)
+	d.JS = append(d.JS, s.Assets.URL(AssetPDFJS))
 	results := f.results(s.effectiveProgram(), db.Unit{}, year)
 	for _, res := range results {
 		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
-		d.Cards = append(d.Cards, card(l, ind, res))
-		if ind.Kind == metrics.KindCompletion {
-			d.Progress = append(d.Progress, progress(l, ind, res))
+		c := card(l, ind, res)
+		if ind.Kind == metrics.KindCompletion && res.Percent != nil {
+			c.Bar = strconv.FormatFloat(*res.Percent, 'f', 1, 64) // the completion shown once: a bar in its card
 		}
+		d.Cards = append(d.Cards, c)
 	}
 	s.addVerdict(&d, l, f, year)
 	all := f.results(s.effectiveProgram(), db.Unit{}, 0)
@@ -73,21 +77,26 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Charts = append(d.Charts, s.ratingChart(l, i, ind, all, f.years, year))
 		}
 	}
+	a := s.dashboardAnalysis(r, l, f, year, all)
+	for i, o := range a.Outlooks {
+		if i < len(d.Cards) && judges(o) {
+			d.Cards[i].Status = "" // one status per card: the outlook's
+		}
+	}
 	// A page whose charts are still being drawn on the server is not kept.
 	drawn := true
 	for i := range d.Charts {
 		drawn = s.drawOnServer(&d.Charts[i], false) && drawn
 	}
-	analysis := s.dashboardAnalysis(r, l, f, year, all)
-	if analysis.Comparison != nil {
-		drawn = s.drawOnServer(analysis.Comparison, true) && drawn
+	if a.Comparison != nil {
+		drawn = s.drawOnServer(a.Comparison, true) && drawn
 	}
-	p, err := renderPage(r, components.DashboardPage(d, analysis))
+	p, err := renderPage(r, components.DashboardPage(d, a))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Notice == "" && drawn { // a rollback notice is shown until seen, not kept
+	if d.Notice == "" && !personal && drawn { // a rollback notice is shown until seen, not kept
 		f.storePage(key, p)
 	}
 	p.write(w, r, http.StatusOK)
@@ -107,7 +116,7 @@ func pct(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
+	return pctv(*p) // one percent format: one decimal and "%"
 }
 
 // verdict returns the localised status and its CSS class.
@@ -153,7 +162,7 @@ func card(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components.Car
 	return components.Card{
 		Label:   label(l, ind),
 		Percent: pct(res.Percent),
-		Counts:  fmt.Sprintf("%d/%d", res.Numerator, res.Denominator),
+		Counts:  frac(res.Numerator, res.Denominator),
 		Target:  targetText(l, res),
 		Status:  status,
 		Class:   class,
@@ -178,6 +187,12 @@ func progress(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components
 // ratingChart builds one rating indicator's chart over the years with data
 // and the program's milestone years, with its table and summary.
 func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year int) components.Chart {
+	return s.ratingChartUpTo(l, i, ind, all, dataYears, year, 0)
+}
+
+// ratingChartUpTo is ratingChart without the years after until (0: all
+// years), for a report that shows nothing after its year.
+func (s *Server) ratingChartUpTo(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year, until int) components.Chart {
 	byYear := map[int]metrics.Result{}
 	for _, r := range all {
 		if r.Indicator == ind.Key {
@@ -191,6 +206,9 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		}
 	}
 	slices.Sort(years)
+	if until != 0 {
+		years = slices.DeleteFunc(years, func(y int) bool { return y > until })
+	}
 	title := label(l, ind)
 	c := components.Chart{ID: "chart" + strconv.Itoa(i), Title: title}
 	c.Table = components.Table{Caption: l.F("table.caption", title),
@@ -207,7 +225,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		status, _ := verdict(l, res)
 		pt := charts.RatingPoint{Year: y, Label: l.F("year.fmt", y), Percent: res.Percent, Target: res.Target, Met: res.Met}
 		if res.Percent != nil {
-			pt.Count = fmt.Sprintf("%d/%d", res.Numerator, res.Denominator)
+			pt.Count = frac(res.Numerator, res.Denominator)
 			pt.Tip = []string{l.F("year.fmt", y), l.F("chart.tip.share", pct(res.Percent), pt.Count)}
 			if res.Target != nil {
 				pt.Tip = append(pt.Tip, l.F("target.fmt", *res.Target))
@@ -221,7 +239,7 @@ func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []me
 		points = append(points, pt)
 		counts := "—"
 		if ok {
-			counts = fmt.Sprintf("%d/%d", res.Numerator, res.Denominator)
+			counts = frac(res.Numerator, res.Denominator)
 		}
 		target := "—"
 		if res.Target != nil {
@@ -266,6 +284,8 @@ func (s *Server) dashboardAnalysis(r *http.Request, l i18n.Lang, f *figures, yea
 		a.Incomplete = append(a.Incomplete, mark(res))
 	}
 	a.Reported, a.Missing = reportedText(l, c)
+	a.Reported, a.Missing = s.deadlineText(r, l, f, year, a.Reported, a.Missing)
+	a.Todos = s.todos(r, l, f, year)
 	ind, ok := s.indicatorParam(r)
 	if !ok {
 		r2 := r.Clone(r.Context())

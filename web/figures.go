@@ -3,11 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"jindu/db"
 	"jindu/metrics"
+	"jindu/web/i18n"
 )
 
 // figures is a read-only copy of the counts for one data version:
@@ -25,6 +27,7 @@ type figures struct {
 	views  sync.Map
 	pages  atomic.Int64 // pages stored in views
 	latest int          // latest year with data, 0 if none
+	locks  []db.YearLock
 }
 
 // figureCache keeps the figures of the current data version.
@@ -53,7 +56,11 @@ func (s *Server) figures(ctx context.Context) (*figures, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &figures{info: info, version: s.dataVersion(info), streets: streets, byStreet: by, district: map[int]metrics.Tally{}}
+	locks, err := s.DB.Locks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &figures{info: info, version: s.dataVersion(info), streets: streets, byStreet: by, district: map[int]metrics.Tally{}, locks: locks}
 	for _, years := range by {
 		for y, t := range years {
 			d := f.district[y]
@@ -138,4 +145,36 @@ func (f *figures) storePage(k pageKey, p *renderedPage) {
 	if f.pages.Add(1) <= maxCachedPages {
 		f.views.Store(k, p)
 	}
+}
+
+// lockOf is the lock on a year of a street (street "": of the district
+// as a whole), the district's first.
+func (f *figures) lockOf(year int, street string) (db.YearLock, bool) {
+	for _, l := range f.locks {
+		if l.Year == year && (l.Street == "" || l.Street == street) {
+			return l, true
+		}
+	}
+	return db.YearLock{}, false
+}
+
+// lockedNote says a page's figures are locked (已封账), or "": the year of
+// the street (street "": the district, also when some of its streets are).
+func (f *figures) lockedNote(l i18n.Lang, year int, street string) string {
+	if lk, ok := f.lockOf(year, street); ok {
+		return l.F("lock.note", year, lk.By, lk.At.Local().Format("2006-01-02"))
+	}
+	if street != "" {
+		return ""
+	}
+	var some []string
+	for _, lk := range f.locks {
+		if lk.Year == year && lk.Street != "" {
+			some = append(some, lk.Street)
+		}
+	}
+	if len(some) == 0 {
+		return ""
+	}
+	return l.N("lock.some", len(some), year, strings.Join(some, l.Pick("、", ", ")))
 }

@@ -18,6 +18,9 @@ func (s *Server) showHistory(w http.ResponseWriter, r *http.Request) {
 	if id := r.URL.Query().Get("batch"); id != "" {
 		msg = l.F("history.applied", id)
 	}
+	if id := r.URL.Query().Get("submitted"); id != "" {
+		msg = l.F("history.submitted", id)
+	}
 	if id := r.URL.Query().Get("rolledback"); id != "" {
 		msg = l.F("history.rolledback", id)
 	}
@@ -45,6 +48,19 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 		v.Notices = append(v.Notices, rollbackNotice(l, b))
 		seen = max(seen, b.RolledBackBy)
 	}
+	rejected, err := s.DB.RejectionNotices(r.Context(), u.Name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var ids []int64
+	for _, b := range rejected {
+		v.Rejections = append(v.Rejections, rejectionNotice(l, b))
+		ids = append(ids, b.ID)
+	}
+	if err := s.DB.SeenRejections(r.Context(), u.Name, ids); err != nil {
+		s.Logger.Error("seen rejections", "user", u.Name, "err", err)
+	}
 	v.Page.Notice = ""
 	for _, b := range batches {
 		if !mayReadBatch(u, b) {
@@ -59,6 +75,12 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 			row.FileURL = "/history/" + id + "/file"
 		}
 		switch {
+		case b.Status == db.StatusSubmitted:
+			row.State = l.T("review.state.submitted")
+			row.DetailText = l.N("review.rows", b.Rows)
+		case b.Status == db.StatusRejected:
+			row.State, row.Undone = l.F("review.state.rejected", b.ReviewedBy, b.ReviewedAt.Local().Format("2006-01-02 15:04"), b.ReviewReason), true
+			row.DetailText = l.N("review.rows", b.Rows)
 		case b.RolledBackBy != 0:
 			row.State, row.Undone = l.F("history.undoneby", b.RolledBackBy, b.Undo.Actor, reasonText(l, b.Undo.Reason)), true
 		case b.Kind == db.KindRollback:
@@ -66,6 +88,9 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 			row.Note = l.F("history.reason", reasonText(l, b.Reason)) // not the stored bilingual note
 		case u.Role == auth.Admin:
 			row.RollbackURL = "/history/" + id + "/rollback"
+		}
+		if b.Status == db.StatusApproved && b.RolledBackBy == 0 {
+			row.State = l.F("review.state.approved", b.ReviewedBy, b.ReviewedAt.Local().Format("2006-01-02 15:04"))
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -82,6 +107,12 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, l i18n.La
 // why.
 func rollbackNotice(l i18n.Lang, b db.Batch) string {
 	return l.F("rollback.notice", b.ID, b.Undo.At.Local().Format("2006-01-02 15:04"), b.Undo.Actor, reasonText(l, b.Undo.Reason))
+}
+
+// rejectionNotice tells an uploader who sent their batch back, when and
+// why.
+func rejectionNotice(l i18n.Lang, b db.Batch) string {
+	return l.F("review.notice", b.ID, b.ReviewedAt.Local().Format("2006-01-02 15:04"), b.ReviewedBy, b.ReviewReason)
 }
 
 func reasonText(l i18n.Lang, reason string) string {

@@ -12,7 +12,7 @@ import (
 func (s *Server) pickYear(w http.ResponseWriter, r *http.Request, l i18n.Lang, years []int) (int, bool) {
 	year, asked, err := yearParam(r)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+		s.yearError(w, r, l, years, "year")
 		return 0, false
 	}
 	if len(years) == 0 {
@@ -23,7 +23,7 @@ func (s *Server) pickYear(w http.ResponseWriter, r *http.Request, l i18n.Lang, y
 		return years[len(years)-1], true
 	}
 	if !slices.Contains(years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
+		s.yearError(w, r, l, years, "year")
 		return 0, false
 	}
 	return year, true

@@ -16,12 +16,21 @@ import (
 
 // ReportRequest asks for one report PDF.
 type ReportRequest struct {
+	// Page is the printable page: "/report" when empty. The page must
+	// set the render grant's data version (renderGrant.shows) and be
+	// listed in printablePages.
+	Page   string
 	Year   int
 	Street string // "" for the whole district
 	Lang   i18n.Lang
 	// User is who asks; the report names them. nil: an anonymous reader
 	// of a --public server.
 	User *auth.User
+	// Client is the address of an anonymous caller: their queue of
+	// renders (a signed-in user's is theirs).
+	Client string
+	// Title is the PDF's document title; empty: the page's title.
+	Title string
 }
 
 // RenderedReport is a printed report.
@@ -29,7 +38,12 @@ type RenderedReport struct {
 	PDF         []byte
 	DataVersion string // the data the PDF shows
 	Blocked     []string
+	Cached      bool // served from the cache, not printed for this request
 }
+
+// AssetPDFJS makes the "下载 PDF" links say "正在生成…" while the server
+// prints; a page with components.PDFButton loads it.
+const AssetPDFJS = "js/pdf.js"
 
 // errReportChanged: the data changed during every attempt to print.
 var errReportChanged = errors.New("report: the data changed while printing")
@@ -56,7 +70,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req := ReportRequest{Year: year, Street: street.Name, Lang: l}
+	req := ReportRequest{Year: year, Street: street.Name, Lang: l, Client: clientAddress(r)}
 	if u, ok := currentUser(r); ok {
 		req.User = &u
 	}
@@ -96,10 +110,10 @@ func (s *Server) pdfError(w http.ResponseWriter, r *http.Request, l i18n.Lang, e
 	}
 }
 
-// RenderReport prints the report of a year and scope to PDF. The browser
-// loads the report from the server's loopback listener with a one-minute
-// render token that stands for req.User. The PDF shows one data version
-// throughout: if the data change while it prints, it is printed again.
+// RenderReport returns the PDF of a printable page (the report unless
+// req.Page says otherwise) for a year and scope: from the cache when the
+// same PDF of the current data was printed before, otherwise printed in
+// the caller's queue (pdfqueue.go).
 func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedReport, error) {
 	if err := s.pdfAvailable(); err != nil {
 		return RenderedReport{}, err
@@ -107,12 +121,42 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 	if req.Lang == "" {
 		req.Lang = i18n.Zh
 	}
+	if req.Page == "" {
+		req.Page = "/report"
+	}
+	f, err := s.figures(ctx)
+	if err != nil {
+		return RenderedReport{}, err
+	}
+	key := pdfKey{page: req.Page, year: req.Year, street: req.Street, lang: string(req.Lang), version: f.version, program: s.effective.Load()}
+	who := "addr:" + req.Client
+	if req.User != nil {
+		key.user = req.User.Name
+		who = "user:" + strconv.FormatInt(req.User.ID, 10) + ":" + req.User.Name
+	}
+	return s.pdfs.printed(ctx, key, who, func() (RenderedReport, error) {
+		return s.printPage(ctx, req, who)
+	})
+}
+
+// printPage prints a page to PDF. The browser loads it from the server's
+// loopback listener with a one-minute render token that stands for
+// req.User. The PDF shows one data version throughout: if the data change
+// while it prints, it is printed again.
+func (s *Server) printPage(ctx context.Context, req ReportRequest, who string) (RenderedReport, error) {
 	l := req.Lang
 	base, err := s.loopback()
 	if err != nil {
 		return RenderedReport{}, err
 	}
-	page := base + reportURL("/report", l, req.Year, req.Street)
+	page := base + reportURL(req.Page, l, req.Year, req.Street)
+	title := req.Title
+	switch {
+	case title == "" && req.Page == "/report":
+		title = l.F("report.title", s.scopeName(l, req.Street), req.Year)
+	case title == "" && req.Page == pageBrief:
+		title = l.F("brief.title", s.scopeName(l, req.Street), req.Year)
+	}
 	for range 3 {
 		f, err := s.figures(ctx)
 		if err != nil {
@@ -134,9 +178,21 @@ func (s *Server) RenderReport(ctx context.Context, req ReportRequest) (RenderedR
 		res, err := s.PDF.Render(ctx, pdf.Job{
 			URL:     page,
 			Headers: map[string]string{renderHeader: tok},
-			Header:  l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn) + " · " + l.F("report.title", s.scopeName(l, req.Street), req.Year),
-			Footer:  footerText(l, f.info, f.version, at, userName(l, req.User)),
+			Header:  strings.TrimSuffix(l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn)+" · "+title, " · "),
+			Footer:  footerText(l, f.info, f.version, at, userName(req.User)),
 			PageOf:  pageOf(l),
+			Info:    pdf.Info{Title: title, Created: at},
+			Queued: func() {
+				if s.onPDFQueue != nil {
+					s.onPDFQueue(who)
+				}
+			},
+			Started: func() {
+				s.pdfRenders.Add(1)
+				if s.onPDFRender != nil {
+					s.onPDFRender(who)
+				}
+			},
 		})
 		s.reports.revoke(tok)
 		if len(res.Blocked) > 0 {

@@ -138,14 +138,39 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 		LangURL:     sameSitePath(r.URL.EscapedPath()) + "?" + q.Encode(),
 		Path:        r.URL.Path,
 		ProgramName: l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn),
-		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode(),
+		LoginURL:    "/login?" + url.Values{"next": {r.URL.RequestURI()}, "lang": {string(l)}}.Encode(),
+		TV:          wallScreen(r),
+		PollMS:      s.tvPoll().Milliseconds(),
+	}
+	p.TVURL, p.TVExit = tvURLs(r)
+	if p.TV {
+		p.TVScript = s.Assets.URL(AssetTV)
+	}
+	if y, ok, err := yearParam(r); err == nil && ok {
+		p.Year = itoa(y)
+	} else if to, err := strconv.Atoi(r.URL.Query().Get("to")); err == nil && to >= 2000 && to <= 2100 {
+		p.Year = itoa(to)
+	}
+	if ind, ok := s.effectiveProgram().Indicator(r.URL.Query().Get("indicator")); ok {
+		p.Indicator = ind.Key
 	}
 	if u, ok := currentUser(r); ok {
 		p.User, p.RoleLabel = u.Name, l.T("role."+string(u.Role))
-		p.CanUpload, p.CanAdmin = u.Role.CanUpload(), u.Role == auth.Admin
+		p.CanUpload, p.CanAdmin, p.CanReview = u.Role.CanUpload(), u.Role == auth.Admin, u.Role.CanReview()
+		if p.CanReview {
+			if bs, err := s.DB.BatchesByStatus(ctx, db.StatusSubmitted, maxQueue); err == nil {
+				for _, b := range bs {
+					if mayReview(u, b) {
+						p.Queue++
+					}
+				}
+			}
+		}
 		if p.CanUpload {
 			if ns, err := s.DB.RollbackNotices(ctx, u.ID); err == nil && len(ns) > 0 {
 				p.Notice = l.F("rollback.pending", len(ns), rollbackNotice(l, ns[len(ns)-1]))
+			} else if ns, err := s.DB.RejectionNotices(ctx, u.Name); err == nil && len(ns) > 0 {
+				p.Notice = l.F("review.pending", len(ns), rejectionNotice(l, ns[len(ns)-1]))
 			}
 		}
 	}
@@ -156,6 +181,7 @@ func (s *Server) page(ctx context.Context, r *http.Request, l i18n.Lang, title s
 			asOf = info.LastBatch.Local().Format("2006-01-02 15:04")
 		}
 		p.DataAsOf = l.F("data.asof", asOf, s.dataVersion(info))
+		p.Version = s.dataVersion(info)
 	}
 	return p
 }
@@ -170,13 +196,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.Logger.Error("handler", "path", r.URL.Path, "err", err)
 	l, _ := i18n.FromRequest(r)
 	s.errorPage(w, r, http.StatusInternalServerError, l.T("error.internal"))
-}
-
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, message string) {
-	l, _ := i18n.FromRequest(r)
-	p := s.page(r.Context(), r, l, http.StatusText(status))
-	p.JS = nil
-	s.html(w, r, status, components.ErrorPage(p, message))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -12,8 +12,12 @@ import (
 )
 
 // renderHeader carries the internal token with which the PDF renderer's
-// browser opens /report: short-lived, per render, never a user's cookie.
+// browser opens a printable page: short-lived, per render, never a user's
+// cookie.
 const renderHeader = "X-Jindu-Render"
+
+// printablePages are the pages a render token opens (by GET only).
+var printablePages = map[string]bool{"/report": true, pageBrief: true}
 
 // grantTTL bounds a render token; a render that takes longer is cancelled
 // by the renderer's timeout anyway.
@@ -31,6 +35,19 @@ type renderGrant struct {
 }
 
 type grantKey struct{}
+
+// shows records the data version the printed page was built from.
+func (g *renderGrant) shows(version string) {
+	g.mu.Lock()
+	g.version = version
+	g.mu.Unlock()
+}
+
+// printGrant is the render grant of a request from the PDF renderer.
+func printGrant(r *http.Request) (*renderGrant, bool) {
+	g, ok := r.Context().Value(grantKey{}).(*renderGrant)
+	return g, ok
+}
 
 // mint issues a render token.
 func (rs *reportState) mint(u *auth.User, at time.Time) (string, *renderGrant) {
@@ -70,7 +87,7 @@ func (rs *reportState) grant(tok string) (*renderGrant, bool) {
 }
 
 // renderAuth lets the renderer's browser in: a valid render token, on GET
-// /report only and from the loopback interface only, stands for the user
+// of a printable page only and from the loopback interface only, stands for the user
 // who asked for the PDF. The header is removed from every request, so a
 // token is never seen by anything else.
 func (s *Server) renderAuth(next http.Handler) http.Handler {
@@ -81,7 +98,7 @@ func (s *Server) renderAuth(next http.Handler) http.Handler {
 			return
 		}
 		r.Header.Del(renderHeader)
-		if r.Method == http.MethodGet && r.URL.Path == "/report" && isLoopback(r.RemoteAddr) {
+		if r.Method == http.MethodGet && printablePages[r.URL.Path] && isLoopback(r.RemoteAddr) {
 			if g, ok := s.reports.grant(tok); ok {
 				ctx := context.WithValue(r.Context(), grantKey{}, g)
 				if g.user != nil {

@@ -12,6 +12,7 @@ import (
 	"jindu/db"
 	"jindu/metrics"
 	"jindu/pdf"
+	"jindu/web/charts"
 	"jindu/web/components"
 	"jindu/web/i18n"
 )
@@ -30,13 +31,13 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang
 	}
 	year, asked, err := yearParam(r)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, l.T("error.badyear"))
+		s.yearError(w, r, l, f.years, "year")
 		return nil, 0, db.Unit{}, false
 	}
 	if name := r.URL.Query().Get("street"); name != "" {
 		u, ok := f.street(name)
 		if !ok {
-			s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+			s.streetError(w, r, l, f, name)
 			return nil, 0, db.Unit{}, false
 		}
 		street = u
@@ -53,7 +54,7 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, l i18n.Lang
 		year = years[len(years)-1]
 	}
 	if !slices.Contains(years, year) {
-		s.errorPage(w, r, http.StatusNotFound, l.F("error.noyear", year))
+		s.yearError(w, r, l, years, "year")
 		return nil, 0, db.Unit{}, false
 	}
 	return f, year, street, true
@@ -109,13 +110,17 @@ func footerText(l i18n.Lang, info db.Info, version string, at time.Time, user st
 	if !info.LastBatch.IsZero() {
 		asOf = info.LastBatch.Local().Format("2006-01-02 15:04")
 	}
-	return strings.Join([]string{l.F("data.asof", asOf, version), l.F("report.generated", at.Local().Format("2006-01-02 15:04")),
-		l.F("report.by", user)}, " · ")
+	parts := []string{l.F("data.asof", asOf, version), l.F("report.generated", at.Local().Format("2006-01-02 15:04"))}
+	if user != "" {
+		parts = append(parts, l.F("report.by", user))
+	}
+	return strings.Join(parts, " · ")
 }
 
-func userName(l i18n.Lang, u *auth.User) string {
+// userName is the name printed on a report: the signed-in user's, or none.
+func userName(u *auth.User) string {
 	if u == nil {
-		return l.T("report.anonymous")
+		return ""
 	}
 	return u.Name
 }
@@ -132,24 +137,24 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	if u, ok := currentUser(r); ok {
 		user = &u
 	}
-	g, forPDF := r.Context().Value(grantKey{}).(*renderGrant)
+	g, forPDF := printGrant(r)
 	if forPDF {
 		at = g.at
-		g.mu.Lock()
-		g.version = f.version
-		g.mu.Unlock()
+		g.shows(f.version)
 	}
 	s.html(w, r, http.StatusOK, components.ReportPage(s.reportModel(r, l, f, year, street, at, user, forPDF)))
 }
 
 // reportModel builds the report's view model from the cached figures,
-// with the dashboard's own builders (cards, rating charts, progress,
-// outlooks, the street comparison).
+// with the dashboard's own builders (cards, rating charts, outlooks, the
+// street comparison, the work list). Nothing after year is shown.
 func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int, street db.Unit, at time.Time, user *auth.User, forPDF bool) components.Report {
+	prog := s.effectiveProgram()
 	scope := s.scopeName(l, street.Name)
 	m := components.Report{Page: s.page(r.Context(), r, l, l.F("report.title", scope, year))}
 	m.CSS = append(m.CSS, s.Assets.URL(AssetPrintCSS))
-	m.Program = l.Pick(s.effectiveProgram().Name, s.effectiveProgram().NameEn)
+	m.JS = append(m.JS, s.Assets.URL(AssetPDFJS))
+	m.Program = l.Pick(prog.Name, prog.NameEn)
 	m.Heading = l.F("report.title", scope, year)
 	m.ForPDF = forPDF
 	m.BackURL = "/?" + url.Values{"year": {strconv.Itoa(year)}, "lang": {string(l)}}.Encode()
@@ -157,8 +162,9 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		m.BackURL = href(l, streetPath(street.Name), "year", itoa(year))
 	}
 	m.PDFURL, m.PDFNote = s.pdfLink(l, year, street.Name)
+	m.BriefURL, m.SnapURL = briefURL(pageBrief, l, year, street.Name), href(l, "/snapshots")
 	m.PrintHint = l.T("report.print")
-	m.Footer = footerText(l, f.info, f.version, at, userName(l, user))
+	m.Footer = footerText(l, f.info, f.version, at, userName(user))
 	if !forPDF {
 		m.FooterCSS = "/report/footer.css?" + url.Values{"t": {m.Footer}}.Encode()
 	}
@@ -167,65 +173,97 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 		asOf = f.info.LastBatch.Local().Format("2006-01-02 15:04")
 	}
 	m.Meta = []string{l.F("report.scope", scope), l.F("data.asof", asOf, f.version),
-		l.F("report.generated", at.Local().Format("2006-01-02 15:04")), l.F("report.by", userName(l, user))}
+		l.F("report.generated", at.Local().Format("2006-01-02 15:04"))}
+	if name := userName(user); name != "" {
+		m.Meta = append(m.Meta, l.F("report.by", name))
+	}
+	if n := f.lockedNote(l, year, street.Name); n != "" {
+		m.Meta = append(m.Meta, n)
+	}
 
-	all := f.results(s.effectiveProgram(), street, 0)
+	all := upTo(f.results(prog, street, 0), year)
 	years := f.years
 	if street.ID != 0 {
 		years = metrics.YearsWithData(f.byStreet[street.ID])
 	}
-	outlooks := metrics.AssessAll(s.effectiveProgram(), upTo(all, year))
-	m.Headline = components.Table{Caption: l.F("table.caption", l.F("headline", year)),
-		Head: []string{l.T("report.indicator"), l.T("counts"), l.T("percent"), l.T("target"), l.T("status"), l.T("report.needed"), l.T("report.outlook")}}
-	m.Completion = components.Table{Caption: l.F("table.caption", l.T("report.completion")),
-		Head: []string{l.T("report.indicator"), l.T("counts"), l.T("percent"), l.T("target"), l.T("status"), l.T("report.needed"), l.T("report.note")}}
-	m.Outlook = components.Table{Caption: l.F("table.caption", l.T("report.outlook")),
-		Head: []string{l.T("report.indicator"), l.T("report.outlook"), l.T("report.note")}}
+	years = slices.DeleteFunc(slices.Clone(years), func(y int) bool { return y > year })
+	outlooks := metrics.AssessAll(prog, all)
+	m.Headline = components.RTable{Caption: l.F("table.caption", l.F("headline", year)), Cols: []components.RCol{
+		{Label: l.T("report.indicator")}, {Label: l.T("counts"), Num: true}, {Label: l.T("percent"), Num: true},
+		{Label: l.T("target"), Num: true}, {Label: l.T("status")}, {Label: l.T("report.needed"), Num: true}, {Label: l.T("report.outlook")}}}
+	m.Completion = components.RTable{Caption: l.F("table.caption", l.T("report.completion")), Cols: []components.RCol{
+		{Label: l.T("report.indicator")}, {Label: l.T("counts"), Num: true}, {Label: l.T("percent"), Num: true},
+		{Label: l.T("target"), Num: true}, {Label: l.T("status")}, {Label: l.T("report.needed"), Num: true}, {Label: l.T("report.note")}}}
+	m.Outlook = components.RTable{Caption: l.F("table.caption", l.T("report.outlook")), Cols: []components.RCol{
+		{Label: l.T("report.indicator")}, {Label: l.T("report.outlook")}, {Label: l.T("report.note")}}}
 	var unknown []string
 	for _, res := range ofYear(all, year) {
-		ind, _ := s.effectiveProgram().Indicator(res.Indicator)
+		ind, _ := prog.Indicator(res.Indicator)
 		c := card(l, ind, res)
 		ov := outlookView(l, outlooks[res.Indicator])
 		outlook := "—"
 		if ov != nil {
 			outlook = ov.Label
-			m.Outlook.Rows = append(m.Outlook.Rows, []components.Cell{{Text: c.Label}, {Text: ov.Label}, {Text: ov.Detail}})
+			m.Outlook.Rows = append(m.Outlook.Rows, []components.Cell{{Text: c.Label}, {Text: ov.Label}, {Text: orDash(ov.Detail)}})
 		}
-		status := c.Status
-		if status == "" {
-			status = "—"
+		status := orDash(c.Status)
+		target, needed := "—", "—"
+		if res.Target != nil {
+			target = strconv.Itoa(*res.Target) + "%"
 		}
-		needed := "—"
 		if res.Needed != nil {
 			needed = strconv.Itoa(*res.Needed)
 		}
-		m.Headline.Rows = append(m.Headline.Rows, []components.Cell{{Text: c.Label}, {Text: c.Counts, Num: true},
-			{Text: c.Percent, Num: true}, {Text: c.Target}, {Text: status}, {Text: needed, Num: true}, {Text: outlook}})
+		m.Headline.Rows = append(m.Headline.Rows, []components.Cell{{Text: c.Label}, {Text: c.Counts},
+			{Text: c.Percent}, {Text: target}, {Text: status}, {Text: needed}, {Text: outlook}})
 		if ind.Kind == metrics.KindCompletion {
-			p := progress(l, ind, res)
-			note := p.Note
-			if c.Unknown != "" {
-				note = strings.TrimSpace(note + " " + c.Unknown)
+			var notes []string
+			if res.Target == nil {
+				notes = append(notes, l.T("general.note"))
 			}
-			m.Completion.Rows = append(m.Completion.Rows, []components.Cell{{Text: p.Label}, {Text: p.Counts, Num: true},
-				{Text: p.Percent, Num: true}, {Text: p.Target}, {Text: status}, {Text: needed, Num: true}, {Text: note}})
+			if c.Unknown != "" {
+				notes = append(notes, c.Unknown)
+			}
+			m.Completion.Rows = append(m.Completion.Rows, []components.Cell{{Text: c.Label}, {Text: c.Counts},
+				{Text: c.Percent}, {Text: target}, {Text: status}, {Text: needed}, {Text: orDash(strings.Join(notes, l.T("report.join")))}})
 		}
 		if c.Unknown != "" {
-			unknown = append(unknown, c.Label+"："+c.Unknown)
+			unknown = append(unknown, c.Label+" "+c.Unknown)
 		}
 	}
 	if street.ID == 0 {
 		if reported, missing := reportedText(l, s.completenessOf(f, year)); reported != "" {
-			m.Notes = append(m.Notes, strings.TrimSpace(reported+" "+missing))
+			m.Notes = append(m.Notes, sentences(l, reported, missing))
 		}
 	}
 	if len(unknown) > 0 {
-		m.Notes = append(m.Notes, strings.Join(unknown, l.T("list.sep")))
+		m.Notes = append(m.Notes, sentences(l, l.F("report.unknown", strings.Join(unknown, l.T("report.join")))))
 	}
-	for i, ind := range s.effectiveProgram().Indicators {
-		if ind.Kind == metrics.KindRating {
-			m.Charts = append(m.Charts, s.ratingChart(l, i, ind, all, years, year))
+	m.Legend = []components.LegendItem{{Label: l.T("met"), Class: "met"}, {Label: l.T("unmet"), Class: "unmet"},
+		{Label: l.T("milestone.none"), Class: "base"}, {Label: l.T("milestone"), Class: "goal"}}
+	m.Ratings = components.RTable{Caption: l.F("table.caption", l.T("report.ratings")), Cols: []components.RCol{{Label: l.T("report.indicator")}}}
+	for _, y := range years {
+		m.Ratings.Cols = append(m.Ratings.Cols, components.RCol{Label: l.F("year.fmt", y), Num: true})
+	}
+	for i, ind := range prog.Indicators {
+		if ind.Kind != metrics.KindRating {
+			continue
 		}
+		row := []components.Cell{{Text: label(l, ind)}}
+		for _, y := range years {
+			row = append(row, components.Cell{Text: ratingCell(l, all, ind.Key, y)})
+		}
+		m.Ratings.Rows = append(m.Ratings.Rows, row)
+		// A street is one unit of its own rating: a chart of 0% or 100%
+		// says nothing the table does not.
+		if street.ID != 0 && ind.Key == metrics.FiveGoodStreets {
+			continue
+		}
+		c := s.ratingChartUpTo(l, i, ind, all, years, year, year)
+		if o, ok := c.Options.(charts.Options); ok {
+			c.Options = charts.Narrow(o)
+		}
+		m.Charts = append(m.Charts, c)
 	}
 	if street.ID == 0 && len(f.streets) > 0 {
 		// The dashboard's default comparison indicator (五星小区).
@@ -235,6 +273,41 @@ func (s *Server) reportModel(r *http.Request, l i18n.Lang, f *figures, year int,
 			chart, _ := s.streetComparison(l, f, ind, year, overviewStreets)
 			m.Comparison = &chart.Chart
 		}
+		m.Streets = s.reportStreets(l, f, year)
+	}
+	if street.ID != 0 {
+		m.Communities, m.Work = s.reportCommunities(r.Context(), l, f, street, year)
 	}
 	return m
+}
+
+// sentences joins parts, each ended as a sentence ("。", ". ").
+func sentences(l i18n.Lang, parts ...string) string {
+	var out []string
+	end := l.T("report.fullstop")
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.HasSuffix(p, strings.TrimSpace(end)) {
+			p += end
+		}
+		out = append(out, p)
+	}
+	return strings.TrimSpace(strings.Join(out, ""))
+}
+
+// ratingCell is one rating indicator's year in the ratings table:
+// "61.5%（8/13）", "—" without data.
+func ratingCell(l i18n.Lang, all []metrics.Result, key string, year int) string {
+	for _, res := range all {
+		if res.Indicator == key && res.Year == year {
+			if res.Percent == nil {
+				return "—"
+			}
+			return l.F("report.share", pct(res.Percent), res.Numerator, res.Denominator)
+		}
+	}
+	return "—"
 }

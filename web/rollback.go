@@ -45,6 +45,8 @@ func (s *Server) showRollback(w http.ResponseWriter, r *http.Request) {
 // rollbackRefusal says, in l, why b cannot be rolled back ("" if it can).
 func rollbackRefusal(l i18n.Lang, b db.Batch) string {
 	switch {
+	case b.Status == db.StatusSubmitted || b.Status == db.StatusRejected:
+		return l.F("rollback.notapplied", b.ID)
 	case b.RolledBackBy != 0:
 		return l.F("rollback.already", b.ID, b.RolledBackBy)
 	case b.Kind == db.KindRollback:
@@ -136,7 +138,11 @@ func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
 	rb, err := s.DB.Rollback(r.Context(), id, u.Name, "web "+clientAddress(r), reason)
 	var conflict *db.RollbackConflict
+	var locked *db.LockedError
 	switch {
+	case errors.As(err, &locked):
+		s.renderRollback(w, r, l, http.StatusConflict, b, lockedText(l, locked), reason, true)
+		return
 	case errors.As(err, &conflict):
 		var at []string
 		for _, c := range conflict.Later {
@@ -159,4 +165,9 @@ func (s *Server) rollbackBatch(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditRollback, Target: "batch " + strconv.FormatInt(id, 10),
 		Detail: "rollback batch " + strconv.FormatInt(rb.ID, 10) + ", changed " + strconv.Itoa(rb.Changed) + ", reason: " + reason})
 	http.Redirect(w, r, "/history/"+strconv.FormatInt(rb.ID, 10)+"?undone="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// lockedText says, in l, which lock refused a change.
+func lockedText(l i18n.Lang, e *db.LockedError) string {
+	return l.F("lock.refused", e.Street, e.Year, e.Lock.By, e.Lock.At.Local().Format("2006-01-02 15:04"))
 }

@@ -16,6 +16,8 @@ const (
 	AccessUpload
 	// AccessAdmin: administrators only.
 	AccessAdmin
+	// AccessReview: reviewers (within their streets) and administrators.
+	AccessReview
 )
 
 // Route is one registered route.
@@ -31,6 +33,7 @@ func (s *Server) routes() []Route {
 		{"GET /{$}", AccessRead, s.showDashboard},
 		{"GET /api/metrics", AccessRead, s.apiMetrics},
 		{"GET /api/metrics.csv", AccessRead, s.apiMetricsCSV},
+		{"GET /api/version", AccessRead, s.apiVersion},
 		{"GET /streets", AccessRead, s.showStreets},
 		{"GET /streets/{name}", AccessRead, s.showStreet},
 		{"GET /streets/{name}/communities/{community}", AccessRead, s.showCommunity},
@@ -42,6 +45,8 @@ func (s *Server) routes() []Route {
 		{"GET /report", AccessRead, s.showReport},
 		{"GET /report.pdf", AccessRead, s.reportPDF},
 		{"GET /report/footer.css", AccessPublic, s.reportFooterCSS},
+		{"GET /brief", AccessRead, s.showBrief},
+		{"GET /brief.pdf", AccessRead, s.briefPDF},
 		{"GET /snapshots", AccessRead, s.showSnapshots},
 		{"POST /snapshots", AccessAdmin, s.freezeSnapshot},
 		{"GET /snapshots/{id}", AccessRead, s.showSnapshot},
@@ -67,6 +72,21 @@ func (s *Server) routes() []Route {
 		{"GET /history/{id}/file", AccessUpload, s.batchFile},
 		{"GET /history/{id}/rollback", AccessAdmin, s.showRollback},
 		{"POST /history/{id}/rollback", AccessAdmin, s.rollbackBatch},
+		{"GET /admin/workflow", AccessAdmin, s.showWorkflow},
+		{"POST /admin/workflow", AccessAdmin, s.postWorkflow},
+		{"GET /review", AccessReview, s.showReviewQueue},
+		{"GET /review/{id}", AccessReview, s.showReviewBatch},
+		{"POST /review/locks", AccessReview, s.lockFromQueue},
+		{"POST /review/{id}/approve", AccessReview, s.approveBatch},
+		{"POST /review/{id}/reject", AccessReview, s.rejectBatch},
+		{"POST /api/corrections", AccessUpload, s.apiCorrection},
+		{"GET /correct", AccessUpload, s.showCorrect},
+		{"POST /correct", AccessUpload, s.postCorrect},
+		{"GET /api/batches", AccessReview, s.apiBatches},
+		{"POST /api/batches/{id}/approve", AccessReview, s.apiApprove},
+		{"POST /api/batches/{id}/reject", AccessReview, s.apiReject},
+		{"POST /api/locks", AccessReview, s.apiLock},
+		{"POST /api/locks/unlock", AccessAdmin, s.apiUnlock},
 		{"GET /templates/blank.csv", AccessUpload, s.templateCSV},
 		{"GET /templates/blank.xlsx", AccessUpload, s.templateXLSX},
 		{"GET /templates/prefilled.xlsx", AccessUpload, s.templatePrefilled},

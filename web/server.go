@@ -51,6 +51,9 @@ type Server struct {
 	// ParseProgress, if set, is called every 1,024 rows of every parse
 	// with the request's context (tests hold a parse with it).
 	ParseProgress func(ctx context.Context, dataRows int)
+	// TVPoll is how often a wall screen (?tv=1) asks whether the data
+	// changed (0: every 30 s).
+	TVPoll time.Duration
 	// PDF prints reports; nil (or no Chromium) turns PDF off and leaves
 	// everything else working. Close stops it.
 	PDF *pdf.Renderer
@@ -85,6 +88,13 @@ type Server struct {
 	chartImages chartImageCache
 	// reports holds render tokens and the loopback listener (rendergrant.go, loopback.go).
 	reports reportState
+	pdfs    pdfState
+	// pdfRenders counts the renders started by the PDF renderer;
+	// onPDFRender, if set (by tests), is called with the caller's lane as
+	// each starts.
+	pdfRenders  atomic.Int64
+	onPDFRender func(who string)
+	onPDFQueue  func(who string) // called as a render waits for the renderer
 	// lastBackup is the last backup attempt's outcome (backups.go).
 	lastBackup atomic.Pointer[backupAttempt]
 }

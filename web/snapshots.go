@@ -7,7 +7,9 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"jindu/auth"
@@ -21,11 +23,18 @@ import (
 // snapshotFigures is the JSON frozen with a snapshot: the rows of
 // /api/metrics for its year and scope, and the data they came from.
 type snapshotFigures struct {
-	Program     string      `json:"program"`
-	DataVersion string      `json:"data_version"`
-	Year        int         `json:"year"`
-	Street      string      `json:"street"`
-	Rows        []metricRow `json:"rows"`
+	Program     string `json:"program"`
+	DataVersion string `json:"data_version"`
+	Year        int    `json:"year"`
+	Street      string `json:"street"`
+	// Kind is "brief" for a snapshot of the one-page brief, empty for
+	// the full report.
+	Kind string      `json:"kind,omitempty"`
+	Rows []metricRow `json:"rows"`
+	// Locks are the year's locked street-years (封账) when it was frozen:
+	// the district's and, for the district or the snapshot's street, the
+	// streets'.
+	Locks []lockJSON `json:"locks,omitempty"`
 }
 
 // figuresOf computes a snapshot's figures from the snapshot of counts.
@@ -34,8 +43,21 @@ func (s *Server) figuresOf(f *figures, year int, street db.Unit) snapshotFigures
 	for _, x := range f.results(s.effectiveProgram(), street, year) {
 		out.Rows = append(out.Rows, metricRow{x.Indicator, x.Year, x.Street, x.Numerator, x.Denominator, x.Percent, x.Target, x.Met, x.Needed})
 	}
+	for _, lk := range f.locks {
+		if lk.Year == year && (street.Name == "" || lk.Street == "" || lk.Street == street.Name) {
+			out.Locks = append(out.Locks, lockJSON{Year: lk.Year, Street: lk.Street, LockedBy: lk.By, LockedAt: lk.At.UTC().Format(time.RFC3339)})
+		}
+	}
 	return out
 }
+
+// assetFreezeJS shows "正在封存…" while a snapshot is frozen, and saves the
+// brief's frozen PDF.
+const assetFreezeJS = "js/freeze.js"
+
+// kindBrief marks a snapshot of the one-page brief (snapshotFigures.Kind
+// and the freeze form's kind).
+const kindBrief = "brief"
 
 func snapshotPath(id int64) string { return "/snapshots/" + strconv.FormatInt(id, 10) }
 
@@ -58,21 +80,27 @@ func (s *Server) snapshotsPage(w http.ResponseWriter, r *http.Request, l i18n.La
 		return
 	}
 	p := components.SnapshotList{Page: s.page(r.Context(), r, l, l.T("snap.title")), Intro: l.T("snap.intro"), Error: problem}
+	p.JS = append(p.JS, s.Assets.URL(assetFreezeJS))
 	if id, err := strconv.ParseInt(r.URL.Query().Get("frozen"), 10, 64); err == nil && id > 0 {
 		p.Flash = l.F("snap.done", id)
 	}
 	for _, x := range snaps {
 		p.Rows = append(p.Rows, components.SnapshotRow{
 			ID: strconv.FormatInt(x.ID, 10), At: x.CreatedAt.Local().Format("2006-01-02 15:04"), Actor: x.Actor,
-			Year: l.F("year.fmt", x.Year), Scope: s.scopeName(l, x.Street), Version: x.DataVersion, Note: x.Note,
+			Year: l.F("year.fmt", x.Year), Scope: s.scopeName(l, x.Street), Note: x.Note,
 			Size: fmt.Sprintf("%.0f KB", math.Ceil(float64(x.PDFSize)/1024)),
 			URL:  snapshotPath(x.ID), PDFURL: snapshotPath(x.ID) + "/pdf",
 		})
 	}
 	if u, ok := currentUser(r); ok && u.Role == auth.Admin && len(f.years) > 0 {
-		form := &components.FreezeForm{Lang: string(l)}
-		for i, y := range f.years {
-			form.Years = append(form.Years, components.Choice{Value: itoa(y), Label: l.F("year.fmt", y), Selected: i == len(f.years)-1})
+		form := &components.FreezeForm{Lang: string(l), Progress: l.T("snap.freezing")}
+		latest := f.years[len(f.years)-1]
+		for _, y := range programYears(s.effectiveProgram(), f.years) {
+			c := components.Choice{Value: itoa(y), Label: l.F("year.fmt", y), Selected: y == latest}
+			if !slices.Contains(f.years, y) {
+				c.Label, c.Disabled = l.F("snap.yearnodata", y), true
+			}
+			form.Years = append(form.Years, c)
 		}
 		form.Streets = append(form.Streets, components.Choice{Value: "", Label: s.scopeName(l, "")})
 		for _, st := range f.streets {
@@ -110,11 +138,21 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 		s.snapshotsPage(w, r, l, http.StatusBadRequest, l.T("snap.badnote"))
 		return
 	}
+	// kind=brief freezes the one-page brief (its 封存并下载) and answers
+	// with the frozen PDF itself.
+	brief := r.PostFormValue("kind") == kindBrief
+	page := ""
+	if brief {
+		page = pageBrief
+		if note == "" {
+			note = briefFreezeNote(l)
+		}
+	}
 	var out RenderedReport
 	var figs snapshotFigures
 	var err error
 	for attempt := 0; ; attempt++ {
-		out, err = s.RenderReport(r.Context(), ReportRequest{Year: year, Street: street.Name, Lang: l, User: &u})
+		out, err = s.RenderReport(r.Context(), ReportRequest{Year: year, Street: street.Name, Lang: l, User: &u, Page: page, Client: clientAddress(r)})
 		if err != nil {
 			s.pdfError(w, r, l, err)
 			return
@@ -127,6 +165,9 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 		}
 		if f.version == out.DataVersion {
 			figs = s.figuresOf(f, year, street)
+			if brief {
+				figs.Kind = kindBrief
+			}
 			break
 		}
 		if attempt == 2 {
@@ -145,6 +186,10 @@ func (s *Server) freezeSnapshot(w http.ResponseWriter, r *http.Request) {
 	}, clientAddress(r))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if brief {
+		http.Redirect(w, r, snapshotPath(snap.ID)+"/pdf?"+url.Values{"lang": {string(l)}}.Encode(), http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, snapshotPath(snap.ID)+"?"+url.Values{"lang": {string(l)}}.Encode(), http.StatusSeeOther)
@@ -190,23 +235,24 @@ func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := s.scopeName(l, snap.Street)
 	v := components.SnapshotView{Page: s.page(r.Context(), r, l, l.T("snap.title")),
-		Heading:    l.F("snap.heading", snap.ID, l.F("report.title", scope, snap.Year)),
+		Heading:    l.F("snap.heading", snap.ID, l.F(snapshotTitleKey(then), scope, snap.Year)),
 		Note:       snap.Note,
 		PDFURL:     snapshotPath(id) + "/pdf",
 		FiguresURL: snapshotPath(id) + "/figures.json",
+		ListURL:    href(l, "/snapshots"),
 		Immutable:  l.T("snap.immutable"),
 	}
 	v.Meta = []string{
 		l.T("snap.at") + " " + snap.CreatedAt.Local().Format("2006-01-02 15:04"),
 		l.T("snap.actor") + " " + snap.Actor,
-		l.T("snap.version") + " " + snap.DataVersion,
-		"SHA-256 " + snap.PDFSHA256,
 	}
+	v.Tech = []string{l.T("snap.version") + " " + snap.DataVersion}
 	if f.version == snap.DataVersion {
-		v.Meta = append(v.Meta, l.T("snap.sameversion"))
+		v.Tech = append(v.Tech, l.T("snap.sameversion"))
 	} else {
-		v.Meta = append(v.Meta, l.F("snap.nowversion", f.version))
+		v.Tech = append(v.Tech, l.F("snap.nowversion", f.version))
 	}
+	v.SHA256 = snap.PDFSHA256
 	now := map[string]metrics.Result{}
 	if st, ok := f.street(snap.Street); ok || snap.Street == "" {
 		if snap.Street == "" {
@@ -216,46 +262,21 @@ func (s *Server) showSnapshot(w http.ResponseWriter, r *http.Request) {
 			now[x.Indicator] = x
 		}
 	}
-	v.Compare = components.Table{Caption: l.F("table.caption", l.T("snap.compare")),
-		Head: []string{l.T("report.indicator"), l.T("snap.then"), l.T("snap.now"), l.T("snap.change")}}
-	for _, row := range then.Rows {
-		name := row.Indicator
-		if ind, ok := s.effectiveProgram().Indicator(row.Indicator); ok {
-			name = label(l, ind)
-		} else {
-			name += " " + l.T("snap.removedfigures")
-		}
-		cur, has := now[row.Indicator]
-		thenText := pct(row.Percent) + fmt.Sprintf(" (%d/%d)", row.Numerator, row.Denominator)
-		nowText, change := "—", "—"
-		if has {
-			nowText = pct(cur.Percent) + fmt.Sprintf(" (%d/%d)", cur.Numerator, cur.Denominator)
-			if row.Percent != nil && cur.Percent != nil {
-				d := tenthsOfPct(*cur.Percent) - tenthsOfPct(*row.Percent)
-				change = l.F("snap.points", signedTenths(d))
-				if d != 0 {
-					v.Since = append(v.Since, l.F("snap.since", name, signedTenths(d)))
-				}
-			}
-		}
-		v.Compare.Rows = append(v.Compare.Rows, []components.Cell{{Text: name}, {Text: thenText, Num: true}, {Text: nowText, Num: true}, {Text: change, Num: true}})
-	}
-	if len(v.Since) == 0 {
-		v.Since = []string{l.T("snap.unchanged")}
+	var changed int
+	v.Changes, changed = s.changesSince(l, then, now)
+	v.Since = l.N("snap.since.n", changed)
+	if changed == 0 {
+		v.Since = l.T("snap.unchanged")
 	}
 	s.html(w, r, http.StatusOK, components.SnapshotPage(v))
 }
 
-// tenthsOfPct is a one-decimal percentage in integer tenths, so that
-// differences print exactly.
-func tenthsOfPct(p float64) int { return int(math.Round(p * 10)) }
-
-func signedTenths(d int) string {
-	v := strconv.FormatFloat(float64(d)/10, 'f', 1, 64)
-	if d > 0 {
-		v = "+" + v
+// snapshotTitleKey names what a snapshot froze: the brief or the report.
+func snapshotTitleKey(f snapshotFigures) string {
+	if f.Kind == kindBrief {
+		return "brief.title"
 	}
-	return v
+	return "report.title"
 }
 
 // snapshotPDF serves a snapshot's PDF exactly as frozen.
@@ -278,8 +299,12 @@ func (s *Server) snapshotPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", contentDisposition("attachment",
-		l.T("snap.nav")+strconv.FormatInt(id, 10)+"-"+s.reportFileName(l, snap.Year, snap.Street)))
+	name := s.reportFileName(l, snap.Year, snap.Street)
+	var figs snapshotFigures
+	if json.Unmarshal(snap.Figures, &figs) == nil && figs.Kind == kindBrief {
+		name = s.briefFileName(l, snap.Year, snap.Street)
+	}
+	h.Set("Content-Disposition", contentDisposition("attachment", l.T("snap.nav")+strconv.FormatInt(id, 10)+"-"+name))
 	h.Set("ETag", `"`+snap.PDFSHA256+`"`)
 	h.Set("Cache-Control", "private, max-age=31536000, immutable")
 	h.Set("Content-Length", strconv.Itoa(len(pdf)))
@@ -296,4 +321,24 @@ func (s *Server) snapshotFigures(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "private, max-age=31536000, immutable")
 	w.Write(snap.Figures)
+}
+
+// programYears are the years a snapshot may be of: the program's baseline
+// and milestone years and every year with data, ascending.
+func programYears(p metrics.Program, data []int) []int {
+	years := slices.Clone(data)
+	if p.BaselineYear != 0 {
+		years = append(years, p.BaselineYear)
+	}
+	if len(p.Years) > 0 {
+		first := p.Years[0]
+		if p.BaselineYear != 0 {
+			first = p.BaselineYear
+		}
+		for y := first; y <= p.FinalYear(); y++ {
+			years = append(years, y)
+		}
+	}
+	slices.Sort(years)
+	return slices.Compact(years)
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"jindu/internal/testdata/testutil"
 	"log/slog"
+
+	"github.com/PuerkitoBio/goquery"
 	"net/http"
 	"net/url"
 	"strings"
@@ -94,9 +96,36 @@ func TestSnapshotFrozen(t *testing.T) {
 	_, page := getBody(t, viewer, ts.URL+"/snapshots/1?lang=zh")
 	d := doc(t, page)
 	since := d.Find(`[data-testid="since"]`).Text()
-	// 五星小区 went from 2/10 (20.0%) to 4/10 (40.0%).
-	if !strings.Contains(since, "自本快照以来") || !strings.Contains(since, "+20.0 个百分点") {
+	// 五星小区 went from 2/10 (20.0%) to 4/10 (40.0%): said once, above
+	// the table, whose change column is coloured.
+	if since != "自本快照以来，1 项指标有变化：" {
 		t.Errorf("comparison %q", since)
+	}
+	if n := strings.Count(string(page), "自本快照以来"); n != 1 {
+		t.Errorf("the page says 自本快照以来 %d times, want once", n)
+	}
+	var up []string
+	d.Find(`[data-testid="changes"] td[data-testid="change"]`).Each(func(_ int, c *goquery.Selection) {
+		if c.HasClass("up") {
+			up = append(up, c.Parent().Find("td").First().Text()+" "+c.Text())
+		} else if !c.HasClass("same") {
+			t.Errorf("change %q has class %q", c.Text(), c.AttrOr("class", ""))
+		}
+	})
+	if len(up) != 1 || up[0] != "“五星”小区占比 +20.0 个百分点" {
+		t.Errorf("changes up %q", up)
+	}
+	// The hash and the JSON are behind 技术信息, and only there.
+	tech := d.Find(`details[data-testid="tech"]`)
+	if tech.Length() != 1 || tech.Find("summary").Text() != "技术信息" || tech.AttrOr("open", "none") != "none" {
+		t.Fatal("no closed 技术信息 disclosure")
+	}
+	if sha := tech.Find(`[data-testid="sha256"]`).Text(); len(sha) != 64 || tech.Find(`a[href$="/figures.json"]`).Length() != 1 {
+		t.Errorf("technical information: hash %q, JSON link %d", sha, tech.Find(`a[href$="/figures.json"]`).Length())
+	}
+	tech.Remove()
+	if rest, _ := d.Html(); strings.Contains(rest, "SHA-256") || strings.Contains(rest, "figures.json") || strings.Contains(rest, fig.DataVersion) {
+		t.Error("hash, JSON or data version outside the disclosure")
 	}
 	if note := d.Find(`[data-testid="snapshot-note"]`).Text(); note != "12月常委会" {
 		t.Errorf("note %q", note)
@@ -138,5 +167,62 @@ func TestSnapshotNoChromium(t *testing.T) {
 	_, list := getBody(t, c, ts.URL+"/snapshots")
 	if doc(t, list).Find(`[data-testid="pdf-note"]`).Length() != 1 {
 		t.Error("the freeze form does not say why it is unavailable")
+	}
+}
+
+// TestSnapshotEarlierYear: the year select offers every year of the
+// program (those without data disabled), and an earlier year than the
+// latest freezes like any other.
+func TestSnapshotEarlierYear(t *testing.T) {
+	testutil.Chromium(t)
+	ts, _ := privateServer(t, auth.User{Name: "admin", Role: auth.Admin})
+	ts.Web.PDF = pdf.New(pdf.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: waitLimit})
+	t.Cleanup(func() { ts.Web.Close() })
+	admin := ts.client(t)
+	ts.login(t, admin, "admin", testPassword)
+
+	_, list := getBody(t, admin, ts.URL+"/snapshots?lang=zh")
+	d := doc(t, list)
+	var years, disabled []string
+	d.Find(`[data-testid="freeze-form"] select[name="year"] option`).Each(func(_ int, o *goquery.Selection) {
+		years = append(years, o.AttrOr("value", ""))
+		if _, off := o.Attr("disabled"); off {
+			disabled = append(disabled, o.AttrOr("value", ""))
+		}
+	})
+	// The default program: baseline 2021, milestones 2022–2024; data for
+	// 2022 and 2023.
+	if strings.Join(years, ",") != "2021,2022,2023,2024" || strings.Join(disabled, ",") != "2021,2024" {
+		t.Errorf("years %v, disabled %v", years, disabled)
+	}
+	if sel := d.Find(`select[name="year"] option[selected]`).AttrOr("value", ""); sel != "2023" {
+		t.Errorf("selected year %q, want the latest with data", sel)
+	}
+	if p := d.Find(`[data-testid="freeze-form"]`).AttrOr("data-progress", ""); p != "正在封存…" {
+		t.Errorf("progress text %q", p)
+	}
+	// The admin's navigation links the snapshots.
+	if d.Find(`nav a[data-testid="nav-snapshots"][href^="/snapshots"]`).Length() != 1 {
+		t.Error("no snapshots link in the admin's navigation")
+	}
+
+	resp := do(t, admin, "POST", ts.URL+"/snapshots", url.Values{"year": {"2022"}, "lang": {"zh"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/snapshots/1") {
+		t.Fatalf("freeze 2022: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	snaps, err := ts.DB.Snapshots(context.Background())
+	if err != nil || len(snaps) != 1 || snaps[0].Year != 2022 {
+		t.Fatalf("snapshots %+v %v", snaps, err)
+	}
+	_, body := getBody(t, admin, ts.URL+"/snapshots/1/pdf")
+	if text := strings.Join(strings.Fields(testutil.Poppler(t, body, "pdftotext", "PDF", "-")), ""); !strings.Contains(text, "魏都区2022年进度报告") {
+		t.Error("the 2022 snapshot's PDF is not the 2022 report")
+	}
+	// A year without data is refused, and nothing is stored.
+	if resp := do(t, admin, "POST", ts.URL+"/snapshots", url.Values{"year": {"2024"}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("freeze 2024 without data: %d", resp.StatusCode)
+	}
+	if snaps, _ := ts.DB.Snapshots(context.Background()); len(snaps) != 1 {
+		t.Errorf("%d snapshots", len(snaps))
 	}
 }

@@ -14,9 +14,23 @@ import (
 // assetTables makes the analysis pages' tables sortable and filterable.
 const assetTables = "js/tables.js"
 
-// money formats yuan for the language: "14,000 元" / "¥14,000".
+// money formats yuan for the language: in 万元 in Chinese, as officials
+// count ("756.2 万元", "1.4 万元", at most two decimals), in yuan with
+// separators in English ("¥7,562,000").
 func money(l i18n.Lang, yuan int) string {
-	return l.F("money.fmt", grouped(yuan))
+	if l == i18n.En {
+		return l.F("money.fmt", grouped(yuan))
+	}
+	sign := ""
+	if yuan < 0 {
+		sign, yuan = "-", -yuan
+	}
+	hundredths := (yuan + 50) / 100 // hundredths of 万元, rounded half up
+	s := grouped(hundredths / 100)
+	if frac := hundredths % 100; frac != 0 {
+		s += "." + strings.TrimRight(fmt.Sprintf("%02d", frac), "0")
+	}
+	return l.F("money.fmt", sign+s)
 }
 
 func signedMoney(l i18n.Lang, yuan int) string {
@@ -65,15 +79,15 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 		sy = append(sy, charts.StarYear{Label: l.F("year.fmt", y), Histogram: t.StarHistogram})
 		row := []components.Cell{{Text: l.F("year.fmt", y)}}
 		for k := range 6 {
-			row = append(row, components.Cell{Text: itoa(t.StarHistogram[k]), Num: true})
+			row = append(row, components.Cell{Text: grouped(t.StarHistogram[k]), Num: true})
 		}
-		row = append(row, components.Cell{Text: itoa(t.UnknownStars), Num: true})
+		row = append(row, components.Cell{Text: grouped(t.UnknownStars), Num: true})
 		c.Table.Rows = append(c.Table.Rows, row)
 	}
 	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels,
 		Band: func(series string, n int, share string) string { return l.F("chart.tip.band", series, n, share) }})
 	cur := tallies[year]
-	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), cur.Compounds, cur.StarHistogram[metrics.MaxStars], cur.StarHistogram[0])
+	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), grouped(cur.Compounds), grouped(cur.StarHistogram[metrics.MaxStars]), grouped(cur.StarHistogram[0]))
 
 	rt := components.SortTable{ID: id + "rewards", Caption: l.F("rewards.caption", money(l, s.effectiveProgram().RewardPerStar)),
 		Cols: []components.Col{{Label: l.T("year")}, {Label: l.T("rewards.compounds"), Num: true}, {Label: l.T("rewards.stars"), Num: true},
@@ -166,10 +180,10 @@ func (s *Server) starSharesSection(l i18n.Lang, t metrics.Tally, year int) compo
 			b.Label += "\n" + l.T("shares.hardest")
 		}
 		bars = append(bars, b)
-		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: name}, {Text: fmt.Sprintf("%d/%d", sh.Holders, sh.Reported), Num: true}, {Text: pct(sh.Percent), Num: true}})
+		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: name}, {Text: frac(sh.Holders, sh.Reported), Num: true}, {Text: pct(sh.Percent), Num: true}})
 	}
 	c.Options = charts.StarShares(bars, title, l.T("percent"))
-	c.Summary = l.F("shares.summary", title, l.T("star."+itoa(hardest)), pct(shares[hardest].Percent), shares[hardest].Reported)
+	c.Summary = l.F("shares.summary", title, l.T("star."+itoa(hardest)), pct(shares[hardest].Percent), grouped(shares[hardest].Reported))
 	sec.Charts = []components.ChartLink{c}
 	return sec
 }

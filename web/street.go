@@ -20,7 +20,7 @@ func (s *Server) streetFigures(w http.ResponseWriter, r *http.Request, l i18n.La
 	}
 	st, ok := f.street(name)
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+		s.streetError(w, r, l, f, name)
 		return nil, db.Unit{}, false
 	}
 	return f, st, true
@@ -48,6 +48,8 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 	}
 	all := f.results(s.effectiveProgram(), st, 0)
 	a := components.AnalysisPage{Page: s.page(r.Context(), r, l, st.Name)}
+	a.Locked = f.lockedNote(l, year, st.Name)
+	a.CorrectURL = correctURL(r, l, year, st.Name, "")
 	a.JS = append(a.JS, s.Assets.URL(assetTables))
 	a.Crumbs = []components.Crumb{{Label: l.T("district"), URL: href(l, "/", "year", itoa(year))},
 		{Label: l.T("nav.streets"), URL: href(l, "/streets", "year", itoa(year))}, {Label: st.Name}}
@@ -56,15 +58,23 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), streetPath(st.Name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, all, year, unknownMark(l))
 	a.CardsHeading = l.F("headline", year)
+	v := s.streetVerdict(st, units, all, year)
+	for i, res := range ofYear(all, year) {
+		if i < len(a.Cards) {
+			a.Cards[i].WorkURL, a.Cards[i].WorkText = workLink(l, v, res.Indicator, st.Name)
+		}
+	}
+	s.addStreetVerdict(&a, l, st, v)
 	a.Sections = append(a.Sections,
 		components.Section{ID: "trend", Heading: l.T("trend.heading"), Charts: []components.ChartLink{s.trendChart(l, st.Name, all, years, year)}},
 		s.starsSection(l, "streetstars", tallies, years, year),
 	)
-	a.Sections = append(a.Sections, s.unitSections(l, st, units, "", year)...)
+	a.Sections = append(a.Sections, s.unitSections(l, st, units, "", year, r.URL.Query().Get("unmet") == "1")...)
 	a.Selectors = []components.Selector{{Label: l.T("more.heading"), Links: []components.Link{
 		{Label: l.T("nav.compare"), URL: href(l, "/compare", "street", st.Name, "to", itoa(year))},
 		{Label: l.T("nav.stars"), URL: href(l, "/stars", "year", itoa(year))},
 		{Label: l.T("api.street"), URL: "/api/metrics?" + url.Values{"street": {st.Name}, "year": {itoa(year)}}.Encode()},
+		{Label: l.T("download.csv.street"), URL: csvURL(l, year, st.Name, false)},
 	}}}
 	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"jindu/db"
 	"jindu/metrics"
 	"jindu/web/components"
@@ -10,8 +9,9 @@ import (
 
 // unitSections lists a street's communities (unless community is set) and
 // its compounds (only that community's when set), with each value in year
-// and its change since the year before.
-func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, community string, year int) []components.Section {
+// and its change since the year before. unmetOnly (?unmet=1) ticks the
+// tables' "只看未达标" switch from the start.
+func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, community string, year int, unmetOnly bool) []components.Section {
 	byID := map[int64]db.UnitHistory{}
 	for _, u := range units {
 		byID[u.ID] = u
@@ -57,9 +57,11 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 			t.Rows = append(t.Rows, []components.TCell{
 				{Text: u.Name, Sort: u.Name, URL: href(l, communityPath(st.Name, u.Name), "year", itoa(year))},
 				textCell(typ), boolCell(l, cur.FiveGood), ratingChange(l, prev.FiveGood, cur.FiveGood, hadPrev),
-				boolCell(l, cur.ServiceCenter), intCell(a.Compounds), numCell(fmt.Sprintf("%d/%d", a.CompoundsFiveStar, a.Compounds), float64(a.CompoundsFiveStar)), pctCell(share),
+				boolCell(l, cur.ServiceCenter), intCell(a.Compounds), numCell(frac(a.CompoundsFiveStar, a.Compounds), float64(a.CompoundsFiveStar)), pctCell(share),
 			})
+			t.Unmet = append(t.Unmet, cur.FiveGood == nil || !*cur.FiveGood)
 		}
+		unmetSwitch(l, &t, unmetOnly)
 		out = append(out, components.Section{ID: "communitiessec", Heading: l.T("communities.heading"), Tables: []components.SortTable{t}})
 	}
 	t := components.SortTable{ID: "compounds", Caption: l.F("compounds.caption", st.Name, l.F("year.fmt", year)),
@@ -90,15 +92,40 @@ func (s *Server) unitSections(l i18n.Lang, st db.Unit, units []db.UnitHistory, c
 		}
 		row := []components.TCell{
 			{Text: parent.Name, Sort: parent.Name, URL: href(l, communityPath(st.Name, parent.Name), "year", itoa(year))},
-			textCell(u.Name), stars, starsChange(prev.Stars, cur.Stars, hadPrev), boolCell(l, metrics.FiveStar(cur.Stars)),
+			nameCell(u.Name), stars, starsChange(prev.Stars, cur.Stars, hadPrev), boolCell(l, metrics.FiveStar(cur.Stars)),
 		}
 		for i := range cur.StarFlags {
 			row = append(row, boolCell(l, cur.StarFlags[i]))
 		}
 		row = append(row, boolCell(l, cur.PartyBranch), boolCell(l, cur.OwnersCommittee), boolCell(l, cur.PropertyService), boolCell(l, cur.ServiceCenter))
 		t.Rows = append(t.Rows, row)
+		five := metrics.FiveStar(cur.Stars)
+		t.Unmet = append(t.Unmet, five == nil || !*five)
 	}
+	unmetSwitch(l, &t, unmetOnly)
 	out = append(out, components.Section{ID: "compoundssec", Heading: l.T("compounds.heading"), Tables: []components.SortTable{t},
 		Notes: []string{l.T("compounds.note")}})
 	return out
+}
+
+// nameCell is a unit's name: it never breaks inside.
+func nameCell(s string) components.TCell {
+	c := textCell(s)
+	c.Class = "name"
+	return c
+}
+
+// unmetSwitch offers the "只看未达标" switch on a table whose rows have
+// their Unmet marks, when some rows are met and some are not.
+func unmetSwitch(l i18n.Lang, t *components.SortTable, on bool) {
+	n := 0
+	for _, u := range t.Unmet {
+		if u {
+			n++
+		}
+	}
+	if n == 0 || n == len(t.Unmet) {
+		return
+	}
+	t.UnmetLabel, t.UnmetOnly = l.F("table.unmet", n), on
 }

@@ -100,6 +100,15 @@ func (s *Server) importOptions(u auth.User) ingest.Options {
 	return s.parseOptions(ingest.Options{MaxRows: s.MaxRows, StreetAllowed: u.MayChangeStreet, ParseHook: func() { s.parses.Add(1) }})
 }
 
+// reviewOptions are importOptions for a reviewer approving a batch: the
+// streets are the reviewer's to review (the clerk's scope was checked when
+// the batch was submitted).
+func (s *Server) reviewOptions(u auth.User) ingest.Options {
+	o := s.importOptions(u)
+	o.StreetAllowed = u.MayReviewStreet
+	return o
+}
+
 func (s *Server) showUpload(w http.ResponseWriter, r *http.Request) {
 	s.renderUploadForm(w, r, http.StatusOK, "")
 }
@@ -466,7 +475,12 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := currentUser(r)
-	in := load.Input{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name, Source: "web " + clientAddress(r), Options: s.importOptions(u)}
+	submit, err := s.submits(r, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := load.Input{Name: p.FileName, Kind: db.KindUpload, Actor: u.Name, Source: "web " + clientAddress(r), Options: s.importOptions(u), Submit: submit}
 	applied, err := load.Records(r.Context(), s.DB, in, p.Raw, p.Records, p.DataSeq)
 	switch {
 	case errors.Is(err, db.ErrDataChanged):
@@ -508,6 +522,11 @@ func (s *Server) applyPending(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.DB.MarkPendingApplied(r.Context(), p.ID, applied.Batch.ID); err != nil {
 		s.Logger.Error("mark pending applied", "err", err)
+	}
+	if submit {
+		s.auditBatch(r, db.AuditSubmit, applied.Batch)
+		http.Redirect(w, r, "/history?submitted="+strconv.FormatInt(applied.Batch.ID, 10), http.StatusSeeOther)
+		return
 	}
 	s.auditBatch(r, db.AuditUpload, applied.Batch)
 	http.Redirect(w, r, "/history?batch="+strconv.FormatInt(applied.Batch.ID, 10), http.StatusSeeOther)

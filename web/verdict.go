@@ -33,7 +33,47 @@ func (s *Server) verdict(f *figures, year int) metrics.Verdict {
 // and links the cards of missed rating targets to their work lists.
 func (s *Server) addVerdict(d *components.Dashboard, l i18n.Lang, f *figures, year int) {
 	v := s.verdict(f, year)
+	view := verdictView(l, v, func(g metrics.VerdictGap) (string, string) {
+		if g.Indicator.Kind == metrics.KindRating {
+			return workListURL(l, "/worklist", g.Indicator.Key, year, ""), l.T("verdict.wl") + " ›"
+		}
+		return href(l, "/streets", "indicator", g.Indicator.Key, "year", itoa(year)), l.T("nav.streets") + " ›"
+	}, func(g metrics.VerdictGap, name string) string {
+		if g.Indicator.Kind == metrics.KindRating {
+			return workListURL(l, "/worklist", g.Indicator.Key, year, name)
+		}
+		return href(l, streetPath(name), "year", itoa(year))
+	})
+	for i, ind := range s.effectiveProgram().Indicators {
+		if i < len(d.Cards) {
+			d.Cards[i].WorkURL, d.Cards[i].WorkText = workLink(l, v, ind.Key, "")
+		}
+	}
+	d.Verdict = &view
+	d.CSS = append(d.CSS, s.Assets.URL(assetWorkListCSS))
+}
+
+// workLink is the work-list link of a card when its rating target (key)
+// is missed in the scope or by some unit inside it (street "" for the
+// district); empty otherwise.
+func workLink(l i18n.Lang, v metrics.Verdict, key, street string) (string, string) {
+	for _, g := range v.Gaps {
+		if g.Indicator.Key == key && g.Indicator.Kind == metrics.KindRating {
+			return workListURL(l, "/worklist", key, v.Year, street), l.T("verdict.card")
+		}
+	}
+	return "", ""
+}
+
+// verdictView localises a verdict: its sentence and, per missed target,
+// the units behind (at most maxBehind), worst first. group gives a target's
+// link and its text; unit the link of one unit behind.
+func verdictView(l i18n.Lang, v metrics.Verdict, group func(metrics.VerdictGap) (string, string), unit func(metrics.VerdictGap, string) string) components.VerdictView {
 	view := components.VerdictView{Label: l.T("verdict.label"), Behind: l.T("verdict.behind"), Sentence: v.Sentence()}
+	more := "verdict.more"
+	if v.Sub == metrics.LevelCommunity {
+		view.Behind, more = l.T("verdict.behind.communities"), "verdict.more.communities"
+	}
 	if l == i18n.En {
 		view.Sentence = v.SentenceEn()
 	}
@@ -42,39 +82,68 @@ func (s *Server) addVerdict(d *components.Dashboard, l i18n.Lang, f *figures, ye
 			continue
 		}
 		vg := components.VerdictGroup{Name: metrics.ShortName(g.Indicator, l == i18n.En)}
-		rating := g.Indicator.Kind == metrics.KindRating
-		if rating {
-			vg.URL, vg.URLText = workListURL(l, "/worklist", g.Indicator.Key, year, ""), l.T("verdict.wl")+" ›"
-		} else {
-			vg.URL, vg.URLText = href(l, "/streets", "indicator", g.Indicator.Key, "year", itoa(year)), l.T("nav.streets")+" ›"
-		}
+		vg.URL, vg.URLText = group(g)
 		for i, st := range g.Streets {
 			if i == maxBehind {
-				vg.More = l.F("verdict.more", len(g.Streets)-maxBehind)
+				vg.More = l.F(more, len(g.Streets)-maxBehind)
 				break
 			}
-			u := href(l, streetPath(st.Street), "year", itoa(year))
-			if rating {
-				u = workListURL(l, "/worklist", g.Indicator.Key, year, st.Street)
-			}
 			p := st.Percent
-			vg.Streets = append(vg.Streets, components.VerdictStreet{Name: st.Street, URL: u, Percent: pct(&p),
+			vg.Streets = append(vg.Streets, components.VerdictStreet{Name: st.Street, URL: unit(g, st.Street), Percent: pct(&p),
 				Needs: l.F("verdict.needs", st.Needed)})
 		}
 		view.Groups = append(view.Groups, vg)
 	}
-	// Each card of a missed rating target links to its work list (the
-	// cards follow the program's indicators).
-	for _, g := range v.Gaps {
-		if g.Indicator.Kind != metrics.KindRating {
-			continue
-		}
-		for i, ind := range s.effectiveProgram().Indicators {
-			if ind.Key == g.Indicator.Key && i < len(d.Cards) {
-				d.Cards[i].WorkURL, d.Cards[i].WorkText = workListURL(l, "/worklist", ind.Key, year, ""), l.T("verdict.card")
+	return view
+}
+
+// streetVerdict is one street's verdict in year: its own results against
+// those of its communities (each counted with its compounds).
+func (s *Server) streetVerdict(st db.Unit, units []db.UnitHistory, own []metrics.Result, year int) metrics.Verdict {
+	p := s.effectiveProgram()
+	names := map[int64]string{}
+	tallies := map[int64]metrics.Tally{}
+	for _, u := range units {
+		if u.Level == metrics.LevelCommunity {
+			if _, ok := u.Status[year]; ok {
+				names[u.ID] = u.Name
 			}
 		}
 	}
-	d.Verdict = &view
-	d.CSS = append(d.CSS, s.Assets.URL(assetWorkListCSS))
+	for _, u := range units {
+		id := u.ID
+		if u.Level == metrics.LevelCompound {
+			id = u.ParentID
+		}
+		if _, ok := names[id]; !ok || u.Level == metrics.LevelStreet {
+			continue
+		}
+		if status, ok := u.Status[year]; ok {
+			t := tallies[id]
+			t.Count(u.Level, status)
+			tallies[id] = t
+		}
+	}
+	subs := make(map[string][]metrics.Result, len(names))
+	for id, name := range names {
+		subs[name] = metrics.Compute(p, name, map[int]metrics.Tally{year: tallies[id]})
+	}
+	return metrics.VerdictWithin(p, year, metrics.LevelCommunity, ofYear(own, year), subs)
+}
+
+// addStreetVerdict puts a street's verdict at the top of its page: the
+// communities behind link to their pages, a missed rating target to the
+// street's work list, and so do the cards of missed rating targets.
+func (s *Server) addStreetVerdict(a *components.AnalysisPage, l i18n.Lang, st db.Unit, v metrics.Verdict) {
+	year := v.Year
+	view := verdictView(l, v, func(g metrics.VerdictGap) (string, string) {
+		if g.Indicator.Kind == metrics.KindRating {
+			return workListURL(l, "/worklist", g.Indicator.Key, year, st.Name), l.T("verdict.wl") + " ›"
+		}
+		return "", ""
+	}, func(_ metrics.VerdictGap, name string) string {
+		return href(l, communityPath(st.Name, name), "year", itoa(year))
+	})
+	a.Verdict = &view
+	a.CSS = append(a.CSS, s.Assets.URL(assetWorkListCSS))
 }

@@ -73,7 +73,7 @@ func (s *Server) workQuery(w http.ResponseWriter, r *http.Request, l i18n.Lang, 
 	if name := r.URL.Query().Get("street"); name != "" {
 		st, ok := f.street(name)
 		if !ok {
-			s.errorPage(w, r, http.StatusNotFound, l.T("error.nostreet"))
+			s.streetError(w, r, l, f, name)
 			return q, false
 		}
 		q.street = st
@@ -273,15 +273,15 @@ func groupSentence(l i18n.Lang, list metrics.WorkList, scope string, g metrics.W
 		}
 		s := head + l.F("wl.units", len(g.Items), unit, g.Close)
 		if g.Close < g.Needed {
-			s += l.F("wl.short", len(g.Items))
+			s += l.N("wl.short", len(g.Items))
 		}
 		return s
 	}
 	if g.Near == 0 {
-		return head + l.F("wl.short", len(g.Items))
+		return head + l.N("wl.short", len(g.Items))
 	}
 	effort := g.Items[0].Effort
-	near := l.F("wl.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
+	near := l.N("wl.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
 	switch {
 	case effort == 1 && g.NearMissing >= 0:
 		near += l.F("wl.near.only", l.T("star."+itoa(g.NearMissing)))
@@ -294,10 +294,10 @@ func groupSentence(l i18n.Lang, list metrics.WorkList, scope string, g metrics.W
 	if g.Near >= g.Needed {
 		s = head + near
 	} else {
-		s = head + l.F("wl.closest", g.Close, g.Effort) + l.F("wl.closest.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
+		s = head + l.N("wl.closest", g.Close, g.Effort) + l.F("wl.closest.near", g.Near, starsHeld(l, len(metrics.StarNames)-effort))
 	}
 	if g.Close < g.Needed {
-		s += l.F("wl.short", len(g.Items))
+		s += l.N("wl.short", len(g.Items))
 	}
 	return s
 }
@@ -375,7 +375,7 @@ func itemsGroup(l i18n.Lang, list metrics.WorkList, id, scope string, g metrics.
 			}
 			break
 		}
-		row := []components.TCell{intCell(i + 1), textCell(itemName(it)), textCell(itemParent(it, g.Street != ""))}
+		row := []components.TCell{intCell(i + 1), nameCell(itemName(it)), nameCell(itemParent(it, g.Street != ""))}
 		if list.Level == metrics.LevelCompound {
 			stars := -1
 			if it.Stars != nil {
@@ -402,17 +402,17 @@ func itemsGroup(l i18n.Lang, list metrics.WorkList, id, scope string, g metrics.
 func overviewTable(l i18n.Lang, list metrics.WorkList, groups []metrics.WorkGroup, caption string, q workQuery) components.SortTable {
 	t := components.SortTable{ID: "wloverview", Caption: caption, Empty: l.T("wl.none"),
 		Cols: []components.Col{{Label: l.T("wl.col.scope")}, {Label: l.T("wl.col.count"), Num: true}, {Label: l.T("wl.col.pct"), Num: true},
-			{Label: l.T("wl.col.target"), Num: true}, {Label: l.T("wl.col.needed"), Num: true}, {Label: l.T("wl.col.near"), Num: true}}}
+			{Label: l.T("wl.col.target"), Num: true}, {Label: l.T("wl.col.needed"), Num: true, Gap: true}, {Label: l.T("wl.col.near"), Num: true}}}
 	if list.Level == metrics.LevelCompound {
 		t.Cols = append(t.Cols, components.Col{Label: l.T("wl.col.effort"), Num: true})
 	}
 	for _, g := range groups {
 		name := cmpOr(g.Community, g.Street)
-		c := textCell(name)
+		c := nameCell(name)
 		if g.Community == "" {
 			c.URL = workListURL(l, "/worklist", q.ind.Key, q.year, g.Street)
 		}
-		row := []components.TCell{c, {Text: fmt.Sprintf("%d/%d", g.Numerator, g.Denominator), Sort: itoa(g.Numerator), Num: true},
+		row := []components.TCell{c, {Text: frac(g.Numerator, g.Denominator), Sort: itoa(g.Numerator), Num: true},
 			pctCell(g.Percent), numCell(itoa(list.Target)+"%", float64(list.Target)), intCell(g.Needed), intCell(g.Near)}
 		if list.Level == metrics.LevelCompound {
 			row = append(row, intCell(g.Effort))

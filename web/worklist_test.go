@@ -148,9 +148,9 @@ func TestWorkListBadInput(t *testing.T) {
 		{wlPath("/worklist", "indicator", "nonsense", "year", "2024"), 400, "工作清单只用于评定类指标"},
 		{wlPath("/worklist.xlsx", "indicator", "nonsense", "year", "2024", "lang", "en"), 400, "The work list is for the rating indicators"},
 		{wlPath("/worklist", "indicator", "five_star_compounds", "year", "20x4"), 400, "年份格式不正确"},
-		{wlPath("/worklist", "indicator", "five_star_compounds", "year", "2023"), 404, "2023年没有数据"},
-		{wlPath("/worklist", "indicator", "five_star_compounds", "year", "2024", "street", "无名街道"), 404, "没有这个街道"},
-		{wlPath("/worklist.xlsx", "indicator", "five_star_compounds", "year", "2024", "street", "无名街道"), 404, "没有这个街道"},
+		{wlPath("/worklist", "indicator", "five_star_compounds", "year", "2023"), 404, "没有 2023 年的数据"},
+		{wlPath("/worklist", "indicator", "five_star_compounds", "year", "2024", "street", "无名街道"), 404, "没有名为“无名街道”的街道"},
+		{wlPath("/worklist.xlsx", "indicator", "five_star_compounds", "year", "2024", "street", "无名街道"), 404, "没有名为“无名街道”的街道"},
 	} {
 		resp, body := ts.get(t, c.path)
 		if resp.StatusCode != c.status || !strings.Contains(string(body), c.text) {

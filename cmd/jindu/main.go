@@ -35,6 +35,7 @@ func commands() []command {
 		{"pdf", "write a report PDF (A4) without a running server", runPDF, nil},
 		{"gen", "write realistic ledger files (district, city or province scale)", runGen, nil},
 		{"user", "manage accounts: add, passwd, list, disable, enable", runUser, userSubcommands},
+		{"workflow", "show or set whether uploads need a reviewer's approval (--review on|off)", runWorkflow, nil},
 		{"backup", "write an online, checked copy of the database", runBackup, nil},
 		{"check", "check a database or backup (integrity, foreign keys, schema)", runCheck, nil},
 		{"restore", "replace the database with a backup (server stopped; keeps the old file)", runRestore, nil},
@@ -213,7 +214,7 @@ func synopsis(fs *flag.FlagSet, args []string) string {
 var valueNames = map[string]string{
 	"addr": "HOST:PORT", "db": "PATH", "program": "FILE", "chromium": "PATH", "backup-dir": "DIR",
 	"as": "USER", "lang": "zh|en", "scale": "district|city|province", "years": "YEAR[-YEAR]",
-	"from": "FILE", "out": "FILE", "role": "admin|clerk|viewer", "year": "YEAR",
+	"from": "FILE", "out": "FILE", "role": "admin|clerk|reviewer|viewer", "review": "on|off", "year": "YEAR",
 }
 
 // valueName names a flag's value: the `quoted` word of its usage, one of

@@ -49,8 +49,8 @@ func newUserFlags(sub string, stderr io.Writer) (*userFlags, bool) {
 		return nil, false
 	}
 	if sub == "add" {
-		u.fs.StringVar(&u.role, "role", "", "admin, clerk or viewer (required)")
-		u.fs.Var(&u.streets, "street", "a clerk's street (repeatable); none means the whole district")
+		u.fs.StringVar(&u.role, "role", "", "admin, clerk, reviewer or viewer (required)")
+		u.fs.Var(&u.streets, "street", "a clerk's or reviewer's street (repeatable); none means the whole district")
 	}
 	if sub == "add" || sub == "passwd" {
 		u.pwd = true
@@ -100,8 +100,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if r, err = auth.ParseRole(u.role); err != nil {
 			return err
 		}
-		if r != auth.Clerk && len(u.streets) > 0 {
-			return errors.New("--street applies to clerks only")
+		if !r.Scoped() && len(u.streets) > 0 {
+			return errors.New("--street applies to clerks and reviewers only")
 		}
 		// The first account may be made before the server ever ran.
 		if err := makeParentDir(*u.dbPath); err != nil {
@@ -167,7 +167,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(tw, "NAME\tROLE\tSTREETS\tSTATE")
 		for _, u := range users {
 			st, state := "-", "active"
-			if u.Role == auth.Clerk {
+			if u.Role.Scoped() {
 				st = "(district)"
 				if len(u.Streets) > 0 {
 					st = strings.Join(u.Streets, ",")

@@ -935,7 +935,7 @@ func roleSelect(p Page, selected string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, r := range []string{"viewer", "clerk", "admin"} {
+		for _, r := range []string{"viewer", "clerk", "reviewer", "admin"} {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

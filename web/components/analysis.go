@@ -16,7 +16,10 @@ type Link struct {
 // OutlookView is an indicator's outlook as shown: a label (已达标 …), its
 // CSS class and one sentence of detail (projection, year reached).
 type OutlookView struct {
-	Label  string
+	Label string
+	// Short is the label for a table that has its own status column: the
+	// outlook alone, without "本年未达标，" or the projection.
+	Short  string
 	Class  string // met, ontrack, accelerate, offtrack, none
 	Detail string
 }
@@ -45,12 +48,18 @@ type DashboardAnalysis struct {
 	Indicators   []Link // comparison indicator selector
 	StreetsURL   string // the full comparison page
 	StreetsLabel string
+	// Todos are the signed-in user's to-dos (streets to report, batches
+	// sent back, the review queue).
+	Todos []Link
 }
 
 // Col is a column of a sortable table.
 type Col struct {
 	Label string
 	Num   bool
+	// Gap marks a column of amounts still needed ("还需"): its first click
+	// sorts the largest first.
+	Gap bool
 }
 
 // TCell is a cell of a sortable table: Sort is the value sorted on (a
@@ -74,6 +83,14 @@ type SortTable struct {
 	Filter      bool
 	FilterLabel string
 	Empty       string // shown instead of the table when there are no rows
+	// Unmet marks the rows of units that have not reached the rating (one
+	// per row, or none). With UnmetLabel set, a "只看未达标" switch hides
+	// the others: ticked from the start on phones (tables.js) or when
+	// UnmetOnly is set (?unmet=1); the switch itself is CSS, so it also
+	// works without script.
+	Unmet      []bool
+	UnmetLabel string
+	UnmetOnly  bool
 }
 
 // ChartLink makes a chart's bars open a page: data-link + name + query.
@@ -99,9 +116,11 @@ type Section struct {
 // and compare-years pages all use it.
 type AnalysisPage struct {
 	Page
-	Crumbs    []Crumb
-	Heading   string
-	Subhead   string
+	Crumbs  []Crumb
+	Heading string
+	Subhead string
+	// Verdict is the year's verdict (a street page), first on the page.
+	Verdict   *VerdictView
 	Years     []YearLink
 	YearsName string // aria-label of the year selector
 	Selectors []Selector
@@ -111,6 +130,9 @@ type AnalysisPage struct {
 	CardsHeading string
 	Sections     []Section
 	Form         *CompareForm
+	// CorrectURL is the online correction form for this unit and year
+	// (在线修改), for those who may change its data; "" otherwise.
+	CorrectURL string
 }
 
 // Selector is a labelled row of links (indicator, level …).

@@ -29,7 +29,7 @@ var batchMessages = map[string][2]string{
 	"rollback.title":         {"撤销第 %d 批", "Roll back batch %d"},
 	"rollback.what":          {"将撤销第 %d 批：%d 个单位年度，涉及 %s。", "This will roll back batch %d: %d unit-years, in %s."},
 	"rollback.nostreets":     {"（未记录街道）", "(streets not recorded)"},
-	"rollback.morestreets":   {"%s 等 %d 个街道", "%s and %d more streets"},
+	"rollback.morestreets":   {"%s 等 %d 个街道", "%s and %d more"},
 	"rollback.batch":         {"该批：%s，%s 由 %s 导入，文件 %s，%d 行。", "The batch: %s, applied %s by %s, file %s, %d rows."},
 	"rollback.effect":        {"撤销后，这些单位年度恢复为该批之前的状态（该批新建的记录被删除）；第 %d 批及其变化仍保留在导入记录中，上传人会看到撤销通知。", "Each of these unit-years goes back to its status before the batch (statuses the batch created are removed); batch %d and its changes stay in the history, and its uploader is told."},
 	"rollback.see":           {"查看该批的全部变化", "See every change of the batch"},

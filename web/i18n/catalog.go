@@ -7,7 +7,7 @@ package i18n
 // the other.
 var messages, duplicates = catalog(generalMessages, analysisMessages, authMessages, opsMessages,
 	problemMessages, reportMessages, targetMessages, uploadMessages,
-	adminMessages, auditMessages, batchMessages, worklistMessages)
+	adminMessages, auditMessages, batchMessages, worklistMessages, screenMessages, tableMessages, briefMessages, workflowMessages)
 
 // englishOne holds the English singular of messages whose count is their
 // first argument (N) or {count} (Problem), used when the count is 1:
@@ -26,6 +26,23 @@ var englishOne = map[string]string{
 	"audit.repeats":           "(%d time, the last at %s)",
 	"batch.shown":             "%d change.",
 	"wl.near.k":               ", each %d star short",
+	"nav.queue":               "%d batch waiting for review",
+	"deadline.missing":        "%d street not reported yet (%s)",
+	"todo.queue":              "%d batch waits for your review",
+	"review.rows":             "%d row",
+	"lock.some":               "🔒 %[1]d street's %[2]d figures are locked (%[3]s)",
+	"todo.report":             "%d of your streets has not reported %d yet (%s)",
+	"todo.late":               "%d of your streets is late with %d (%s)",
+	"deadline.late":           "%d street late (%s)",
+	"review.effect.short":     ", still %d short",
+	"review.pending":          "%d of your batches was sent back (latest: %s)",
+	"wl.near":                 "the %d compound below already holds %s",
+	"wl.short":                ", but only %d is not rated",
+	"wl.closest":              "the %d closest compound lacks %d stars in all",
+	"brief.behind":            "%d street behind, %d more needed in all",
+	"brief.behind.comm":       "%d community behind, %d more needed in all",
+	"brief.restsame":          "The other %d indicator is unchanged.",
+	"snap.since.n":            "Since this snapshot, %d indicator has changed:",
 
 	"problem.not_reported":         "“{column}” is empty on {count} row (row {rows}): counted as not reported.",
 	"problem.not_reported.missing": "The file has no “{field}” column: this indicator of {count} unit counts as not reported.",

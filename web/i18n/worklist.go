@@ -40,7 +40,7 @@ var worklistMessages = map[string][2]string{
 	"wl.closest":        {"最接近的 %d 个小区共缺 %d 颗星", "the %d closest compounds lack %d stars in all"},
 	"wl.closest.near":   {"，其中 %d 个已是%s", "; %d of them already hold %s"},
 	"wl.short":          {"，但未评定的只有 %d 个", ", but only %d are not rated"},
-	"wl.units":          {"以下 %d 个%s尚未评为“五好”，评上其中 %d 个即可达标", "%d %s below are not yet five-good; %d of them rated would meet the target"},
+	"wl.units":          {"以下 %d 个%s尚未评为“五好”，评上其中 %d 个即可达标", "%[2]s below not yet five-good: %[1]d; rating %[3]d of them meets the target"},
 	"wl.unit.community": {"社区", "communities"},
 	"wl.unit.street":    {"街道", "streets"},
 
