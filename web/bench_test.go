@@ -6,7 +6,6 @@ package web_test
 // labelled JINDU_BENCH_SCALE (default province), skipped when unset.
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -39,8 +38,10 @@ func benchScale() string {
 func benchScales(b *testing.B) map[string]*testServer {
 	b.Helper()
 	out := map[string]*testServer{}
-	ts := newTestServer(b)
+	// Charts are drawn on the server, as `jindu serve` does.
+	ts := newTestServer(b, func(s *web.Server) { s.ServerCharts = true })
 	loadDemo(b, ts)
+	warmCharts(b, ts, "/")
 	out["district"] = ts
 	if p := os.Getenv("JINDU_BENCH_DB"); p != "" {
 		d, err := db.Open(context.Background(), p)
@@ -52,10 +53,12 @@ func benchScales(b *testing.B) map[string]*testServer {
 			b.Fatal(err)
 		}
 		s.Auth.Public = true
+		s.ServerCharts = true
 		s.SetReady(true)
 		srv := httptest.NewServer(s.Handler())
 		b.Cleanup(func() { srv.Close(); d.Close() })
 		out[benchScale()] = &testServer{Server: srv, DB: d, Web: s}
+		warmCharts(b, out[benchScale()], "/")
 	}
 	return out
 }
@@ -182,6 +185,67 @@ func abs(x int) int {
 	return x
 }
 
+// gzipFetch returns a fetch of a path of ts as a browser asks (gzip
+// accepted, the body's bytes as sent counted) and a func that closes its
+// connections.
+func gzipFetch(tb testing.TB, ts *testServer) (func(string, http.Header) (int, *http.Response), func()) {
+	tr := &http.Transport{DisableCompression: true}
+	c := &http.Client{Transport: tr}
+	return func(path string, hdr http.Header) (int, *http.Response) {
+		tb.Helper()
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		for k, v := range hdr {
+			req.Header[k] = v
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return int(n), resp
+	}, tr.CloseIdleConnections
+}
+
+// visited is an asset a first visit fetched, with its response.
+type visited struct {
+	path string
+	resp *http.Response
+}
+
+// liveChart finds a chart the browser draws at once (not drawn on the
+// server: no "ssr" class), for which charts.js loads ECharts.
+var liveChart = regexp.MustCompile(`class="chart-canvas(?: tall)?" id="[^"]*" data-chart=`)
+
+// firstVisit fetches / and every asset it names, and the scripts a script
+// loads on load (charts.js loads ECharts when a chart is to be drawn at
+// once; charts drawn on the server wait for a pointer), and returns the
+// bytes received (gzip accepted), the assets and the page's response.
+func firstVisit(tb testing.TB, ts *testServer, fetch func(string, http.Header) (int, *http.Response)) (int, []visited, *http.Response) {
+	tb.Helper()
+	first, resp := fetch("/", nil)
+	_, page := ts.get(tb, "/")
+	var assets []visited
+	seen := map[string]bool{}
+	refs := assetRef.FindAllStringSubmatch(string(page), -1)
+	for i := 0; i < len(refs); i++ {
+		m := refs[i]
+		if seen[m[1]] {
+			continue
+		}
+		seen[m[1]] = true
+		n, r := fetch(m[1], nil)
+		first += n
+		assets = append(assets, visited{m[1], r})
+		if strings.HasSuffix(m[1], ".js") && liveChart.Match(page) {
+			_, js := ts.get(tb, m[1])
+			refs = append(refs, scriptRef.FindAllStringSubmatch(string(js), -1)...)
+		}
+	}
+	return first, assets, resp
+}
+
 // BenchmarkPageWeight counts the bytes of response bodies a browser
 // receives for a first visit to / (the page and every asset it names,
 // gzip accepted) and for a repeat visit (the page again; assets with an
@@ -194,60 +258,20 @@ func BenchmarkPageWeight(b *testing.B) {
 			continue
 		}
 		b.Run(scale, func(b *testing.B) {
-			tr := &http.Transport{DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			c := &http.Client{Transport: tr}
-			fetch := func(path string, hdr http.Header) (int, *http.Response) {
-				req, _ := http.NewRequest("GET", ts.URL+path, nil)
-				req.Header.Set("Accept-Encoding", "gzip")
-				for k, v := range hdr {
-					req.Header[k] = v
-				}
-				resp, err := c.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n, _ := io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				return int(n), resp
-			}
+			fetch, done := gzipFetch(b, ts)
+			defer done()
 			var first, repeat int
+			var assets []visited
+			var resp *http.Response
 			for b.Loop() {
 				first, repeat = 0, 0
-				n, resp := fetch("/", nil)
-				first += n
-				_, page := ts.get(b, "/")
-				type cached struct {
-					path string
-					resp *http.Response
-				}
-				var assets []cached
-				seen := map[string]bool{}
-				refs := assetRef.FindAllStringSubmatch(string(page), -1)
-				for i := 0; i < len(refs); i++ {
-					m := refs[i]
-					if seen[m[1]] {
-						continue
-					}
-					seen[m[1]] = true
-					n, r := fetch(m[1], nil)
-					first += n
-					assets = append(assets, cached{m[1], r})
-					if strings.HasSuffix(m[1], ".js") {
-						// Scripts a script loads when the page needs them
-						// (charts.js loads ECharts on pages with a chart).
-						_, js := ts.get(b, m[1])
-						if bytes.Contains(page, []byte("data-chart")) {
-							refs = append(refs, scriptRef.FindAllStringSubmatch(string(js), -1)...)
-						}
-					}
-				}
+				first, assets, resp = firstVisit(b, ts, fetch)
 				// Repeat visit.
 				hdr := http.Header{}
 				if et := resp.Header.Get("ETag"); et != "" {
 					hdr.Set("If-None-Match", et)
 				}
-				n, _ = fetch("/", hdr)
+				n, _ := fetch("/", hdr)
 				repeat += n
 				for _, a := range assets {
 					if strings.Contains(a.resp.Header.Get("Cache-Control"), "immutable") {

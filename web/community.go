@@ -67,7 +67,9 @@ func (s *Server) showCommunity(w http.ResponseWriter, r *http.Request) {
 	a.Subhead = l.F("community.subhead", st.Name)
 	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), communityPath(st.Name, name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, scoped, year, unknownMark(l))
+	a.CardsHeading = l.F("headline", year)
 	a.Sections = append(a.Sections, s.starsSection(l, "communitystars", tallies, years, year))
 	a.Sections = append(a.Sections, s.unitSections(l, st, units, name, year, r.URL.Query().Get("unmet") == "1")...)
+	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }

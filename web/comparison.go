@@ -72,13 +72,22 @@ func (s *Server) buildStreetComparison(l i18n.Lang, f *figures, ind metrics.Indi
 	var bars []charts.StreetBar
 	for _, x := range rows {
 		counts := frac(x.Result.Numerator, x.Result.Denominator)
-		b := charts.StreetBar{Name: x.Name, Percent: x.Result.Percent, Met: x.Result.Met, Label: counts}
+		b := charts.StreetBar{Name: x.Name, Percent: x.Result.Percent, Met: x.Result.Met, Label: pct(x.Result.Percent) + " · " + counts,
+			Link: href(l, streetPath(x.Name), "year", itoa(year))}
+		b.Tip = []string{x.Name, l.F("chart.tip.share", pct(x.Result.Percent), counts)}
+		if x.Result.Target != nil {
+			b.Tip = append(b.Tip, l.F("target.fmt", *x.Result.Target))
+		}
 		switch {
 		case x.Result.Met == nil:
 		case *x.Result.Met:
 			b.Label += " ✓"
+			b.Tip = append(b.Tip, l.T("met"))
 		default:
 			b.Label += " · " + l.F("needed.short", *x.Result.Needed)
+			b.Tip = append(b.Tip, l.F("needed.short", *x.Result.Needed))
+			// An unmet bar opens the street's work list: who is closest.
+			b.Link = href(l, "/worklist", "indicator", ind.Key, "year", itoa(year), "street", x.Name)
 		}
 		bars = append(bars, b)
 		status, class := verdict(l, x.Result)

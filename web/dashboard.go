@@ -83,12 +83,20 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			d.Cards[i].Status = "" // one status per card: the outlook's
 		}
 	}
+	// A page whose charts are still being drawn on the server is not kept.
+	drawn := true
+	for i := range d.Charts {
+		drawn = s.drawOnServer(&d.Charts[i], false) && drawn
+	}
+	if a.Comparison != nil {
+		drawn = s.drawOnServer(a.Comparison, true) && drawn
+	}
 	p, err := renderPage(r, components.DashboardPage(d, a))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Notice == "" && !personal { // a rollback notice is shown until seen, not kept
+	if d.Notice == "" && !personal && drawn { // a rollback notice is shown until seen, not kept
 		f.storePage(key, p)
 	}
 	p.write(w, r, http.StatusOK)
@@ -214,8 +222,21 @@ func (s *Server) ratingChartUpTo(l i18n.Lang, i int, ind metrics.Indicator, all 
 				res.Target = &t
 			}
 		}
-		points = append(points, charts.RatingPoint{Year: y, Label: l.F("year.fmt", y), Percent: res.Percent, Target: res.Target, Met: res.Met})
 		status, _ := verdict(l, res)
+		pt := charts.RatingPoint{Year: y, Label: l.F("year.fmt", y), Percent: res.Percent, Target: res.Target, Met: res.Met}
+		if res.Percent != nil {
+			pt.Count = frac(res.Numerator, res.Denominator)
+			pt.Tip = []string{l.F("year.fmt", y), l.F("chart.tip.share", pct(res.Percent), pt.Count)}
+			if res.Target != nil {
+				pt.Tip = append(pt.Tip, l.F("target.fmt", *res.Target))
+			}
+			if n := neededText(l, ind, res); n != "" {
+				pt.Tip = append(pt.Tip, n)
+			} else if status != "" {
+				pt.Tip = append(pt.Tip, status)
+			}
+		}
+		points = append(points, pt)
 		counts := "—"
 		if ok {
 			counts = frac(res.Numerator, res.Denominator)
@@ -238,9 +259,10 @@ func (s *Server) ratingChartUpTo(l i18n.Lang, i int, ind metrics.Indicator, all 
 	if l == i18n.Zh {
 		year1, sep, end = l.F("year.fmt", year)+pct(cur.Percent), "，", "。"
 	}
-	parts := []string{year1, targetText(l, cur)}
-	for _, p := range []string{status, neededText(l, ind, cur)} {
-		if p != "" { // no target: no status, and no stray "，"
+	// Empty parts (no status without a target) leave no stray "，".
+	var parts []string
+	for _, p := range []string{year1, targetText(l, cur), status, neededText(l, ind, cur)} {
+		if p != "" {
 			parts = append(parts, p)
 		}
 	}

@@ -26,4 +26,7 @@ echarts.use([
   SVGRenderer,
 ]);
 
-window.echarts = echarts;
+// globalThis is window in a browser and the global object of the server's
+// JavaScript engine (web/ssr), which has no window: ECharts then takes
+// itself for a server and renders SVG strings.
+globalThis.echarts = echarts;

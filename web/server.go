@@ -67,6 +67,10 @@ type Server struct {
 	// KDF bounds password hashing: logins and password changes wait for
 	// one of its slots, or get 503 (New: one slot per core).
 	KDF *auth.KDF
+	// ServerCharts draws the overview's, streets' and stars' charts on
+	// the server as SVG images (chart_images.go), so those pages load no
+	// chart script until someone points at a chart; serve turns it on.
+	ServerCharts bool
 
 	throttle *auth.Throttle
 	blocked  blockedLog // aggregated audit entries of blocked logins
@@ -80,6 +84,8 @@ type Server struct {
 	// effective is Program with the administrators' targets (LoadTargets).
 	effective atomic.Pointer[metrics.Program]
 	cache     figureCache
+	// chartImages are the charts drawn on the server (chart_images.go).
+	chartImages chartImageCache
 	// reports holds render tokens and the loopback listener (rendergrant.go, loopback.go).
 	reports reportState
 	pdfs    pdfState

@@ -84,7 +84,8 @@ func (s *Server) starsSection(l i18n.Lang, id string, tallies map[int]metrics.Ta
 		row = append(row, components.Cell{Text: grouped(t.UnknownStars), Num: true})
 		c.Table.Rows = append(c.Table.Rows, row)
 	}
-	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels})
+	c.Options = charts.Stars(sy, charts.StarLabels{Title: title, Series: labels,
+		Band: func(series string, n int, share string) string { return l.F("chart.tip.band", series, n, share) }})
 	cur := tallies[year]
 	c.Summary = l.F("stars.summary", title, l.F("year.fmt", year), grouped(cur.Compounds), grouped(cur.StarHistogram[metrics.MaxStars]), grouped(cur.StarHistogram[0]))
 
@@ -152,6 +153,7 @@ func (s *Server) showStars(w http.ResponseWriter, r *http.Request) {
 	}
 	a.Sections = append(a.Sections, components.Section{ID: "streetrewardssec", Heading: l.T("rewards.street.heading"),
 		Intro: l.F("rewards.total", l.F("year.fmt", year), money(l, total)), Tables: []components.SortTable{t}})
+	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }
 
@@ -170,9 +172,12 @@ func (s *Server) starSharesSection(l i18n.Lang, t metrics.Tally, year int) compo
 	var bars []charts.StarShareBar
 	for i, sh := range shares {
 		name := l.T("star." + itoa(i))
-		b := charts.StarShareBar{Name: name, Percent: *sh.Percent, Hardest: i == hardest, Label: pct(sh.Percent)}
+		count := fmt.Sprintf("%d/%d", sh.Holders, sh.Reported)
+		// Percent and count, one per line (a bar is narrow on a phone);
+		// the hardest star says so on a third.
+		b := charts.StarShareBar{Name: name, Percent: *sh.Percent, Hardest: i == hardest, Label: pct(sh.Percent) + "\n" + count}
 		if b.Hardest {
-			b.Label += " " + l.T("shares.hardest")
+			b.Label += "\n" + l.T("shares.hardest")
 		}
 		bars = append(bars, b)
 		c.Table.Rows = append(c.Table.Rows, []components.Cell{{Text: name}, {Text: frac(sh.Holders, sh.Reported), Num: true}, {Text: pct(sh.Percent), Num: true}})

@@ -57,6 +57,7 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 	a.Subhead = l.T("street.subhead")
 	a.Years, a.YearsName = yearLinks(l, s.effectiveProgram(), streetPath(st.Name), years, year), l.T("year.select")
 	a.Cards = s.analysisCards(l, all, year, unknownMark(l))
+	a.CardsHeading = l.F("headline", year)
 	v := s.streetVerdict(st, units, all, year)
 	for i, res := range ofYear(all, year) {
 		if i < len(a.Cards) {
@@ -75,5 +76,6 @@ func (s *Server) showStreet(w http.ResponseWriter, r *http.Request) {
 		{Label: l.T("api.street"), URL: "/api/metrics?" + url.Values{"street": {st.Name}, "year": {itoa(year)}}.Encode()},
 		{Label: l.T("download.csv.street"), URL: csvURL(l, year, st.Name, false)},
 	}}}
+	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }

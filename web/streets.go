@@ -33,5 +33,6 @@ func (s *Server) showStreets(w http.ResponseWriter, r *http.Request) {
 	a.Sections = append(a.Sections, components.Section{ID: "comparison", Heading: l.T("cmp.heading"), Intro: l.T("cmp.intro"),
 		Charts: []components.ChartLink{chart}, Tables: []components.SortTable{table}})
 	a.Sections = append(a.Sections, s.completenessSection(l, f, year))
+	s.drawSectionsOnServer(a.Sections)
 	s.html(w, r, http.StatusOK, components.AnalysisView(a))
 }

@@ -149,6 +149,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	srv.Auth = web.AuthConfig{Public: c.public, SecureCookies: c.secure, IdleTimeout: c.idle, MaxAge: c.maxAge}
 	srv.TrustedProxies = trusted
+	srv.ServerCharts = true
 	srv.ParseTimeout, srv.MaxNewUnits, srv.ParsesPerUser, srv.ParsesTotal = c.parseTimeout, c.maxNewUnits, c.parsesPerUser, c.parses
 	srv.PendingTTL, srv.PendingMaxFiles, srv.PendingMaxBytes = c.pendingTTL, c.pendingFiles, int64(c.pendingMiB)<<20
 	if len(trusted) > 0 {

@@ -12,7 +12,9 @@ type StreetBar struct {
 	Name    string   // the street's name: a category, user data kept as JSON
 	Percent *float64 // nil: no data
 	Met     *bool    // nil: no milestone (or no data)
-	Label   string   // bar label, e.g. "12/30 · 还需 3 个" or "12/30 ✓"
+	Label   string   // bar label, e.g. "40.0% · 12/30 · 还需 3 个" or "83.0% · 78/94 ✓"
+	Tip     []string // the tooltip's lines: percent and count, target, still needed
+	Link    string   // the page a click on the bar opens ("" for none)
 }
 
 // ComparisonLabels are the localised words of the street comparison.
@@ -91,6 +93,22 @@ func Comparison(bars []StreetBar, target *int, l ComparisonLabels) Options {
 	s["silent"] = true
 	s["tooltip"] = map[string]any{"show": false}
 	o["series"] = series
+	tips, links := make([]any, len(bars)), make([]any, len(bars))
+	for i, b := range bars {
+		if len(b.Tip) > 0 {
+			tips[i] = b.Tip
+		}
+		if b.Link != "" {
+			links[i] = b.Link
+		}
+	}
+	setDecal(o, 0, decalSolid)
+	setDecal(o, 1, decalHatch)
+	setDecal(o, 2, decalSolid)
+	for si := range 3 {
+		setItems(o, si, "tip", tips)
+		setItems(o, si, "link", links)
+	}
 	return o
 }
 

@@ -15,6 +15,8 @@ type RatingPoint struct {
 	Percent *float64 // nil: no data
 	Target  *int     // nil: no milestone that year
 	Met     *bool
+	Count   string   // e.g. "8/13", drawn under the percent ("" for none)
+	Tip     []string // the tooltip's lines
 }
 
 // RatingLabels are the localised words a rating chart shows.
@@ -61,15 +63,15 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 			continue
 		}
 		v := strconv.FormatFloat(*p.Percent, 'f', 1, 64)
-		d := opts.BarData{Value: *p.Percent, Label: &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: v + "%"}}
+		d := opts.BarData{Value: *p.Percent, Label: &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: v + "%" + countLine(p.Count)}}
 		switch {
 		case p.Met == nil:
 			base[i] = d
 		case *p.Met:
-			d.Label.Formatter = fmt.Sprintf("%s%% %s", v, l.MetMark)
+			d.Label.Formatter = fmt.Sprintf("%s%% %s%s", v, l.MetMark, countLine(p.Count))
 			met[i] = d
 		default:
-			d.Label.Formatter = fmt.Sprintf("%s%% %s", v, l.UnmetMark)
+			d.Label.Formatter = fmt.Sprintf("%s%% %s%s", v, l.UnmetMark, countLine(p.Count))
 			if p.Target != nil && float64(*p.Target)-*p.Percent < closeBelow {
 				goal[i] = map[string]any{"value": *p.Target, "label": map[string]any{
 					"show": true, "position": "top", "formatter": d.Label.Formatter, "color": labelColor}}
@@ -90,5 +92,26 @@ func Rating(points []RatingPoint, l RatingLabels) Options {
 	)
 	line.MultiSeries[0].Data = goal
 	bar.Overlap(line)
-	return finish(bar)
+	o := finish(bar)
+	tips := make([]any, len(points))
+	for i, p := range points {
+		if len(p.Tip) > 0 {
+			tips[i] = p.Tip
+		}
+	}
+	setDecal(o, 0, decalSolid)
+	setDecal(o, 1, decalHatch)
+	setDecal(o, 2, decalSolid)
+	for si := range 3 {
+		setItems(o, si, "tip", tips)
+	}
+	return o
+}
+
+// countLine is a bar label's second line, the count ("" for none).
+func countLine(count string) string {
+	if count == "" {
+		return ""
+	}
+	return "\n" + count
 }

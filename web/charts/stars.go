@@ -2,6 +2,7 @@ package charts
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -21,6 +22,9 @@ type StarYear struct {
 type StarLabels struct {
 	Title  string
 	Series [6]string // "0星" … "5星"
+	// Band formats a band's tooltip from its series name, count and
+	// share of the year, e.g. "五星：600 个（61.1%）".
+	Band func(series string, n int, share string) string
 }
 
 // Stars draws the star distribution per year as stacked bars (compounds
@@ -48,7 +52,24 @@ func Stars(years []StarYear, l StarLabels) Options {
 		bar.AddSeries(l.Series[k], data, charts.WithItemStyleOpts(opts.ItemStyle{Color: starColors[k]}),
 			charts.WithBarChartOpts(opts.BarChart{Stack: "stars", BarCategoryGap: "35%"}))
 	}
-	return finish(bar)
+	o := finish(bar)
+	if l.Band != nil {
+		for k := range 6 {
+			tips := make([]any, len(years))
+			for i, y := range years {
+				total := 0
+				for _, n := range y.Histogram {
+					total += n
+				}
+				if total > 0 {
+					share := strconv.FormatFloat(float64(y.Histogram[k])*100/float64(total), 'f', 1, 64) + "%"
+					tips[i] = []string{l.Band(l.Series[k], y.Histogram[k], share)}
+				}
+			}
+			setItems(o, k, "tip", tips)
+		}
+	}
+	return o
 }
 
 // StarShareBar is one of the five stars: the share of compounds holding it.
@@ -82,5 +103,13 @@ func StarShares(stars []StarShareBar, title, seriesName string) Options {
 			Label: &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: s.Label}}
 	}
 	bar.SetXAxis(xs).AddSeries(seriesName, data, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "40%"}))
-	return finish(bar)
+	o := finish(bar)
+	tips := make([]any, len(stars))
+	for i, s := range stars {
+		tips[i] = append([]string{s.Name}, strings.Split(s.Label, "\n")...)
+	}
+	// Colour and the label mark the hardest star; no pattern is needed.
+	setDecal(o, 0, decalSolid)
+	setItems(o, 0, "tip", tips)
+	return o
 }

@@ -1,6 +1,8 @@
 package charts
 
 import (
+	"strconv"
+
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
@@ -57,5 +59,24 @@ func Trend(years []string, series []TrendSeries, milestones []*int, title, miles
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: ColorMilestone}),
 		)
 	}
-	return finish(line)
+	o := finish(line)
+	for i, s := range series {
+		tips := make([]any, len(s.Values))
+		for j, v := range s.Values {
+			if v != nil {
+				tips[j] = []string{s.Name + " " + strconv.FormatFloat(*v, 'f', 1, 64) + "%"}
+			}
+		}
+		setItems(o, i, "tip", tips)
+	}
+	if len(milestones) > 0 {
+		tips := make([]any, len(milestones))
+		for j, m := range milestones {
+			if m != nil {
+				tips[j] = []string{milestone + " " + strconv.Itoa(*m) + "%"}
+			}
+		}
+		setItems(o, len(series), "tip", tips)
+	}
+	return o
 }

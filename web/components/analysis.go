@@ -125,8 +125,11 @@ type AnalysisPage struct {
 	YearsName string // aria-label of the year selector
 	Selectors []Selector
 	Cards     []AnalysisCard
-	Sections  []Section
-	Form      *CompareForm
+	// CardsHeading names the cards for screen readers (an h2 between the
+	// page's h1 and the cards' h3).
+	CardsHeading string
+	Sections     []Section
+	Form         *CompareForm
 	// CorrectURL is the online correction form for this unit and year
 	// (在线修改), for those who may change its data; "" otherwise.
 	CorrectURL string

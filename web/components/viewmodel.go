@@ -2,7 +2,10 @@
 // models (plain, already-localised values), never database rows.
 package components
 
-import "jindu/web/i18n"
+import (
+	"jindu/web/i18n"
+	"strconv"
+)
 
 // Page is what the layout needs around every page.
 type Page struct {
@@ -73,7 +76,21 @@ type Chart struct {
 	Summary string // one sentence, for aria-label and figcaption
 	Options any    // go-echarts options, emitted with templ.JSONScript
 	Table   Table
+	// Images are the chart drawn on the server, one per box width (the
+	// page shows the one for its box and loads no chart script until
+	// someone points at a chart); none: charts.js draws it at once.
+	Images []ChartImage
 }
+
+// ChartImage is a chart drawn on the server as SVG for boxes at least
+// Width px wide, as a data: URL.
+type ChartImage struct {
+	Width, Height int // the drawing's size, which the box scales to its width
+	Src           string
+}
+
+// Class is the image's CSS class, which shows it for its box widths.
+func (i ChartImage) Class() string { return "w" + strconv.Itoa(i.Width) }
 
 // Table is a plain table of the numbers a chart shows.
 type Table struct {
