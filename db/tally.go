@@ -173,7 +173,8 @@ func talliesOf(ctx context.Context, tx *sql.Tx, streets []string) (map[string]ma
 			var year int
 			var raw []byte
 			var t metrics.Tally
-			if err := rows.Scan(&year, &raw); err == nil {
+			err := rows.Scan(&year, &raw)
+			if err == nil {
 				err = json.Unmarshal(raw, &t)
 			}
 			if err != nil {

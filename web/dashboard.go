@@ -171,19 +171,6 @@ func card(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components.Car
 	}
 }
 
-func progress(l i18n.Lang, ind metrics.Indicator, res metrics.Result) components.Progress {
-	c := card(l, ind, res)
-	p := components.Progress{Label: c.Label, Percent: c.Percent, Counts: c.Counts, Target: c.Target, Status: c.Status,
-		Class: c.Class, Needed: c.Needed}
-	if res.Percent != nil {
-		p.Value = *res.Percent
-	}
-	if res.Target == nil {
-		p.Note = l.T("general.note")
-	}
-	return p
-}
-
 // ratingChart builds one rating indicator's chart over the years with data
 // and the program's milestone years, with its table and summary.
 func (s *Server) ratingChart(l i18n.Lang, i int, ind metrics.Indicator, all []metrics.Result, dataYears []int, year int) components.Chart {

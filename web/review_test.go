@@ -216,7 +216,7 @@ func TestReviewWorkflow(t *testing.T) {
 		!strings.Contains(errs[0].(map[string]any)["message"].(string), "reviewer01") {
 		t.Errorf("upload into a locked year: %d %v; want 422 year_locked naming reviewer01", code, res)
 	}
-	code, body = admin.call("GET", fmt.Sprintf("/history/%d/rollback", id), nil)
+	_, body = admin.call("GET", fmt.Sprintf("/history/%d/rollback", id), nil)
 	seq := ""
 	if i := strings.Index(body, `name="seq" value="`); i >= 0 {
 		seq, _, _ = strings.Cut(body[i+len(`name="seq" value="`):], `"`)

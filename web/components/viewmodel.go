@@ -105,19 +105,6 @@ type Cell struct {
 	Num  bool
 }
 
-// Progress is one completion indicator as a progress bar.
-type Progress struct {
-	Label   string
-	Value   float64 // 0–100
-	Percent string
-	Counts  string
-	Target  string
-	Status  string
-	Class   string
-	Needed  string
-	Note    string
-}
-
 // Dashboard is the overview page.
 type Dashboard struct {
 	Page
