@@ -49,16 +49,7 @@ func (s *Server) showBrief(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	at := s.now()
-	var user *auth.User
-	if u, ok := currentUser(r); ok {
-		user = &u
-	}
-	g, forPDF := printGrant(r)
-	if forPDF {
-		at = g.at
-		g.shows(f.version)
-	}
+	at, user, forPDF := s.printing(r, f)
 	m, err := s.briefModel(r, l, f, year, street, at, user, forPDF)
 	if err != nil {
 		s.fail(w, r, err)
@@ -75,21 +66,7 @@ func (s *Server) briefPDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req := ReportRequest{Year: year, Street: street.Name, Lang: l, Page: pageBrief, Client: clientAddress(r)}
-	if u, ok := currentUser(r); ok {
-		req.User = &u
-	}
-	out, err := s.RenderReport(r.Context(), req)
-	if err != nil {
-		s.pdfError(w, r, l, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", contentDisposition("attachment", s.briefFileName(l, year, street.Name)))
-	h.Set("Cache-Control", "private, no-store") // it names the user
-	h.Set("Content-Length", strconv.Itoa(len(out.PDF)))
-	w.Write(out.PDF)
+	s.servePDF(w, r, l, ReportRequest{Year: year, Street: street.Name, Lang: l, Page: pageBrief}, s.briefFileName(l, year, street.Name))
 }
 
 // briefVerdict is the verdict of the brief's scope: the district's (the

@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"jindu/auth"
-	"jindu/metrics"
-	"jindu/pdf"
-	"jindu/web/i18n"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"jindu/auth"
+	"jindu/metrics"
+	"jindu/pdf"
+	"jindu/web/i18n"
 )
 
 // ReportRequest asks for one report PDF.
@@ -70,7 +72,13 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req := ReportRequest{Year: year, Street: street.Name, Lang: l, Client: clientAddress(r)}
+	s.servePDF(w, r, l, ReportRequest{Year: year, Street: street.Name, Lang: l}, s.reportFileName(l, year, street.Name))
+}
+
+// servePDF prints a page for the caller (their name on it, their queue of
+// renders) and sends it as an attachment named file.
+func (s *Server) servePDF(w http.ResponseWriter, r *http.Request, l i18n.Lang, req ReportRequest, file string) {
+	req.Client = clientAddress(r)
 	if u, ok := currentUser(r); ok {
 		req.User = &u
 	}
@@ -81,10 +89,27 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", contentDisposition("attachment", s.reportFileName(l, year, street.Name)))
+	h.Set("Content-Disposition", contentDisposition("attachment", file))
 	h.Set("Cache-Control", "private, no-store") // it names the user
 	h.Set("Content-Length", strconv.Itoa(len(out.PDF)))
 	w.Write(out.PDF)
+}
+
+// printing is what a printable page shows of its printing: the time it
+// is printed at (the render's, so the PDF's footer and page agree), who
+// asked (nil: an anonymous reader), and whether the PDF renderer is
+// printing it; a render learns the data version the page shows.
+func (s *Server) printing(r *http.Request, f *figures) (at time.Time, user *auth.User, forPDF bool) {
+	at = s.now()
+	if u, ok := currentUser(r); ok {
+		user = &u
+	}
+	g, forPDF := printGrant(r)
+	if forPDF {
+		at = g.at
+		g.shows(f.version)
+	}
+	return at, user, forPDF
 }
 
 // pdfError answers a failed render: 503 with the reason when the renderer

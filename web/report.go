@@ -132,16 +132,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	at := s.now()
-	var user *auth.User
-	if u, ok := currentUser(r); ok {
-		user = &u
-	}
-	g, forPDF := printGrant(r)
-	if forPDF {
-		at = g.at
-		g.shows(f.version)
-	}
+	at, user, forPDF := s.printing(r, f)
 	s.html(w, r, http.StatusOK, components.ReportPage(s.reportModel(r, l, f, year, street, at, user, forPDF)))
 }
 

@@ -141,11 +141,7 @@ func (s *Server) approveBatch(w http.ResponseWriter, r *http.Request) {
 	res, err := s.approve(r, l, u, b)
 	switch {
 	case errors.Is(err, db.ErrNotSubmitted):
-		if b, err := s.DB.BatchByID(r.Context(), b.ID); err == nil {
-			s.renderReviewBatch(w, r, l, http.StatusConflict, b, "", "", "")
-			return
-		}
-		s.fail(w, r, err)
+		s.decidedMeanwhile(w, r, l, b.ID)
 	case errors.Is(err, ingest.ErrInvalid):
 		var why []string
 		for _, p := range res.Report.Errors {
@@ -176,14 +172,21 @@ func (s *Server) rejectBatch(w http.ResponseWriter, r *http.Request) {
 	_, err := s.reject(r, u, b, reason)
 	switch {
 	case errors.Is(err, db.ErrNotSubmitted):
-		if b, err := s.DB.BatchByID(r.Context(), b.ID); err == nil {
-			s.renderReviewBatch(w, r, l, http.StatusConflict, b, "", "", "")
-			return
-		}
-		s.fail(w, r, err)
+		s.decidedMeanwhile(w, r, l, b.ID)
 	case err != nil:
 		s.fail(w, r, err)
 	default:
 		http.Redirect(w, r, "/review?rejected="+strconv.FormatInt(b.ID, 10), http.StatusSeeOther)
 	}
+}
+
+// decidedMeanwhile shows the review page of a batch somebody else
+// approved or rejected since it was opened: who did, and no forms (409).
+func (s *Server) decidedMeanwhile(w http.ResponseWriter, r *http.Request, l i18n.Lang, id int64) {
+	b, err := s.DB.BatchByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderReviewBatch(w, r, l, http.StatusConflict, b, "", "", "")
 }
