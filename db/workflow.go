@@ -125,15 +125,7 @@ func (db *DB) lockTx(ctx context.Context, op string, none error, query string, a
 
 // Locks lists the locks, by year, the district's first.
 func (db *DB) Locks(ctx context.Context) ([]YearLock, error) {
-	return readLocks(ctx, db.read)
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func readLocks(ctx context.Context, q querier) ([]YearLock, error) {
-	rows, err := q.QueryContext(ctx, `SELECT year, street, locked_by, locked_at FROM locks ORDER BY year, street`)
+	rows, err := db.read.QueryContext(ctx, `SELECT year, street, locked_by, locked_at FROM locks ORDER BY year, street`)
 	if err != nil {
 		return nil, fmt.Errorf("locks: %w", err)
 	}

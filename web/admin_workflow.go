@@ -119,8 +119,8 @@ func (s *Server) postWorkflow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := r.PostForm
 	action := f.Get("action")
-	year, yerr := strconv.Atoi(f.Get("year"))
-	if action != "review" && (yerr != nil || !slices.Contains(s.effectiveProgram().Years, year)) {
+	year, ok := s.programYear(f.Get("year"))
+	if action != "review" && !ok {
 		s.renderWorkflow(w, r, l, http.StatusBadRequest, "", l.T("workflow.badyear"))
 		return
 	}
@@ -133,22 +133,17 @@ func (s *Server) postWorkflow(w http.ResponseWriter, r *http.Request) {
 			s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditReviewSetting, Detail: "review=" + f.Get("review")})
 		}
 	case "lock":
-		if street != "" {
-			if fig, ferr := s.figures(ctx); ferr != nil {
-				err = ferr
-				break
-			} else if _, ok := fig.street(street); !ok {
-				s.renderWorkflow(w, r, l, http.StatusBadRequest, "", l.F("workflow.badstreet", street))
-				return
-			}
-		}
-		err = s.DB.LockYear(ctx, db.YearLock{Year: year, Street: street, By: u.Name, At: s.now()})
-		if errors.Is(err, db.ErrExists) {
-			s.renderWorkflow(w, r, l, http.StatusConflict, "", l.T("workflow.locked.already"))
+		var known bool
+		if known, err = s.knownStreet(r, street); err == nil && !known {
+			s.renderWorkflow(w, r, l, http.StatusBadRequest, "", l.F("workflow.badstreet", street))
 			return
 		}
 		if err == nil {
-			s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditLock, Target: lockTarget(year, street)})
+			_, err = s.lockYear(r, u, year, street)
+		}
+		if errors.Is(err, db.ErrExists) {
+			s.renderWorkflow(w, r, l, http.StatusConflict, "", l.T("workflow.locked.already"))
+			return
 		}
 	case "unlock":
 		reason := strings.TrimSpace(f.Get("reason"))

@@ -68,13 +68,8 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	if r.Context().Err() != nil {
 		return // the client left
 	}
-	resp := uploadResponse{DryRun: dry, Rows: res.Report.Rows, Errors: LocalizeProblems(l, res.Report.Errors), Warnings: LocalizeProblems(l, res.Report.Warnings)}
-	if resp.Errors == nil {
-		resp.Errors = []ingest.Problem{}
-	}
-	if resp.Warnings == nil {
-		resp.Warnings = []ingest.Problem{}
-	}
+	resp := newUploadResponse(res.Report.Rows, LocalizeProblems(l, res.Report.Errors), LocalizeProblems(l, res.Report.Warnings))
+	resp.DryRun = dry
 	switch {
 	case errors.Is(err, ingest.ErrUnsupportedFormat):
 		s.jsonResponse(w, http.StatusUnsupportedMediaType, resp)
@@ -104,6 +99,18 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.jsonResponse(w, http.StatusOK, resp)
+}
+
+// newUploadResponse is the uploads JSON of a parse: its problems as lists,
+// empty ones included (the contract never sends null).
+func newUploadResponse(rows int, errs, warnings []ingest.Problem) uploadResponse {
+	if errs == nil {
+		errs = []ingest.Problem{}
+	}
+	if warnings == nil {
+		warnings = []ingest.Problem{}
+	}
+	return uploadResponse{Rows: rows, Errors: errs, Warnings: warnings}
 }
 
 func sha256Hex(b []byte) string {

@@ -129,13 +129,7 @@ func (s *Server) apiCorrection(w http.ResponseWriter, r *http.Request) {
 	c := readCorrection(r)
 	res, submit, err := s.correct(r, l, u, c)
 	s.parseDone(r.Context(), "correction", res.Report, start)
-	resp := uploadResponse{Rows: res.Report.Rows, Errors: res.Report.Errors, Warnings: res.Report.Warnings}
-	if resp.Errors == nil {
-		resp.Errors = []ingest.Problem{}
-	}
-	if resp.Warnings == nil {
-		resp.Warnings = []ingest.Problem{}
-	}
+	resp := newUploadResponse(res.Report.Rows, res.Report.Errors, res.Report.Warnings)
 	var bad *errCorrection
 	switch {
 	case errors.Is(err, errForbidden):

@@ -29,25 +29,54 @@ func (s *Server) lockForm(w http.ResponseWriter, r *http.Request) (year int, str
 		s.jsonError(w, http.StatusBadRequest, "bad form / 表单无效")
 		return 0, "", false
 	}
-	year, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("year")))
-	if err != nil || !slices.Contains(s.effectiveProgram().Years, year) {
+	year, ok = s.programYear(r.PostForm.Get("year"))
+	if !ok {
 		s.jsonError(w, http.StatusBadRequest, "year must be a year of the program / 年份须为规划中的年份")
 		return 0, "", false
 	}
 	street = strings.TrimSpace(r.PostForm.Get("street"))
-	if street != "" {
-		f, err := s.figures(r.Context())
-		if err != nil {
-			s.Logger.Error("locks", "err", err)
-			s.jsonError(w, http.StatusInternalServerError, "internal error / 服务器内部错误")
-			return 0, "", false
-		}
-		if _, known := f.street(street); !known {
-			s.jsonError(w, http.StatusUnprocessableEntity, "unknown street / 没有该街道："+street)
-			return 0, "", false
-		}
+	known, err := s.knownStreet(r, street)
+	switch {
+	case err != nil:
+		s.Logger.Error("locks", "err", err)
+		s.jsonError(w, http.StatusInternalServerError, "internal error / 服务器内部错误")
+		return 0, "", false
+	case !known:
+		s.jsonError(w, http.StatusUnprocessableEntity, "unknown street / 没有该街道："+street)
+		return 0, "", false
 	}
 	return year, street, true
+}
+
+// programYear reads a form's year: one of the program's years.
+func (s *Server) programYear(v string) (int, bool) {
+	y, err := strconv.Atoi(strings.TrimSpace(v))
+	return y, err == nil && slices.Contains(s.effectiveProgram().Years, y)
+}
+
+// knownStreet reports whether a lock's street is one of the figures'
+// streets; "" (the whole district) always is.
+func (s *Server) knownStreet(r *http.Request, street string) (bool, error) {
+	if street == "" {
+		return true, nil
+	}
+	f, err := s.figures(r.Context())
+	if err != nil {
+		return false, err
+	}
+	_, ok := f.street(street)
+	return ok, nil
+}
+
+// lockYear locks a year of a street (or the district) for u, checked
+// already, and audits it; a lock already there is db.ErrExists.
+func (s *Server) lockYear(r *http.Request, u auth.User, year int, street string) (db.YearLock, error) {
+	l := db.YearLock{Year: year, Street: street, By: u.Name, At: s.now().UTC().Truncate(time.Second)}
+	if err := s.DB.LockYear(r.Context(), l); err != nil {
+		return l, err
+	}
+	s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditLock, Target: lockTarget(year, street)})
+	return l, nil
 }
 
 // mayLock reports whether u may lock a street's year (street "": the
@@ -73,8 +102,7 @@ func (s *Server) apiLock(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	at := s.now().UTC().Truncate(time.Second)
-	err := s.DB.LockYear(r.Context(), db.YearLock{Year: year, Street: street, By: u.Name, At: at})
+	l, err := s.lockYear(r, u, year, street)
 	switch {
 	case errors.Is(err, db.ErrExists):
 		s.jsonError(w, http.StatusConflict, "already locked / 已封账")
@@ -84,8 +112,7 @@ func (s *Server) apiLock(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, http.StatusInternalServerError, "internal error / 服务器内部错误")
 		return
 	}
-	s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditLock, Target: lockTarget(year, street)})
-	s.jsonResponse(w, http.StatusOK, lockJSON{Year: year, Street: street, LockedBy: u.Name, LockedAt: at.Format(time.RFC3339)})
+	s.jsonResponse(w, http.StatusOK, lockJSON{Year: year, Street: street, LockedBy: u.Name, LockedAt: l.At.Format(time.RFC3339)})
 }
 
 // apiUnlock removes a lock (admins only, with a reason): POST

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -72,28 +71,24 @@ func (s *Server) lockFromQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(w, r)
 	u, _ := currentUser(r)
-	year, err := strconv.Atoi(r.PostForm.Get("year"))
+	year, ok := s.programYear(r.PostForm.Get("year"))
 	street := strings.TrimSpace(r.PostForm.Get("street"))
 	switch {
-	case err != nil || !slices.Contains(s.effectiveProgram().Years, year):
+	case !ok:
 		s.renderReviewQueue(w, r, l, http.StatusBadRequest, "", l.T("workflow.badyear"))
 		return
 	case !mayLock(u, street):
 		s.forbidden(w, r)
 		return
 	}
-	if street != "" {
-		f, err := s.figures(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if _, ok := f.street(street); !ok {
-			s.renderReviewQueue(w, r, l, http.StatusBadRequest, "", l.F("workflow.badstreet", street))
-			return
-		}
+	known, err := s.knownStreet(r, street)
+	if err == nil && !known {
+		s.renderReviewQueue(w, r, l, http.StatusBadRequest, "", l.F("workflow.badstreet", street))
+		return
 	}
-	err = s.DB.LockYear(r.Context(), db.YearLock{Year: year, Street: street, By: u.Name, At: s.now()})
+	if err == nil {
+		_, err = s.lockYear(r, u, year, street)
+	}
 	switch {
 	case errors.Is(err, db.ErrExists):
 		s.renderReviewQueue(w, r, l, http.StatusConflict, "", l.T("workflow.locked.already"))
@@ -102,6 +97,5 @@ func (s *Server) lockFromQueue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, db.AuditEntry{Actor: u.Name, Action: db.AuditLock, Target: lockTarget(year, street)})
 	http.Redirect(w, r, "/review?locked=1", http.StatusSeeOther)
 }
