@@ -92,7 +92,7 @@ func (db *DB) BatchByID(ctx context.Context, id int64) (Batch, error) {
 // what was uploaded.
 func (db *DB) BatchFile(ctx context.Context, id int64) (name string, raw []byte, err error) {
 	var gz bool
-	err = db.read.QueryRowContext(ctx, `SELECT file_name, raw, raw_gzip FROM batches WHERE id = ? AND raw IS NOT NULL`, id).Scan(&name, &raw, &gz)
+	err = db.read.QueryRowContext(ctx, `SELECT b.file_name, f.raw, f.gzip FROM batches b JOIN batch_files f ON f.batch_id = b.id WHERE b.id = ?`, id).Scan(&name, &raw, &gz)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, fmt.Errorf("batch %d file: %w", id, ErrNotFound)
 	}

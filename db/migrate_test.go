@@ -1,12 +1,16 @@
 package db_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"jindu/db"
 )
@@ -156,5 +160,57 @@ func TestMigrateCompoundRows(t *testing.T) {
 	recs, err := d.StreetRecords(context.Background(), db.Unit{ID: 1, Name: "西大街道"}, 2024)
 	if err != nil || len(recs) != 4 || recs[2].Unit.Compound != "\"新\"苑" || recs[3].Unit.Compound != "南湖小区" || *recs[3].Status.Stars != 3 {
 		t.Errorf("street records after the rollback = %+v, %v", recs, err)
+	}
+}
+
+// TestMigrateBatchFiles builds a database at schema 16, where a batch's
+// file sits in its row, opens it with this binary and checks that each
+// file moved to batch_files and downloads byte for byte as before (gzip
+// stored or not), that a batch without a file has none, and that the
+// batch rows no longer hold a file.
+func TestMigrateBatchFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "old.db")
+	raw := schemaBefore(t, p, "0017")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("年份,街道\n2024,西大街道\n"))
+	zw.Close()
+	if _, err := raw.Exec(`INSERT INTO batches (id, kind, created_at, actor, file_name, raw, raw_gzip, rows, status, reviewed_at) VALUES
+		(1, 'import', '2024-01-01T00:00:00Z', 'old', 'a.csv', CAST('plain,file' AS BLOB), 0, 0, 'applied', ''),
+		(2, 'upload', '2024-02-01T00:00:00Z', 'clerk', 'b.csv', ?, 1, 0, 'approved', '2024-02-03T00:00:00Z'),
+		(3, 'demo', '2024-03-01T00:00:00Z', 'demo', '', NULL, 0, 0, 'applied', '')`, gz.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	d, err := db.Open(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	for id, want := range map[int64]string{1: "plain,file", 2: "年份,街道\n2024,西大街道\n"} {
+		if _, got, err := d.BatchFile(ctx, id); err != nil || string(got) != want {
+			t.Errorf("batch %d file = %q, %v; want %q", id, got, err, want)
+		}
+	}
+	if _, _, err := d.BatchFile(ctx, 3); !errors.Is(err, db.ErrNotFound) {
+		t.Errorf("batch 3 (no file): %v, want ErrNotFound", err)
+	}
+	info, err := d.Info(ctx)
+	if err != nil || !info.LastBatch.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("info = %+v, %v; want the last batch 2024-03-01", info, err)
+	}
+	b, err := d.BatchByID(ctx, 2)
+	if err != nil || b.FileName != "b.csv" || b.Status != db.StatusApproved {
+		t.Errorf("batch 2 = %+v, %v", b, err)
+	}
+	check, err := sql.Open("sqlite", "file:"+p+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer check.Close()
+	var n int
+	if err := check.QueryRow(`SELECT count(*) FROM pragma_table_info('batches') WHERE name IN ('raw', 'raw_gzip')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("batches still has %d file columns (%v)", n, err)
 	}
 }

@@ -41,7 +41,7 @@ func TestSubmitApproveReject(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := testutil.Dump(t, path, "batches")
+			before := testutil.Dump(t, path, "batches", "batch_files")
 			info, _ := d.Info(ctx)
 			submit := func(stars int) db.Batch {
 				t.Helper()
@@ -56,7 +56,7 @@ func TestSubmitApproveReject(t *testing.T) {
 				return b
 			}
 			a, b := submit(4), submit(5)
-			if got := testutil.Dump(t, path, "batches"); got != before {
+			if got := testutil.Dump(t, path, "batches", "batch_files"); got != before {
 				t.Errorf("submitting changed the data:\n%s\nwant\n%s", got, before)
 			}
 			if now, _ := d.Info(ctx); now.DataSeq != info.DataSeq || !now.LastBatch.Equal(info.LastBatch) {
@@ -127,7 +127,7 @@ func TestReject(t *testing.T) {
 	if _, err := d.Apply(ctx, db.BatchInput{Kind: db.KindUpload, Actor: "clerk", Submit: true, SHA256: "abc"}, records()); !errors.As(err, &dup) || dup.Of.ID != s.ID {
 		t.Errorf("same file while submitted: %v; want a duplicate of %d", err, s.ID)
 	}
-	before := testutil.Dump(t, path, "batches")
+	before := testutil.Dump(t, path, "batches", "batch_files")
 	if _, err := d.Reject(ctx, s.ID, "reviewer", "  "); err == nil {
 		t.Error("a rejection without a reason was taken")
 	}
@@ -138,7 +138,7 @@ func TestReject(t *testing.T) {
 	if r.Status != db.StatusRejected || r.ReviewedBy != "reviewer" || r.ReviewReason != "光明新村星级有误" || r.ReviewedAt.IsZero() {
 		t.Errorf("rejected batch = %+v", r)
 	}
-	if got := testutil.Dump(t, path, "batches"); got != before {
+	if got := testutil.Dump(t, path, "batches", "batch_files"); got != before {
 		t.Errorf("rejecting changed the data")
 	}
 	// A corrected file (or the same one) can be submitted after a rejection.

@@ -26,7 +26,7 @@ func TestSubmitAndApprove(t *testing.T) {
 	if _, err := load.File(ctx, d, load.Input{Name: "base.csv", Kind: db.KindImport, Actor: "t"}, strings.NewReader(base)); err != nil {
 		t.Fatal(err)
 	}
-	before := testutil.Dump(t, path, "batches")
+	before := testutil.Dump(t, path, "batches", "batch_files")
 	file := header + "2024,西大街道,光明社区,光明新村,5,是\n2024,西大街道,光明社区,军休所,5,是\n2024,西大街道,光明社区,新楼盘,2,否\n"
 	sub, err := load.File(ctx, d, load.Input{Name: "西大.csv", Kind: db.KindUpload, Actor: "clerk", Submit: true}, strings.NewReader(file))
 	if err != nil {
@@ -35,7 +35,7 @@ func TestSubmitAndApprove(t *testing.T) {
 	if sub.Batch.ID == 0 || sub.Batch.Status != db.StatusSubmitted || sub.Batch.Rows != 3 {
 		t.Fatalf("submitted = %+v", sub.Batch)
 	}
-	if got := testutil.Dump(t, path, "batches"); got != before {
+	if got := testutil.Dump(t, path, "batches", "batch_files"); got != before {
 		t.Fatal("submitting changed the data")
 	}
 
@@ -47,7 +47,7 @@ func TestSubmitAndApprove(t *testing.T) {
 	if after.Compounds != 3 || after.CompoundsFiveStar != 2 || after.CompoundsBranch != 2 {
 		t.Errorf("tallies after approval would be %+v; want 3 compounds, 2 five-star, 2 branches", after)
 	}
-	if got := testutil.Dump(t, path, "batches"); got != before {
+	if got := testutil.Dump(t, path, "batches", "batch_files"); got != before {
 		t.Fatal("the review preview changed the data")
 	}
 	if b, _ := d.BatchByID(ctx, sub.Batch.ID); b.Status != db.StatusSubmitted {
@@ -58,14 +58,14 @@ func TestSubmitAndApprove(t *testing.T) {
 	if err := d.LockYear(ctx, db.YearLock{Year: 2024, Street: "西大街道", By: "admin"}); err != nil {
 		t.Fatal(err)
 	}
-	locked := testutil.Dump(t, path, "batches")
+	locked := testutil.Dump(t, path, "batches", "batch_files")
 	_, err = load.Approve(ctx, d, load.Input{Actor: "zhao"}, sub.Batch.ID)
 	res, _ := load.Approve(ctx, d, load.Input{Actor: "zhao"}, sub.Batch.ID)
 	if !errors.Is(err, ingest.ErrInvalid) || len(res.Report.Errors) != 1 || res.Report.Errors[0].Code != "year_locked" ||
 		res.Report.Errors[0].Params["by"] != "admin" || res.Report.Errors[0].Params["street"] != "西大街道" {
 		t.Errorf("approval of a locked year: %v, %+v; want year_locked naming admin", err, res.Report.Errors)
 	}
-	if got := testutil.Dump(t, path, "batches"); got != locked {
+	if got := testutil.Dump(t, path, "batches", "batch_files"); got != locked {
 		t.Fatal("a refused approval changed the data")
 	}
 	if err := d.UnlockYear(ctx, 2024, "西大街道"); err != nil {
