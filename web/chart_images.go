@@ -35,11 +35,20 @@ var chartRenderer = sync.OnceValue(func() *charts.Renderer {
 type chartImageCache struct {
 	mu      sync.Mutex
 	m       map[[32]byte][]components.ChartImage
+	bytes   int // of the images in m
 	drawing map[[32]byte]bool
 }
 
-// maxCachedCharts bounds the cache; when full it starts again.
-const maxCachedCharts = 512
+// maxCachedCharts and maxCachedChartBytes bound the cache; when full it
+// starts again. maxQueuedCharts bounds the charts waiting to be drawn
+// (one at a time, a few hundred milliseconds per image): a crawler asking
+// for every street page in both languages queues no more than that, and
+// the charts past it are drawn by the browser.
+const (
+	maxCachedCharts     = 512
+	maxCachedChartBytes = 48 << 20
+	maxQueuedCharts     = 32
+)
 
 // drawOnServer gives the chart its images, one per charts.FitWidths, when
 // the server draws charts (ServerCharts), and reports whether the chart is
@@ -79,7 +88,7 @@ func (s *Server) drawOnServer(c *components.Chart, tall bool) bool {
 	if cache.drawing == nil {
 		cache.drawing = map[[32]byte]bool{}
 	}
-	if !cache.drawing[key] {
+	if !cache.drawing[key] && len(cache.drawing) < maxQueuedCharts {
 		cache.drawing[key] = true
 		id := c.ID
 		go func() {
@@ -96,10 +105,15 @@ func (s *Server) drawOnServer(c *components.Chart, tall bool) bool {
 			cache.mu.Lock()
 			defer cache.mu.Unlock()
 			delete(cache.drawing, key)
-			if cache.m == nil || len(cache.m) >= maxCachedCharts {
-				cache.m = map[[32]byte][]components.ChartImage{}
+			size := 0
+			for _, img := range imgs {
+				size += len(img.Src)
+			}
+			if cache.m == nil || len(cache.m) >= maxCachedCharts || cache.bytes+size > maxCachedChartBytes {
+				cache.m, cache.bytes = map[[32]byte][]components.ChartImage{}, 0
 			}
 			cache.m[key] = imgs
+			cache.bytes += size
 		}()
 	}
 	return false

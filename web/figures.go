@@ -26,6 +26,7 @@ type figures struct {
 	// comparison over thousands of streets); they die with the version.
 	views  sync.Map
 	pages  atomic.Int64 // pages stored in views
+	bytes  atomic.Int64 // their bytes, with room for the gzip form
 	latest int          // latest year with data, 0 if none
 	locks  []db.YearLock
 }
@@ -114,9 +115,14 @@ func cached[T any](f *figures, key any, build func() T) T {
 	return v
 }
 
-// maxCachedPages bounds the pages kept per data version, whatever query
-// strings clients send.
-const maxCachedPages = 256
+// maxCachedPages and maxCachedPageBytes bound the pages kept per data
+// version, whatever query strings clients send: a page with its charts
+// drawn on the server is 0.5–0.8 MB before gzip, so the count alone would
+// let 256 junk queries hold 200 MB.
+const (
+	maxCachedPages     = 256
+	maxCachedPageBytes = 48 << 20
+)
 
 // pageKey names a rendered page: the same query, language and viewer get
 // the same bytes while the data version stands.
@@ -141,8 +147,11 @@ func (f *figures) cachedPage(k pageKey) (*renderedPage, bool) {
 }
 
 // storePage keeps a rendered page for later requests with the same key.
+// Past either bound a page is rendered for each request, as before it
+// was kept.
 func (f *figures) storePage(k pageKey, p *renderedPage) {
-	if f.pages.Add(1) <= maxCachedPages {
+	size := int64(len(p.plain) + len(p.plain)/8) // the gzip form, made later, is smaller than an eighth
+	if f.pages.Add(1) <= maxCachedPages && f.bytes.Add(size) <= maxCachedPageBytes {
 		f.views.Store(k, p)
 	}
 }
