@@ -125,8 +125,8 @@ for s in district $BIG; do
 		echo "| server time of $p, $s (median of 5 runs) | $target | $(median_ms "BenchmarkPages/$s/$p" "$TMP/pages.txt") ms |"
 	done
 done
-echo "| throughput of /, ${BIG:-district} (8 clients, loopback) | | ${PAGE_RPS} req/s |"
-echo "| throughput of a static file of similar size | | ${STATIC_RPS} req/s |"
+echo "| throughput of /, ${BIG:-district} (8 clients, loopback, $(kb "$(metric BenchmarkThroughput "$TMP/throughput.txt" page-bytes)")) | | ${PAGE_RPS} req/s |"
+echo "| throughput of the static file closest in size ($(kb "$(metric BenchmarkThroughput "$TMP/throughput.txt" static-bytes)")) | | ${STATIC_RPS} req/s |"
 echo "| throughput / ÷ static | ≥ 0.3 | $(awk -v r="$(metric BenchmarkThroughput "$TMP/throughput.txt" ratio)" 'BEGIN { printf "%.2f", r }') |"
 for s in district $BIG; do
 	echo "| first visit to / ($s), bodies, gzip | ≤ 450 KB | $(kb "$(metric "BenchmarkPageWeight/$s" "$TMP/weight.txt" first-visit-bytes)") |"
