@@ -93,7 +93,7 @@ func fingerprint(t *testing.T, path string) string {
 	defer conn.Close()
 	h := sha256.New()
 	for _, q := range []string{
-		`SELECT id, kind, file_name, sha256, rows, new_units, changed, length(raw) FROM batches ORDER BY id`,
+		`SELECT b.id, b.kind, b.file_name, b.sha256, b.rows, b.new_units, b.changed, length(f.raw) FROM batches b LEFT JOIN batch_files f ON f.batch_id = b.id ORDER BY b.id`,
 		`SELECT id, level, parent_id, street_id, name, community_type, created_batch FROM units ORDER BY id`,
 		`SELECT * FROM statuses ORDER BY unit_id, year`,
 		`SELECT * FROM compounds ORDER BY community_id, name, year`,
