@@ -25,8 +25,8 @@ type figures struct {
 	// views caches view models computed from these figures (e.g. the street
 	// comparison over thousands of streets); they die with the version.
 	views  sync.Map
-	pages  atomic.Int64 // pages stored in views
-	bytes  atomic.Int64 // their bytes, with room for the gzip form
+	pages  atomic.Int64 // pages offered to storePage (kept while within the bounds)
+	bytes  atomic.Int64 // bytes of the pages offered to storePage, with room for the gzip form
 	latest int          // latest year with data, 0 if none
 	locks  []db.YearLock
 }
