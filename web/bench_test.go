@@ -128,18 +128,8 @@ func BenchmarkThroughput(b *testing.B) {
 	// and those its scripts load later (ECharts, since the charts are
 	// drawn on the server, is no longer named by the page).
 	static, best := "", -1
-	refs := assetRef.FindAllStringSubmatch(string(page), -1)
-	seen := map[string]bool{}
-	for i := 0; i < len(refs); i++ {
-		path := refs[i][1]
-		if seen[path] {
-			continue
-		}
-		seen[path] = true
+	for _, path := range pageAssets(b, ts, page, true) {
 		_, body := ts.get(b, path)
-		if strings.HasSuffix(path, ".js") {
-			refs = append(refs, scriptRef.FindAllStringSubmatch(string(body), -1)...)
-		}
 		if d := abs(len(body) - len(page)); best < 0 || d < best {
 			static, best = path, d
 		}
@@ -239,23 +229,34 @@ func firstVisit(tb testing.TB, ts *testServer, fetch func(string, http.Header) (
 	first, resp := fetch("/", nil)
 	_, page := ts.get(tb, "/")
 	var assets []visited
+	for _, path := range pageAssets(tb, ts, page, liveChart.Match(page)) {
+		n, r := fetch(path, nil)
+		first += n
+		assets = append(assets, visited{path, r})
+	}
+	return first, assets, resp
+}
+
+// pageAssets lists, once each and in order, the assets a page names and,
+// with later, the scripts its scripts name to load later.
+func pageAssets(tb testing.TB, ts *testServer, page []byte, later bool) []string {
+	tb.Helper()
+	var out []string
 	seen := map[string]bool{}
 	refs := assetRef.FindAllStringSubmatch(string(page), -1)
 	for i := 0; i < len(refs); i++ {
-		m := refs[i]
-		if seen[m[1]] {
+		path := refs[i][1]
+		if seen[path] {
 			continue
 		}
-		seen[m[1]] = true
-		n, r := fetch(m[1], nil)
-		first += n
-		assets = append(assets, visited{m[1], r})
-		if strings.HasSuffix(m[1], ".js") && liveChart.Match(page) {
-			_, js := ts.get(tb, m[1])
+		seen[path] = true
+		out = append(out, path)
+		if later && strings.HasSuffix(path, ".js") {
+			_, js := ts.get(tb, path)
 			refs = append(refs, scriptRef.FindAllStringSubmatch(string(js), -1)...)
 		}
 	}
-	return first, assets, resp
+	return out
 }
 
 // BenchmarkPageWeight counts the bytes of response bodies a browser
